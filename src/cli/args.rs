@@ -1,0 +1,98 @@
+//! Raw command-line arguments, as clap parses them. The commands validate what
+//! clap cannot (files exist, outputs do not collide) before doing any work.
+
+use crate::render::Target;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "corsform",
+    version,
+    about = "Compile one CORS policy into API Gateway infrastructure code that browsers accept",
+    long_about = "corsform reads a CORS policy written in TOML, lints it, and compiles it into \
+Terraform, SAM or CloudFormation for AWS API Gateway, so preflights, actual responses and \
+errors all carry the right CORS headers.",
+    after_help = "Examples:\n  corsform init --type http api.toml\n  corsform lint api.toml\n  corsform build api.toml\n  corsform build api.toml --target terraform --check\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate infrastructure code from one or more policies.
+    #[command(
+        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout"
+    )]
+    Build(BuildArgs),
+    /// Check policies and print every finding, rustc-style.
+    #[command(
+        after_help = "Examples:\n  corsform lint api.toml\n  corsform lint policies/*.toml --deny-warnings\n  corsform lint api.toml --format sarif > corsform.sarif"
+    )]
+    Lint(LintArgs),
+    /// Write a commented starter policy.
+    #[command(
+        after_help = "Examples:\n  corsform init\n      writes corsform.toml for an HTTP API\n  corsform init --type rest orders.toml"
+    )]
+    Init(InitArgs),
+    /// Print the JSON Schema of the policy format (for editors with TOML schema support).
+    #[command(after_help = "Example:\n  corsform schema > corsform.schema.json")]
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Policy files to compile.
+    #[arg(required = true, value_name = "POLICY")]
+    pub policies: Vec<PathBuf>,
+    /// Targets to generate (repeatable). Default: every target the API type supports.
+    #[arg(long = "target", short = 't', value_name = "T")]
+    pub targets: Vec<Target>,
+    /// Output root: files go to DIR/<api.name>/<target>/.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 and print a diff if any file would change (for CI).
+    #[arg(long, conflicts_with = "stdout")]
+    pub check: bool,
+    /// Print the generated files instead of writing them.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Policy files to check.
+    #[arg(required = true, value_name = "POLICY")]
+    pub policies: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiKind {
+    Rest,
+    Http,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// API type of the starter policy.
+    #[arg(long = "type", value_enum, default_value = "http")]
+    pub api_type: ApiKind,
+    /// File to create (it must not exist).
+    #[arg(default_value = "corsform.toml")]
+    pub file: PathBuf,
+}

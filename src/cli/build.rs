@@ -1,0 +1,137 @@
+//! `corsform build`: check every policy first (nothing is written if any has an
+//! error), render every target, then write, check (`--check`) or print
+//! (`--stdout`). Diagnostics go to stderr, like a compiler's.
+
+use super::args::BuildArgs;
+use super::read::read_policy;
+use super::write::{check_overwritable, is_current, write_atomic};
+use super::{CliError, Outcome};
+use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
+use crate::render::{Target, default_targets};
+use similar::TextDiff;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
+    let mut policies = Vec::new();
+    let mut failed = Outcome::Success;
+    for path in &args.policies {
+        let file = read_policy(path)?;
+        let (model, diags) = crate::check(&file);
+        // Notes are for `lint`; a build shows what needs attention.
+        let shown: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity() != Severity::Note)
+            .cloned()
+            .collect();
+        if !shown.is_empty() {
+            eprint!("{}", render::human(&file, &shown));
+        }
+        if has_parse_errors(&diags) {
+            failed = Outcome::Failed;
+        } else if has_errors(&diags) && failed == Outcome::Success {
+            failed = Outcome::Findings;
+        }
+        if has_errors(&diags) {
+            eprintln!("{}", render::summary_line(&file, &diags));
+        }
+        if let Some(model) = model {
+            policies.push((file.name.clone(), model));
+        }
+    }
+    if failed != Outcome::Success {
+        eprintln!("error: nothing was written because a policy has errors");
+        return Ok(failed);
+    }
+
+    // path -> (contents, policy that produced it)
+    let mut outputs: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
+    for (name, policy) in &policies {
+        let targets: Vec<Target> = if args.targets.is_empty() {
+            default_targets(policy)
+        } else {
+            dedup(&args.targets)
+        };
+        for target in targets {
+            let files = crate::render::render(policy, target).map_err(CliError::Render)?;
+            let dir = args.out.join(&policy.api.name).join(target.name());
+            for (file, contents) in files {
+                let path = dir.join(file);
+                if let Some((_, first)) = outputs.get(&path) {
+                    return Err(CliError::SameOutput {
+                        path,
+                        first: first.clone(),
+                        second: name.clone(),
+                    });
+                }
+                outputs.insert(path, (contents, name.clone()));
+            }
+        }
+    }
+
+    if args.stdout {
+        let many = outputs.len() > 1;
+        for (path, (contents, _)) in &outputs {
+            if many {
+                println!("==> {} <==", path.display());
+            }
+            print!("{contents}");
+        }
+        return Ok(Outcome::Success);
+    }
+
+    if args.check {
+        let mut drift = 0;
+        for (path, (contents, _)) in &outputs {
+            let existing = std::fs::read_to_string(path).unwrap_or_default();
+            if existing != *contents {
+                drift += 1;
+                let old = path.display().to_string();
+                let diff = TextDiff::from_lines(&existing, contents);
+                print!(
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(3)
+                        .header(&format!("a/{old}"), &format!("b/{old}"))
+                );
+            }
+        }
+        if drift > 0 {
+            eprintln!(
+                "error: {drift} generated file(s) are out of date; run `corsform build` without --check"
+            );
+            return Ok(Outcome::Findings);
+        }
+        eprintln!("{} generated file(s) are up to date", outputs.len());
+        return Ok(Outcome::Success);
+    }
+
+    let list: Vec<(PathBuf, String)> = outputs
+        .iter()
+        .map(|(p, (c, _))| (p.clone(), c.clone()))
+        .collect();
+    check_overwritable(&list)?;
+    let mut written = 0;
+    for (path, contents) in &list {
+        if !is_current(path, contents) {
+            write_atomic(path, contents)?;
+            written += 1;
+        }
+    }
+    eprintln!(
+        "{} file(s) generated under {} ({written} changed)",
+        list.len(),
+        args.out.display()
+    );
+    Ok(Outcome::Success)
+}
+
+fn dedup(targets: &[Target]) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for t in targets {
+        if !out.contains(t) {
+            out.push(*t);
+        }
+    }
+    out
+}

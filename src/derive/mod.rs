@@ -1,0 +1,9 @@
+//! Stage 3: from the target-neutral model to what API Gateway must be told.
+//! Each plan is plain data (serializable, no formatting): the renderers of every
+//! IaC language read the same plan, so Terraform, SAM and CloudFormation cannot
+//! disagree about a header, a route or an authorizer.
+
+pub mod http_api;
+mod ids;
+
+pub use http_api::HttpApiPlan;

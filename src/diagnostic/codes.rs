@@ -1,0 +1,151 @@
+//! The catalogue of findings. Each [`Code`] has a stable id (`CF0101`), a short
+//! kebab-case name, a fixed severity and a one-line summary. The README's rule
+//! table and SARIF's `rules` array are both produced from [`Code::ALL`], so a
+//! rule cannot exist in one place and not the other.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable id shown in brackets: `error[CF0101]`.
+            pub fn id(self) -> &'static str {
+                match self { $( Code::$variant => $id, )* }
+            }
+
+            /// A readable kebab-case name, used as the SARIF rule name.
+            pub fn name(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// One line on what the rule catches.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading the file.
+    TomlSyntax = "CF0001", "toml-syntax", Error, "the file is not valid TOML";
+    WrongType = "CF0002", "wrong-type", Error, "a key holds a value of the wrong type";
+    UnknownKey = "CF0003", "unknown-key", Error, "a key the policy format does not define";
+    MissingKey = "CF0004", "missing-key", Error, "a required key is missing";
+    UnsupportedVersion = "CF0005", "unsupported-version", Error, "`version` is not a supported policy format version";
+
+    // Origins.
+    WildcardOriginWithCredentials = "CF0101", "wildcard-origin-with-credentials", Error, "`*` origin together with allow_credentials = true: browsers refuse it";
+    MalformedOrigin = "CF0102", "malformed-origin", Error, "an origin that is not scheme://host[:port] as browsers serialize it";
+    NullOrigin = "CF0103", "null-origin", Warning, "the `null` origin is shared by sandboxed iframes and file:// pages";
+    WildcardNotAlone = "CF0104", "wildcard-not-alone", Error, "`*` mixed with other origins";
+    InsecureOriginWithCredentials = "CF0105", "insecure-origin-with-credentials", Warning, "an http:// origin other than localhost trusted with credentials";
+    PatternOnHttpApi = "CF0106", "pattern-on-http-api", Error, "a subdomain pattern origin on an HTTP API, which cannot express it";
+    DuplicateOrigin = "CF0107", "duplicate-origin", Warning, "the same origin listed twice";
+    NoOrigins = "CF0108", "no-origins", Error, "allow_origins is empty";
+
+    // Methods and headers.
+    InvalidMethod = "CF0201", "invalid-method", Error, "a method that is not a valid HTTP method token";
+    InvalidHeader = "CF0202", "invalid-header", Error, "a header name that is not a valid HTTP token";
+    WildcardWithCredentials = "CF0203", "wildcard-with-credentials", Error, "`*` in allow_headers, allow_methods or expose_headers with credentials is a literal name, not a wildcard";
+    WildcardHeadersWithoutAuthorization = "CF0204", "wildcard-headers-without-authorization", Warning, "`*` in allow_headers never covers Authorization";
+    DuplicateHeader = "CF0205", "duplicate-header", Warning, "a header or method listed twice (names are case-insensitive)";
+    MethodNotAllowed = "CF0206", "method-not-allowed", Warning, "a route method missing from allow_methods: browsers will block it";
+
+    // max_age.
+    InvalidMaxAge = "CF0301", "invalid-max-age", Error, "max_age is not whole seconds or a duration like \"10m\"";
+    MaxAgeOutOfRange = "CF0302", "max-age-out-of-range", Error, "max_age outside what API Gateway accepts";
+    MaxAgeOverBrowserCap = "CF0303", "max-age-over-browser-cap", Warning, "max_age above Chromium's 7200 s cap";
+
+    // Routes.
+    InvalidPath = "CF0401", "invalid-path", Error, "a route path API Gateway cannot express";
+    DuplicateRoute = "CF0402", "duplicate-route", Error, "two routes claim the same method and path";
+    MockOnHttpApi = "CF0403", "mock-on-http-api", Error, "a MOCK integration on an HTTP API, which has none";
+    AuthorizerOnCatchAll = "CF0404", "authorizer-on-catch-all", Warning, "an authorizer on an HTTP API catch-all route catches preflights";
+    RouteCorsOnHttpApi = "CF0405", "route-cors-on-http-api", Error, "per-route [routes.cors] on an HTTP API, whose CORS is API-wide";
+    AuthorizationNotOnApiType = "CF0406", "authorization-not-on-api-type", Error, "an authorization kind the API type does not offer";
+    NoMethods = "CF0407", "no-methods", Error, "a route with no methods";
+    InvalidValue = "CF0408", "invalid-value", Error, "a value outside the allowed set";
+
+    // API and REST-only settings.
+    InvalidApiName = "CF0501", "invalid-api-name", Error, "api.name is not 1-64 of [a-z0-9-] starting with a letter";
+    InvalidStage = "CF0502", "invalid-stage", Error, "a stage name API Gateway refuses";
+    RestOnlySetting = "CF0503", "rest-only-setting", Error, "a REST-only setting on an HTTP API";
+    InvalidPreflightStatus = "CF0504", "invalid-preflight-status", Error, "preflight_status other than 200 or 204";
+    UnknownGatewayResponse = "CF0505", "unknown-gateway-response", Error, "a gateway response type API Gateway does not have";
+    ReflectWithCredentials = "CF0506", "reflect-with-credentials", Error, "gateway responses reflecting any origin with credentials";
+    ErrorsReachFirstOrigin = "CF0507", "errors-reach-first-origin", Note, "with several origins, gateway errors carry only the first one";
+    OwnerNotOnApiType = "CF0508", "owner-not-on-api-type", Error, "owner = \"lambda\" on a REST API";
+
+    // Who owns the headers.
+    GatewayOwnsCors = "CF0601", "gateway-owns-cors", Note, "on an HTTP API with cors_configuration the gateway drops CORS headers from the backend";
+    BackendOwnsActualResponse = "CF0602", "backend-owns-actual-response", Note, "on REST proxy routes the backend must send CORS headers on actual responses";
+}
+
+impl Code {
+    /// Parse-level failures: the file could not be read as a policy at all.
+    pub fn is_parse_error(self) -> bool {
+        matches!(self, Code::TomlSyntax | Code::WrongType)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_and_names_are_unique() {
+        let ids: HashSet<_> = Code::ALL.iter().map(|c| c.id()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(ids.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn ids_have_the_documented_shape() {
+        for c in Code::ALL {
+            let id = c.id();
+            assert!(id.len() == 6 && id.starts_with("CF"), "{id}");
+            assert!(id[2..].chars().all(|ch| ch.is_ascii_digit()), "{id}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Diagnostics as data: a [`Code`] (which fixes the severity and the rule's name),
+//! a message, the byte span in the policy file it points at, and a `help` line
+//! saying what to change. Nothing here prints; [`render`] owns every output format,
+//! so the human, JSON and SARIF views carry exactly the same findings.
+
+pub mod codes;
+pub mod render;
+pub mod source;
+
+pub use codes::{Code, Severity};
+pub use source::SourceFile;
+
+use std::ops::Range;
+
+/// One finding about one policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    /// Byte range in the policy source; `None` only when the finding is about the
+    /// file as a whole (it is then shown at 1:1).
+    pub span: Option<Range<usize>>,
+    /// The label under the underlined span.
+    pub label: Option<String>,
+    /// What to change, one sentence.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, span: Range<usize>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn whole_file(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// Counts by severity, for summaries and exit codes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Tally {
+        let mut t = Tally::default();
+        for d in diags {
+            match d.severity() {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Note => t.notes += 1,
+            }
+        }
+        t
+    }
+}
+
+/// True when any diagnostic is an error: such a policy builds nothing.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity() == Severity::Error)
+}
+
+/// True when a diagnostic means the file could not even be read as a policy
+/// (TOML syntax or a value of the wrong type): exit code 2, not 1.
+pub fn has_parse_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.code.is_parse_error())
+}

@@ -1,0 +1,185 @@
+//! The one place diagnostics become text: rustc-style human output (through
+//! annotate-snippets, like cargo), JSON, and SARIF 2.1.0 for code-scanning UIs.
+//! All three read the same [`Diagnostic`] list and the same [`SourceFile`]
+//! positions.
+
+use super::{Code, Diagnostic, Severity, SourceFile, Tally};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde_json::{Value, json};
+
+/// Every finding of one file, rustc-style, without colour (stable for goldens and logs).
+pub fn human(file: &SourceFile, diags: &[Diagnostic]) -> String {
+    let renderer = Renderer::plain();
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity() {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let span = d.span.clone().unwrap_or(0..0);
+        let mut annotation = AnnotationKind::Primary.span(span);
+        if let Some(label) = &d.label {
+            annotation = annotation.label(label.as_str());
+        }
+        let mut group = level
+            .primary_title(d.message.as_str())
+            .id(d.code.id())
+            .element(
+                Snippet::source(file.text.as_str())
+                    .path(file.name.as_str())
+                    .annotation(annotation),
+            );
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// The closing line of a file's findings: `policy.toml: 1 error, 2 warnings`.
+pub fn summary_line(file: &SourceFile, diags: &[Diagnostic]) -> String {
+    let t = Tally::of(diags);
+    format!(
+        "{}: {}, {}, {}",
+        file.name,
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        plural(t.notes, "note")
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn finding_json(file: &SourceFile, d: &Diagnostic) -> Value {
+    let (start, end) = file.range(&d.span.clone().unwrap_or(0..0));
+    json!({
+        "file": file.name,
+        "code": d.code.id(),
+        "name": d.code.name(),
+        "severity": d.severity().as_str(),
+        "message": d.message,
+        "label": d.label,
+        "help": d.help,
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+    })
+}
+
+/// `lint --format json`: one document for all files.
+pub fn json(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
+    let findings: Vec<Value> = files
+        .iter()
+        .flat_map(|(f, ds)| ds.iter().map(move |d| finding_json(f, d)))
+        .collect();
+    let t = Tally::of(files.iter().flat_map(|(_, ds)| ds.iter()));
+    let doc = json!({
+        "findings": findings,
+        "summary": { "errors": t.errors, "warnings": t.warnings, "notes": t.notes },
+    });
+    serde_json::to_string_pretty(&doc).expect("JSON values always serialize") + "\n"
+}
+
+/// `lint --format sarif`: SARIF 2.1.0, one run, every rule described.
+pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id(),
+                "name": c.name(),
+                "shortDescription": { "text": c.summary() },
+                "defaultConfiguration": { "level": c.severity().as_str() },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = files
+        .iter()
+        .flat_map(|(f, ds)| {
+            ds.iter().map(move |d| {
+                let (start, end) = f.range(&d.span.clone().unwrap_or(0..0));
+                let mut text = d.message.clone();
+                if let Some(help) = &d.help {
+                    text.push_str("\nhelp: ");
+                    text.push_str(help);
+                }
+                json!({
+                    "ruleId": d.code.id(),
+                    "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
+                    "level": d.severity().as_str(),
+                    "message": { "text": text },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": f.name.replace('\\', "/") },
+                            "region": {
+                                "startLine": start.line,
+                                "startColumn": start.column,
+                                "endLine": end.line,
+                                "endColumn": end.column,
+                            }
+                        }
+                    }]
+                })
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "corsform",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).expect("JSON values always serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (SourceFile, Vec<Diagnostic>) {
+        let file = SourceFile::new("p.toml", "version = 1\n[cors]\nallow_origins = [\"*\"]\n");
+        let d = Diagnostic::new(Code::WildcardOriginWithCredentials, "bad", 36..39)
+            .label("here")
+            .help("fix it");
+        (file, vec![d])
+    }
+
+    #[test]
+    fn human_output_names_file_line_column_and_help() {
+        let (f, ds) = sample();
+        let text = human(&f, &ds);
+        assert!(text.contains("error[CF0101]: bad"), "{text}");
+        assert!(text.contains("p.toml:3:18"), "{text}");
+        assert!(text.contains("^^^ here"), "{text}");
+        assert!(text.contains("help: fix it"), "{text}");
+    }
+
+    #[test]
+    fn json_and_sarif_carry_the_same_position() {
+        let (f, ds) = sample();
+        let j: Value = serde_json::from_str(&json(&[(f.clone(), ds.clone())])).unwrap();
+        assert_eq!(j["findings"][0]["line"], 3);
+        assert_eq!(j["findings"][0]["column"], 18);
+        let s: Value = serde_json::from_str(&sarif(&[(f, ds)])).unwrap();
+        let region = &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], 3);
+        assert_eq!(region["startColumn"], 18);
+        assert_eq!(s["runs"][0]["results"][0]["ruleId"], "CF0101");
+    }
+}

@@ -1,0 +1,41 @@
+//! corsform: one CORS policy in TOML, compiled into the API Gateway
+//! infrastructure code that makes browsers succeed.
+//!
+//! The pipeline, one module per stage: [`policy`] (text -> raw policy with spans)
+//! -> [`validate`] (raw -> [`model::Policy`], collecting [`diagnostic`]s) ->
+//! [`derive`] (what API Gateway must be told, per target) -> [`render`] (Tera
+//! templates -> `path -> contents`). Only [`cli`] touches the disk or prints.
+
+pub mod cli;
+pub mod derive;
+pub mod diagnostic;
+pub mod model;
+pub mod policy;
+pub mod render;
+pub mod suggest;
+pub mod validate;
+
+use diagnostic::{Diagnostic, SourceFile};
+use model::Policy;
+
+/// Load and validate one policy file. Returns the model when there is no
+/// error-level finding, and every finding either way.
+pub fn check(file: &SourceFile) -> (Option<Policy>, Vec<Diagnostic>) {
+    let loaded = policy::load(file);
+    let mut diags = loaded.diagnostics;
+    let Some(raw) = loaded.raw else {
+        return (None, diags);
+    };
+    let (model, more) = validate::validate(&raw, &file.name);
+    diags.extend(more);
+    sort(&mut diags);
+    if diagnostic::has_errors(&diags) {
+        return (None, diags);
+    }
+    (model, diags)
+}
+
+/// Findings in file order, so output reads top to bottom.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+}

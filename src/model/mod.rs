@@ -1,0 +1,156 @@
+//! Stage 2's output: the validated, normalised, target-neutral policy. Every
+//! string here has been checked (origins parsed, header names lower-cased and
+//! de-duplicated, methods upper-cased, max_age in seconds, defaults filled in),
+//! so the per-target derivations and the renderers never re-validate.
+
+pub mod origin;
+mod path;
+
+pub use origin::Origin;
+pub use path::{ApiPath, Segment};
+
+use serde::Serialize;
+
+/// API Gateway's gateway response types (API Gateway developer guide,
+/// "Gateway response types").
+pub const GATEWAY_RESPONSE_TYPES: &[&str] = &[
+    "DEFAULT_4XX",
+    "DEFAULT_5XX",
+    "ACCESS_DENIED",
+    "API_CONFIGURATION_ERROR",
+    "AUTHORIZER_CONFIGURATION_ERROR",
+    "AUTHORIZER_FAILURE",
+    "BAD_REQUEST_PARAMETERS",
+    "BAD_REQUEST_BODY",
+    "EXPIRED_TOKEN",
+    "INTEGRATION_FAILURE",
+    "INTEGRATION_TIMEOUT",
+    "INVALID_API_KEY",
+    "INVALID_SIGNATURE",
+    "MISSING_AUTHENTICATION_TOKEN",
+    "QUOTA_EXCEEDED",
+    "REQUEST_TOO_LARGE",
+    "RESOURCE_NOT_FOUND",
+    "THROTTLED",
+    "UNAUTHORIZED",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "WAF_FILTERED",
+];
+
+/// The methods API Gateway routes, in the order `ANY` expands to.
+pub const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiType {
+    Rest,
+    Http,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Api {
+    pub name: String,
+    pub api_type: ApiType,
+    pub description: Option<String>,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    Gateway,
+    Lambda,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cors {
+    pub allow_origins: Vec<Origin>,
+    /// Upper case, de-duplicated; may hold `*`.
+    pub allow_methods: Vec<String>,
+    /// Lower case, de-duplicated, in the user's order; may hold `*`.
+    pub allow_headers: Vec<String>,
+    pub expose_headers: Vec<String>,
+    pub allow_credentials: bool,
+    /// Seconds; `None` sends no Max-Age (browsers then cache for 5 s).
+    pub max_age: Option<i64>,
+    /// REST preflight status: 204 or 200.
+    pub preflight_status: u16,
+    pub owner: Owner,
+}
+
+impl Cors {
+    /// The exact origins, in the user's order (patterns and `*` left out).
+    pub fn exact_origins(&self) -> impl Iterator<Item = &str> {
+        self.allow_origins.iter().filter_map(|o| match o {
+            Origin::Exact(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn allows_any_origin(&self) -> bool {
+        self.allow_origins.iter().any(|o| matches!(o, Origin::Any))
+    }
+
+    /// The origins as strings, as a gateway's list-valued setting takes them.
+    pub fn origin_strings(&self) -> Vec<String> {
+        self.allow_origins
+            .iter()
+            .map(|o| o.as_str().to_string())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayOrigin {
+    First,
+    Reflect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayResponses {
+    pub types: Vec<String>,
+    pub origin: GatewayOrigin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Integration {
+    Lambda,
+    Http,
+    Mock,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authorization {
+    None,
+    Iam,
+    Jwt,
+    Cognito,
+    Custom,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub path: ApiPath,
+    /// Upper case, de-duplicated; `["ANY"]` stays `ANY`.
+    pub methods: Vec<String>,
+    pub integration: Integration,
+    pub authorization: Authorization,
+    /// REST only: the effective CORS of this route's path when `[routes.cors]`
+    /// overrides the API's (the override merged over `[cors]`).
+    pub cors_override: Option<Cors>,
+}
+
+/// A validated policy, ready for any target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// The policy file's name as the user gave it (it goes into the generated marker).
+    pub source_name: String,
+    pub api: Api,
+    pub cors: Cors,
+    /// REST only; `None` on HTTP APIs.
+    pub gateway_responses: Option<GatewayResponses>,
+    pub routes: Vec<Route>,
+}

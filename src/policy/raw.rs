@@ -1,0 +1,182 @@
+//! The policy format (DESIGN.md "The policy file") as serde types. Everything is
+//! optional here, even required keys: the validator reports a missing key with
+//! the span of its table instead of serde stopping at the first one. Values whose
+//! set is closed (`type`, `integration`, ...) are read as strings and checked by
+//! the validator, which can then say "did you mean"; their schema still lists the
+//! allowed values (`#[schemars(with = ...)]`).
+//!
+//! Doc comments here become the JSON Schema's descriptions (editor hover text).
+
+use super::Sp;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// A corsform CORS policy: one file describes one API Gateway API and its CORS behaviour.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(title = "corsform policy")]
+pub struct RawPolicy {
+    /// Policy format version. Required; 1 is the only version today.
+    #[schemars(required, range(min = 1, max = 1))]
+    pub version: Option<Sp<i64>>,
+    /// The API Gateway API this policy describes.
+    #[schemars(required)]
+    pub api: Option<Sp<RawApi>>,
+    /// The CORS behaviour of every route (REST routes may override it in [routes.cors]).
+    #[schemars(required)]
+    pub cors: Option<Sp<RawCors>>,
+    /// REST only: which of API Gateway's own error responses carry CORS headers.
+    pub gateway_responses: Option<Sp<RawGatewayResponses>>,
+    /// The API's routes.
+    #[serde(default)]
+    pub routes: Vec<Sp<RawRoute>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawApi {
+    /// Names every generated resource: 1-64 of [a-z0-9-], starting with a letter.
+    #[schemars(required, regex(pattern = r"^[a-z][a-z0-9-]{0,63}$"))]
+    pub name: Option<Sp<String>>,
+    /// "rest" (API Gateway REST API, v1) or "http" (HTTP API, v2).
+    #[schemars(required, with = "Option<ApiTypeName>")]
+    pub r#type: Option<Sp<String>>,
+    /// Free text; escaped wherever it is rendered.
+    pub description: Option<Sp<String>>,
+    /// Stage name. Default: "prod" on REST, "$default" on HTTP APIs.
+    pub stage: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawCors {
+    /// Exact origins (scheme://host[:port]), "*" alone, or one-label subdomain
+    /// patterns like "https://*.example.com" (REST and Lambda targets only).
+    pub allow_origins: Option<Sp<Vec<Sp<String>>>>,
+    /// Methods the browser may use. Default: the union of the routes' methods.
+    pub allow_methods: Option<Sp<Vec<Sp<String>>>>,
+    /// Request headers the browser may send. Case-insensitive. Default: none.
+    pub allow_headers: Option<Sp<Vec<Sp<String>>>>,
+    /// Response headers script may read. Case-insensitive. Default: none.
+    pub expose_headers: Option<Sp<Vec<Sp<String>>>>,
+    /// Allow cookies and HTTP authentication (`credentials: "include"`). Default false.
+    pub allow_credentials: Option<Sp<bool>>,
+    /// How long browsers may cache the preflight: whole seconds, or "30s", "10m", "1h", "1d".
+    pub max_age: Option<Sp<RawDuration>>,
+    /// REST only: status of the preflight response, 204 (default) or 200.
+    #[schemars(with = "Option<PreflightStatus>")]
+    pub preflight_status: Option<Sp<i64>>,
+    /// "gateway" (default): API Gateway answers CORS. "lambda": on an HTTP API the
+    /// function answers CORS itself and no cors_configuration is generated.
+    #[schemars(with = "Option<OwnerName>")]
+    pub owner: Option<Sp<String>>,
+}
+
+/// Whole seconds, or a number with one unit: s, m, h, d.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawDuration {
+    Seconds(i64),
+    Text(#[schemars(regex(pattern = r"^[0-9]+[smhd]$"))] String),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawGatewayResponses {
+    /// Gateway response types that carry CORS headers. Default: DEFAULT_4XX and DEFAULT_5XX.
+    #[schemars(with = "Option<Vec<GatewayResponseType>>")]
+    pub types: Option<Sp<Vec<Sp<String>>>>,
+    /// "first" (default): the first exact origin, static. "reflect": echo the
+    /// request's Origin unchecked (refused with credentials).
+    #[schemars(with = "Option<GatewayOriginName>")]
+    pub origin: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawRoute {
+    /// API Gateway path: "/", "/items/{id}", "/files/{proxy+}".
+    #[schemars(required, regex(pattern = r"^/"))]
+    pub path: Option<Sp<String>>,
+    /// HTTP methods, or ["ANY"].
+    #[schemars(required)]
+    pub methods: Option<Sp<Vec<Sp<String>>>>,
+    /// "lambda" (proxy, default), "http" (proxy) or "mock" (REST only).
+    #[schemars(with = "Option<IntegrationName>")]
+    pub integration: Option<Sp<String>>,
+    /// "none" (default), "iam", "jwt" (HTTP APIs), "cognito" (REST), "custom".
+    #[schemars(with = "Option<AuthorizationName>")]
+    pub authorization: Option<Sp<String>>,
+    /// REST only: override any [cors] key for this route's path.
+    pub cors: Option<Sp<RawCors>>,
+}
+
+// Schema-only enums: the allowed spellings of closed-set string values. The
+// validator parses the strings into the model's enums; these exist so editors
+// can complete the values.
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ApiTypeName {
+    Rest,
+    Http,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum OwnerName {
+    Gateway,
+    Lambda,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum GatewayOriginName {
+    First,
+    Reflect,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum IntegrationName {
+    Lambda,
+    Http,
+    Mock,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum AuthorizationName {
+    None,
+    Iam,
+    Jwt,
+    Cognito,
+    Custom,
+}
+
+/// 204 (default) or 200.
+struct PreflightStatus;
+
+impl JsonSchema for PreflightStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PreflightStatus".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "integer", "enum": [204, 200] })
+    }
+}
+
+/// Any of API Gateway's gateway response types (the list lives in the model).
+struct GatewayResponseType;
+
+impl JsonSchema for GatewayResponseType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GatewayResponseType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "enum": crate::model::GATEWAY_RESPONSE_TYPES,
+        })
+    }
+}

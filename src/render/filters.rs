@@ -1,0 +1,159 @@
+//! Escaping, one named Tera filter per output language. Every value that reaches
+//! a template goes through one of these, so a description, an origin or a header
+//! name can never break out of its string literal (tests below feed them hostile
+//! input). Templates never quote values themselves.
+
+use heck::ToUpperCamelCase;
+use tera::{Kwargs, State, Tera, Value};
+
+pub fn register(tera: &mut Tera) {
+    tera.register_filter("hcl", |s: &str, _: Kwargs, _: &State| hcl_string(s));
+    tera.register_filter("hcl_list", |v: Vec<String>, _: Kwargs, _: &State| {
+        hcl_list(&v)
+    });
+    tera.register_filter("yaml", |s: &str, _: Kwargs, _: &State| yaml_string(s));
+    tera.register_filter("yaml_list", |v: Vec<String>, _: Kwargs, _: &State| {
+        yaml_list(&v)
+    });
+    tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
+        s.to_upper_camel_case()
+    });
+    tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
+    tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
+}
+
+/// An HCL quoted string. Besides the usual escapes, `${` and `%{` start template
+/// interpolation in HCL, so they are doubled to stay literal (HCL native syntax
+/// spec, "Template Expressions").
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if next == Some('{') => out.push_str("$$"),
+            '%' if next == Some('{') => out.push_str("%%"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn hcl_list(items: &[String]) -> String {
+    let inner: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
+    format!("[{}]", inner.join(", "))
+}
+
+/// A YAML double-quoted scalar. JSON string syntax is valid YAML; the Unicode
+/// line and paragraph separators and NEL are line breaks in YAML 1.1, so they
+/// are escaped too.
+pub fn yaml_string(s: &str) -> String {
+    let json = serde_json::to_string(s).expect("strings serialize");
+    json.replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+        .replace('\u{85}', "\\u0085")
+}
+
+pub fn yaml_list(items: &[String]) -> String {
+    let inner: Vec<String> = items.iter().map(|s| yaml_string(s)).collect();
+    format!("[{}]", inner.join(", "))
+}
+
+/// Text for a `#` comment: one line, whatever the input.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &[&str] = &[
+        "plain",
+        "quote \" and backslash \\",
+        "${var.secret} and %{ if true }x%{ endif }",
+        "$${already} $ { spaced",
+        "line\nbreak\r\ttab",
+        "#set($x = 1) $context.x",
+        "\u{0}\u{7}\u{1b}[31m",
+        "yaml: {a: [b]} - &anchor *alias !tag",
+        "unicode \u{2028} sep \u{2029} nel \u{85} é 漢",
+        "'single' \"double\" `back`",
+    ];
+
+    #[test]
+    fn hcl_strings_parse_back_to_the_input() {
+        for s in HOSTILE {
+            let src = format!("x = {}\n", hcl_string(s));
+            let body: hcl::Body =
+                hcl::from_str(&src).unwrap_or_else(|e| panic!("{s:?}: {e}\n{src}"));
+            let attr = body.attributes().next().unwrap();
+            match &attr.expr {
+                hcl::Expression::String(v) => assert_eq!(v, s),
+                hcl::Expression::TemplateExpr(t) => {
+                    // A template with no interpolation evaluates to its literal text.
+                    let tpl = hcl::template::Template::from_expr(t).unwrap();
+                    let text: String = tpl
+                        .elements()
+                        .iter()
+                        .map(|e| match e {
+                            hcl::template::Element::Literal(l) => l.clone(),
+                            other => panic!("{s:?} produced an interpolation: {other:?}"),
+                        })
+                        .collect();
+                    assert_eq!(text.replace("$${", "${").replace("%%{", "%{"), *s);
+                }
+                other => panic!("{s:?}: unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn hcl_never_emits_a_live_interpolation() {
+        for s in HOSTILE {
+            let q = hcl_string(s);
+            let bare = q.replace("$${", "").replace("%%{", "");
+            assert!(!bare.contains("${") && !bare.contains("%{"), "{q}");
+            assert!(!q[1..q.len() - 1].contains('\n'));
+        }
+    }
+
+    #[test]
+    fn yaml_strings_parse_back_to_the_input() {
+        for s in HOSTILE {
+            let doc = format!(
+                "k: {}\nl: {}\n",
+                yaml_string(s),
+                yaml_list(&[s.to_string(), "b".into()])
+            );
+            let v: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&doc).unwrap_or_else(|e| panic!("{s:?}: {e}\n{doc}"));
+            assert_eq!(v["k"].as_str(), Some(*s), "{doc}");
+            assert_eq!(v["l"][0].as_str(), Some(*s), "{doc}");
+            assert!(!yaml_string(s).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        for s in HOSTILE {
+            assert!(!one_line(s).contains(['\n', '\r', '\u{2028}']));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The output targets `build --target` accepts, and which files each one writes.
+
+use clap::ValueEnum;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum)]
+pub enum Target {
+    /// A Terraform module: main.tf, variables.tf, outputs.tf, versions.tf.
+    Terraform,
+    /// A SAM template (template.yaml).
+    Sam,
+    /// A plain CloudFormation template (template.yaml).
+    Cloudformation,
+}
+
+impl Target {
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Terraform => "terraform",
+            Target::Sam => "sam",
+            Target::Cloudformation => "cloudformation",
+        }
+    }
+
+    /// `(output file, template name)` pairs for one API flavour (`http`, `rest`).
+    pub fn files(self, flavour: &str) -> Vec<(&'static str, String)> {
+        let names: &[&'static str] = match self {
+            Target::Terraform => &["main.tf", "variables.tf", "outputs.tf", "versions.tf"],
+            Target::Sam | Target::Cloudformation => &["template.yaml"],
+        };
+        names
+            .iter()
+            .map(|f| (*f, format!("{}/{flavour}/{f}", self.name())))
+            .collect()
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

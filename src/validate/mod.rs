@@ -1,0 +1,126 @@
+//! Stage 2: raw policy -> [`crate::model::Policy`], collecting every finding.
+//! Each submodule owns one part of the format and the rules about it (DESIGN.md
+//! "Findings `lint` must raise"); they report into one [`Findings`] list and
+//! return normalised values. A policy with any error-level finding yields no
+//! model, so nothing can be built from it.
+
+mod api;
+mod closed_set;
+mod cors;
+mod gateway_responses;
+mod max_age;
+mod origins;
+mod routes;
+mod tokens;
+
+use crate::diagnostic::{Code, Diagnostic, has_errors};
+use crate::model::{ApiType, Policy};
+use crate::policy::raw::RawPolicy;
+use std::ops::Range;
+
+/// The findings of one policy, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Findings(pub Vec<Diagnostic>);
+
+impl Findings {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// A required key that is absent: reported at the table that should hold it.
+    pub fn missing(&mut self, key: &str, table: &str, at: Range<usize>) {
+        let help = match key {
+            "version" => "add `version = 1` at the top of the file".to_string(),
+            _ => format!("add `{key} = ...` to {table}; see the policy reference in README.md"),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::MissingKey,
+                format!("missing required key `{key}` in {table}"),
+                at,
+            )
+            .label(format!("`{key}` is required here"))
+            .help(help),
+        );
+    }
+}
+
+/// Validate a loaded policy. `source_name` is recorded in the model for the
+/// generated-file marker.
+pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    let mut f = Findings::default();
+    let top = 0..0;
+
+    match &raw.version {
+        None => f.missing("version", "the top level", top.clone()),
+        Some(v) if *v.get() != 1 => f.push(
+            Diagnostic::new(
+                Code::UnsupportedVersion,
+                format!("policy version {} is not supported", v.get()),
+                v.span(),
+            )
+            .label("this corsform reads version 1")
+            .help("set `version = 1`"),
+        ),
+        Some(_) => {}
+    }
+
+    let api = match &raw.api {
+        None => {
+            f.missing("api", "the top level", top.clone());
+            None
+        }
+        Some(a) => api::validate(a, &mut f),
+    };
+    let api_type = api.as_ref().map(|a| a.api_type);
+
+    let routes = routes::validate(&raw.routes, api_type, &mut f);
+
+    let cors = match &raw.cors {
+        None => {
+            f.missing("cors", "the top level", top.clone());
+            None
+        }
+        Some(c) => cors::validate(c, api_type, &routes, &mut f),
+    };
+
+    let routes = routes::resolve_overrides(routes, cors.as_ref(), api_type, &mut f);
+
+    let gateway_responses = gateway_responses::validate(
+        raw.gateway_responses.as_ref(),
+        api_type,
+        cors.as_ref(),
+        raw.cors.as_ref().map(|c| c.span()),
+        &mut f,
+    );
+
+    if let (Some(api), Some(cors)) = (&api, &cors) {
+        cors::ownership_notes(api, cors, &routes, raw, &mut f);
+    }
+
+    let diags = f.0;
+    if has_errors(&diags) {
+        return (None, diags);
+    }
+    match (api, cors) {
+        (Some(api), Some(cors)) => {
+            let gateway_responses = if api.api_type == ApiType::Rest {
+                gateway_responses
+            } else {
+                None
+            };
+            let routes = routes.into_iter().map(|r| r.route).collect();
+            (
+                Some(Policy {
+                    source_name: source_name.into(),
+                    api,
+                    cors,
+                    gateway_responses,
+                    routes,
+                }),
+                diags,
+            )
+        }
+        _ => (None, diags),
+    }
+}

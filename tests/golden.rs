@@ -1,0 +1,197 @@
+//! End-to-end golden cases: every folder under `golden/` holds a `policy.toml`
+//! and what corsform must produce from it:
+//! - `lint.txt`: the full output of `corsform lint policy.toml` (every finding);
+//! - for a policy with errors, `stderr.txt`: what `corsform build` prints, and
+//!   the build must write nothing and exit non-zero;
+//! - otherwise `<target>/<file>` for every target the API type builds.
+//!
+//! Outputs are compared byte for byte and also parsed: every `.tf` with hcl-rs,
+//! every `.yaml` with serde_yaml_ng. `SNAPSHOTS=overwrite cargo test --test golden`
+//! rewrites the expected files (then review the diff before committing).
+
+use corsform::diagnostic::SourceFile;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn overwrite() -> bool {
+    std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite")
+}
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("golden/ exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("policy.toml").is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+fn corsform(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_corsform"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// What a case folder must contain: relative path -> contents.
+fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let policy = std::fs::read_to_string(dir.join("policy.toml")).unwrap();
+    let file = SourceFile::new("policy.toml", policy);
+    let (lint_code, lint_out, _) = corsform(dir, &["lint", "policy.toml"]);
+    files.insert("lint.txt".to_string(), lint_out);
+    let (model, _) = corsform::check(&file);
+    match model {
+        None => {
+            let tmp = tempfile::tempdir().unwrap();
+            let out_dir = tmp.path().join("out");
+            let (code, _, stderr) = corsform(
+                dir,
+                &["build", "policy.toml", "--out", out_dir.to_str().unwrap()],
+            );
+            if code == 0 || lint_code == 0 {
+                failures.push(format!("{}: a policy with errors must fail build and lint (build {code}, lint {lint_code})", dir.display()));
+            }
+            if out_dir.exists() {
+                failures.push(format!("{}: a failing build wrote files", dir.display()));
+            }
+            files.insert(
+                "stderr.txt".to_string(),
+                stderr.replace(out_dir.to_str().unwrap(), "<out>"),
+            );
+        }
+        Some(policy) => {
+            for target in corsform::render::default_targets(&policy) {
+                match corsform::render::render(&policy, target) {
+                    Ok(rendered) => {
+                        for (name, contents) in rendered {
+                            files.insert(format!("{}/{name}", target.name()), contents);
+                        }
+                    }
+                    Err(corsform::render::RenderError::Unsupported { .. }) => {}
+                    Err(e) => failures.push(format!("{}: {e}", dir.display())),
+                }
+            }
+        }
+    }
+    files
+}
+
+fn actual_files(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "policy.toml" || rel.starts_with('.') || rel.contains("/.") {
+            continue;
+        }
+        files.insert(rel, std::fs::read_to_string(entry.path()).unwrap());
+    }
+    files
+}
+
+fn check_parses(case: &str, name: &str, contents: &str, failures: &mut Vec<String>) {
+    if name.ends_with(".tf") {
+        if let Err(e) = hcl::parse(contents) {
+            failures.push(format!("{case}/{name}: not valid HCL: {e}"));
+        }
+    } else if name.ends_with(".yaml") {
+        if let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(contents) {
+            failures.push(format!("{case}/{name}: not valid YAML: {e}"));
+        }
+    }
+}
+
+#[test]
+fn golden_cases() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 10,
+        "expected the golden cases under golden/, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for dir in &cases {
+        let case = dir.file_name().unwrap().to_string_lossy().to_string();
+        let expected = expected_outputs(dir, &mut failures);
+        let actual = actual_files(dir);
+        for (name, contents) in &expected {
+            check_parses(&case, name, contents, &mut failures);
+        }
+        if overwrite() {
+            for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+            for (name, contents) in &expected {
+                let path = dir.join(name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, contents).unwrap();
+            }
+            continue;
+        }
+        for (name, contents) in &expected {
+            match actual.get(name) {
+                None => failures.push(format!(
+                    "{case}/{name}: missing (run SNAPSHOTS=overwrite cargo test --test golden)"
+                )),
+                Some(have) if have != contents => {
+                    let diff = similar::TextDiff::from_lines(have, contents);
+                    failures.push(format!(
+                        "{case}/{name} differs:\n{}",
+                        diff.unified_diff().header("expected", "actual")
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
+            failures.push(format!(
+                "{case}/{name}: stale file, corsform no longer produces it"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} golden failure(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    println!("golden: {} cases checked", cases.len());
+}
+
+/// Every finding code has at least one golden case that shows it.
+#[test]
+fn every_code_has_a_golden_case() {
+    let mut seen = std::collections::HashSet::new();
+    for dir in cases() {
+        let lint = std::fs::read_to_string(dir.join("lint.txt")).unwrap_or_default();
+        for code in corsform::diagnostic::Code::ALL {
+            if lint.contains(&format!("[{}]", code.id())) {
+                seen.insert(code.id());
+            }
+        }
+    }
+    let missing: Vec<&str> = corsform::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !seen.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "codes with no golden case: {missing:?}");
+}
