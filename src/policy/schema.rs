@@ -16,6 +16,7 @@ pub fn schema_value() -> &'static Value {
             .into_root_schema_for::<RawPolicy>();
         let mut value = schema.to_value();
         strip_null(&mut value);
+        close_objects(&mut value);
         value
     })
 }
@@ -23,6 +24,21 @@ pub fn schema_value() -> &'static Value {
 /// The schema as printed by `corsform schema`.
 pub fn schema_json() -> String {
     serde_json::to_string_pretty(schema_value()).expect("schema serializes") + "\n"
+}
+
+/// Unknown keys are errors (CF0003), so every table in the schema is closed:
+/// editors then flag a misspelt key as the linter does.
+fn close_objects(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.contains_key("properties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            map.values_mut().for_each(close_objects);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
 }
 
 /// TOML has no null: optional keys are simply absent, so drop the `null`
