@@ -5,5 +5,8 @@
 
 pub mod http_api;
 mod ids;
+pub mod rest_api;
+pub mod vtl;
 
 pub use http_api::HttpApiPlan;
+pub use rest_api::RestApiPlan;

@@ -11,6 +11,9 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("hcl_list", |v: Vec<String>, _: Kwargs, _: &State| {
         hcl_list(&v)
     });
+    tera.register_filter("hcl_heredoc", |s: &str, _: Kwargs, _: &State| {
+        hcl_heredoc(s)
+    });
     tera.register_filter("yaml", |s: &str, _: Kwargs, _: &State| yaml_string(s));
     tera.register_filter("yaml_list", |v: Vec<String>, _: Kwargs, _: &State| {
         yaml_list(&v)
@@ -50,6 +53,26 @@ pub fn hcl_string(s: &str) -> String {
 pub fn hcl_list(items: &[String]) -> String {
     let inner: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
     format!("[{}]", inner.join(", "))
+}
+
+/// An indented HCL heredoc (`<<-EOT`), for multi-line text such as VTL. The
+/// body keeps `${` and `%{` literal by doubling them; Terraform strips the
+/// common indentation, so the string is exactly `s` (which must end with a
+/// newline and contain no line equal to the delimiter).
+pub fn hcl_heredoc(s: &str) -> String {
+    let mut out = String::from("<<-EOT\n");
+    for line in s.lines() {
+        let line = line.replace("${", "$${").replace("%{", "%%{");
+        assert!(
+            line.trim() != "EOT",
+            "heredoc body cannot hold its delimiter"
+        );
+        out.push_str("      ");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("    EOT");
+    out
 }
 
 /// A YAML double-quoted scalar. JSON string syntax is valid YAML; the Unicode
@@ -132,6 +155,30 @@ mod tests {
             assert!(!bare.contains("${") && !bare.contains("%{"), "{q}");
             assert!(!q[1..q.len() - 1].contains('\n'));
         }
+    }
+
+    #[test]
+    fn heredocs_parse_back_to_the_input() {
+        let body = "#set($o = $input.params().header.get('Origin'))\n#if(\"$!o\" == \"\")${not} %{ if }#end\n";
+        let src = format!("m = {{\n  \"k\" = {}\n}}\n", hcl_heredoc(body));
+        let parsed: hcl::Body = hcl::from_str(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let hcl::Expression::Object(obj) = &parsed.attributes().next().unwrap().expr else {
+            panic!("{src}")
+        };
+        let expr = obj.values().next().unwrap();
+        let hcl::Expression::TemplateExpr(t) = expr else {
+            panic!("{expr:?}")
+        };
+        let tpl = hcl::template::Template::from_expr(t).unwrap();
+        let text: String = tpl
+            .elements()
+            .iter()
+            .map(|e| match e {
+                hcl::template::Element::Literal(l) => l.clone(),
+                other => panic!("interpolation in heredoc: {other:?}"),
+            })
+            .collect();
+        assert_eq!(text.replace("$${", "${").replace("%%{", "%{"), body);
     }
 
     #[test]

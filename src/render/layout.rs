@@ -35,13 +35,28 @@ pub fn align_hcl(text: &str) -> String {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
+        // Heredoc bodies are text, not attributes: copy them as they are.
+        if lines[i].trim_end().ends_with("<<-EOT") || lines[i].trim_end().ends_with("<<EOT") {
+            out.push(lines[i].to_string());
+            i += 1;
+            while i < lines.len() {
+                out.push(lines[i].to_string());
+                i += 1;
+                if lines[i - 1].trim() == "EOT" {
+                    break;
+                }
+            }
+            continue;
+        }
         let Some((indent, _, _)) = attribute(lines[i]) else {
             out.push(lines[i].to_string());
             i += 1;
             continue;
         };
-        let mut j = i;
-        while j < lines.len() && attribute(lines[j]).is_some_and(|(ind, _, _)| ind == indent) {
+        let mut j = i + 1;
+        while j < lines.len()
+            && attribute(lines[j]).is_some_and(|(ind, _, v)| ind == indent && !v.starts_with("<<"))
+        {
             j += 1;
         }
         let width = lines[i..j]

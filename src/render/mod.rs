@@ -9,7 +9,7 @@ mod templates;
 
 pub use target::Target;
 
-use crate::derive::http_api;
+use crate::derive::{http_api, rest_api};
 use crate::model::{ApiType, Policy};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -81,7 +81,7 @@ fn trim_block_lines(src: &str) -> String {
 pub fn default_targets(policy: &Policy) -> Vec<Target> {
     match policy.api.api_type {
         ApiType::Http => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
-        ApiType::Rest => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
+        ApiType::Rest => vec![Target::Terraform],
     }
 }
 
@@ -96,9 +96,13 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
             let plan = http_api::plan(policy);
             render_set(target, "http", &plan, &marker)
         }
-        (ApiType::Rest, _) => Err(RenderError::Unsupported {
+        (ApiType::Rest, Target::Terraform) => {
+            let plan = rest_api::plan(policy);
+            render_set(target, "rest", &plan, &marker)
+        }
+        (ApiType::Rest, Target::Sam | Target::Cloudformation) => Err(RenderError::Unsupported {
             target,
-            reason: "REST APIs (type = \"rest\") are validated by this version but not rendered yet; use `corsform lint`".into(),
+            reason: "REST APIs (type = \"rest\") render to terraform in this version; SAM and CloudFormation follow".into(),
         }),
     }
 }
@@ -126,4 +130,15 @@ fn render_set<T: Serialize>(
         files.insert(file.to_string(), text);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_embedded_template_is_loaded() {
+        let names: Vec<&str> = super::tera().get_template_names().collect();
+        for (name, _) in super::templates::ALL {
+            assert!(names.contains(name), "{name} missing from {names:?}");
+        }
+    }
 }

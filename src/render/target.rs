@@ -30,7 +30,11 @@ impl Target {
         };
         names
             .iter()
-            .map(|f| (*f, format!("{}/{flavour}/{f}", self.name())))
+            .map(|f| match *f {
+                // One versions.tf serves both API types.
+                "versions.tf" => (*f, "terraform/versions.tf".to_string()),
+                _ => (*f, format!("{}/{flavour}/{f}", self.name())),
+            })
             .collect()
     }
 }

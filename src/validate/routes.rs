@@ -270,7 +270,38 @@ pub fn resolve_overrides<'a>(
     if api_type == Some(ApiType::Http) && base.is_some_and(|c| c.owner == Owner::Gateway) {
         check_catch_all_authorizer(&routes, f);
     }
+    if api_type == Some(ApiType::Rest) {
+        if let Some(base) = base {
+            check_one_cors_per_path(&routes, base, f);
+        }
+    }
     routes
+}
+
+/// A REST path has one OPTIONS method, so every route on it must agree on CORS.
+fn check_one_cors_per_path(routes: &[CheckedRoute], base: &Cors, f: &mut Findings) {
+    for (i, r) in routes.iter().enumerate() {
+        let mine = r.route.cors_override.as_ref().unwrap_or(base);
+        let earlier = routes[..i]
+            .iter()
+            .find(|o| o.route.path.text == r.route.path.text);
+        if let Some(o) = earlier {
+            let theirs = o.route.cors_override.as_ref().unwrap_or(base);
+            if mine != theirs {
+                let span = r
+                    .raw
+                    .cors
+                    .as_ref()
+                    .or(o.raw.cors.as_ref())
+                    .map_or(r.raw.span(), |c| c.span());
+                f.push(
+                    Diagnostic::new(Code::ConflictingRouteCors, format!("routes on {} have different CORS settings, but a path has one preflight", r.route.path.text), span)
+                        .label("differs from another route on the same path")
+                        .help("give every route on this path the same [routes.cors], or merge them into one route"),
+                );
+            }
+        }
+    }
 }
 
 /// On an HTTP API an authorizer on `ANY /{proxy+}` also receives the browser's

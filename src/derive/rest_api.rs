@@ -1,0 +1,364 @@
+//! REST API (API Gateway v1) plan: the resource tree, every method with its
+//! integration, and the CORS headers of each response API Gateway itself
+//! produces: the preflight (an OPTIONS method with a MOCK integration per path),
+//! the actual responses of MOCK routes, and the gateway responses. Facts
+//! (CORS-FACTS.md, REST API section):
+//! - header values in integration and gateway responses are mapping expressions:
+//!   a static value is written as a single-quoted literal, `'value'`;
+//! - a static header holds one origin, so with several origins the static value
+//!   is the first exact origin and a VTL response template overrides it with
+//!   the request's Origin when that Origin is allowed (exact match, or a full
+//!   match of a one-label subdomain pattern; Java `String.matches`);
+//! - proxy integrations have no integration response: the backend sends the
+//!   headers of actual responses (lint note CF0602);
+//! - gateway responses are not run through VTL: static, or `method.request.header.Origin`.
+//!
+//! Every target (Terraform, SAM, CloudFormation) renders this plan, so they
+//! cannot disagree about a header.
+
+use super::ids::IdAllocator;
+use super::vtl;
+use crate::model::{Authorization, Cors, GatewayOrigin, Integration, Origin, Policy, Segment};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestApiPlan {
+    pub name: String,
+    pub description: Option<String>,
+    pub stage: String,
+    /// Parents before children.
+    pub resources: Vec<RestResource>,
+    /// One entry per path that has routes, in policy order.
+    pub paths: Vec<RestPath>,
+    pub gateway_responses: Vec<GatewayResponse>,
+    pub uses_lambda: bool,
+    pub uses_http: bool,
+    pub uses_cognito: bool,
+    pub uses_custom: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestResource {
+    /// snake_case id, unique: `items_id`.
+    pub id: String,
+    /// `None` when the parent is the API's root resource.
+    pub parent: Option<String>,
+    pub path_part: String,
+    pub path: String,
+}
+
+/// A header a response carries, as an API Gateway mapping expression
+/// (`'value'` for a static value, or `method.request.header.Origin`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub name: String,
+    pub mapping: String,
+}
+
+/// The CORS part of one response API Gateway produces itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorsResponse {
+    pub status: u16,
+    pub headers: Vec<Header>,
+    /// VTL response template that overrides Access-Control-Allow-Origin with the
+    /// request's Origin when it is allowed; `None` when the value is static.
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestPath {
+    pub path: String,
+    /// The resource id, or `None` for the root path `/`.
+    pub resource: Option<String>,
+    /// The slug used to name this path's methods: the resource id or `root`.
+    pub slug: String,
+    pub preflight: CorsResponse,
+    pub methods: Vec<RestMethod>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestMethod {
+    /// snake_case id, unique: `items_id_get`.
+    pub id: String,
+    pub method: String,
+    /// NONE, AWS_IAM, COGNITO_USER_POOLS or CUSTOM.
+    pub authorization: &'static str,
+    /// `cognito` or `custom` when an authorizer is attached.
+    pub authorizer: Option<&'static str>,
+    /// AWS_PROXY, HTTP_PROXY or MOCK.
+    pub integration_type: &'static str,
+    /// `lambda`, `http` or `mock`.
+    pub integration: &'static str,
+    /// HTTP_PROXY: the backend path with `{param}` placeholders, appended to the backend URL.
+    pub backend_path: String,
+    /// Path parameters the method declares and an HTTP proxy forwards.
+    pub path_params: Vec<String>,
+    /// MOCK routes only: the response API Gateway answers with.
+    pub mock_response: Option<CorsResponse>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewayResponse {
+    /// `default_4xx`.
+    pub id: String,
+    pub response_type: String,
+    pub headers: Vec<Header>,
+}
+
+pub fn plan(policy: &Policy) -> RestApiPlan {
+    let mut resource_ids = IdAllocator::default();
+    let mut resources: Vec<RestResource> = Vec::new();
+    let mut paths: Vec<RestPath> = Vec::new();
+    let mut method_ids = IdAllocator::default();
+
+    for route in &policy.routes {
+        // The resource tree: one resource per prefix, shared prefixes once.
+        let mut parent: Option<String> = None;
+        let mut prefix = String::new();
+        for seg in &route.path.segments {
+            let part = match seg {
+                Segment::Literal(l) => l.clone(),
+                Segment::Param(p) => format!("{{{p}}}"),
+                Segment::Greedy(p) => format!("{{{p}+}}"),
+            };
+            prefix = format!("{prefix}/{part}");
+            let id = match resources.iter().find(|r| r.path == prefix) {
+                Some(r) => r.id.clone(),
+                None => {
+                    let shaped = crate::model::ApiPath::parse(&prefix)
+                        .expect("prefix of a valid path")
+                        .slug();
+                    let id = resource_ids.take(&shaped);
+                    resources.push(RestResource {
+                        id: id.clone(),
+                        parent: parent.clone(),
+                        path_part: part,
+                        path: prefix.clone(),
+                    });
+                    id
+                }
+            };
+            parent = Some(id);
+        }
+
+        let cors = route.cors_override.as_ref().unwrap_or(&policy.cors);
+        let idx = match paths.iter().position(|p| p.path == route.path.text) {
+            Some(i) => i,
+            None => {
+                let slug = parent.clone().unwrap_or_else(|| "root".into());
+                paths.push(RestPath {
+                    path: route.path.text.clone(),
+                    resource: parent.clone(),
+                    preflight: preflight(cors),
+                    methods: vec![],
+                    slug,
+                });
+                paths.len() - 1
+            }
+        };
+        let slug = paths[idx].slug.clone();
+        let params: Vec<String> = route
+            .path
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param(p) | Segment::Greedy(p) => Some(p.clone()),
+                Segment::Literal(_) => None,
+            })
+            .collect();
+        let backend_path: String = if route.path.segments.is_empty() {
+            "/".into()
+        } else {
+            route
+                .path
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(l) => format!("/{l}"),
+                    Segment::Param(p) | Segment::Greedy(p) => format!("/{{{p}}}"),
+                })
+                .collect()
+        };
+        for m in &route.methods {
+            let (authorization, authorizer) = match route.authorization {
+                Authorization::None => ("NONE", None),
+                Authorization::Iam => ("AWS_IAM", None),
+                Authorization::Cognito => ("COGNITO_USER_POOLS", Some("cognito")),
+                Authorization::Custom => ("CUSTOM", Some("custom")),
+                Authorization::Jwt => unreachable!("jwt is refused on REST APIs by validation"),
+            };
+            let (integration_type, integration) = match route.integration {
+                Integration::Lambda => ("AWS_PROXY", "lambda"),
+                Integration::Http => ("HTTP_PROXY", "http"),
+                Integration::Mock => ("MOCK", "mock"),
+            };
+            paths[idx].methods.push(RestMethod {
+                id: method_ids.take(&format!("{slug}_{}", m.to_ascii_lowercase())),
+                method: m.clone(),
+                authorization,
+                authorizer,
+                integration_type,
+                integration,
+                backend_path: backend_path.clone(),
+                path_params: if route.integration == Integration::Http {
+                    params.clone()
+                } else {
+                    vec![]
+                },
+                mock_response: (route.integration == Integration::Mock).then(|| actual(cors)),
+            });
+        }
+    }
+
+    let gateway_responses = policy
+        .gateway_responses
+        .as_ref()
+        .map(|g| {
+            g.types
+                .iter()
+                .filter_map(|t| {
+                    let headers = gateway_headers(&policy.cors, g.origin);
+                    (!headers.is_empty()).then(|| GatewayResponse {
+                        id: t.to_ascii_lowercase(),
+                        response_type: t.clone(),
+                        headers,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let all_methods = || paths.iter().flat_map(|p| p.methods.iter());
+    RestApiPlan {
+        name: policy.api.name.clone(),
+        description: policy.api.description.clone(),
+        stage: policy.api.stage.clone(),
+        uses_lambda: all_methods().any(|m| m.integration == "lambda"),
+        uses_http: all_methods().any(|m| m.integration == "http"),
+        uses_cognito: all_methods().any(|m| m.authorizer == Some("cognito")),
+        uses_custom: all_methods().any(|m| m.authorizer == Some("custom")),
+        resources,
+        paths,
+        gateway_responses,
+    }
+}
+
+fn literal(value: &str) -> String {
+    format!("'{value}'")
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header {
+        name: name.into(),
+        mapping: literal(value),
+    }
+}
+
+/// Whether Access-Control-Allow-Origin depends on the request's Origin.
+pub fn origin_varies(cors: &Cors) -> bool {
+    !cors.allows_any_origin()
+        && (cors.allow_origins.len() > 1
+            || cors
+                .allow_origins
+                .iter()
+                .any(|o| matches!(o, Origin::Pattern { .. })))
+}
+
+/// Allow-Origin (static part), then Vary when the value depends on the Origin.
+fn origin_headers(cors: &Cors, out: &mut Vec<Header>) {
+    if cors.allows_any_origin() {
+        out.push(header("Access-Control-Allow-Origin", "*"));
+    } else if let Some(first) = cors.exact_origins().next() {
+        out.push(header("Access-Control-Allow-Origin", first));
+    }
+}
+
+fn origin_template(cors: &Cors) -> Option<String> {
+    origin_varies(cors).then(|| vtl::origin_override(&cors.allow_origins))
+}
+
+/// The preflight: what OPTIONS on a path answers.
+fn preflight(cors: &Cors) -> CorsResponse {
+    let mut headers = Vec::new();
+    origin_headers(cors, &mut headers);
+    if !cors.allow_methods.is_empty() {
+        headers.push(header(
+            "Access-Control-Allow-Methods",
+            &cors.allow_methods.join(","),
+        ));
+    }
+    if !cors.allow_headers.is_empty() {
+        headers.push(header(
+            "Access-Control-Allow-Headers",
+            &cors.allow_headers.join(","),
+        ));
+    }
+    if cors.allow_credentials {
+        headers.push(header("Access-Control-Allow-Credentials", "true"));
+    }
+    if let Some(age) = cors.max_age {
+        headers.push(header("Access-Control-Max-Age", &age.to_string()));
+    }
+    if origin_varies(cors) {
+        headers.push(header("Vary", "Origin"));
+    }
+    let template = origin_template(cors);
+    CorsResponse {
+        status: cors.preflight_status,
+        headers,
+        template,
+    }
+}
+
+/// An actual response API Gateway produces (MOCK routes).
+fn actual(cors: &Cors) -> CorsResponse {
+    let mut headers = Vec::new();
+    origin_headers(cors, &mut headers);
+    if cors.allow_credentials {
+        headers.push(header("Access-Control-Allow-Credentials", "true"));
+    }
+    if !cors.expose_headers.is_empty() {
+        headers.push(header(
+            "Access-Control-Expose-Headers",
+            &cors.expose_headers.join(","),
+        ));
+    }
+    if origin_varies(cors) {
+        headers.push(header("Vary", "Origin"));
+    }
+    CorsResponse {
+        status: 200,
+        headers,
+        template: origin_template(cors),
+    }
+}
+
+/// Gateway responses: no VTL, so one static origin or an unchecked reflection.
+fn gateway_headers(cors: &Cors, origin: GatewayOrigin) -> Vec<Header> {
+    let mut headers = Vec::new();
+    let reflect = origin == GatewayOrigin::Reflect && !cors.allows_any_origin();
+    if reflect {
+        headers.push(Header {
+            name: "Access-Control-Allow-Origin".into(),
+            mapping: "method.request.header.Origin".into(),
+        });
+    } else {
+        origin_headers(cors, &mut headers);
+    }
+    if headers.is_empty() {
+        return headers;
+    }
+    if cors.allow_credentials {
+        headers.push(header("Access-Control-Allow-Credentials", "true"));
+    }
+    if !cors.expose_headers.is_empty() {
+        headers.push(header(
+            "Access-Control-Expose-Headers",
+            &cors.expose_headers.join(","),
+        ));
+    }
+    if reflect {
+        headers.push(header("Vary", "Origin"));
+    }
+    headers
+}
