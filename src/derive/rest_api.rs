@@ -35,6 +35,8 @@ pub struct RestApiPlan {
     pub uses_http: bool,
     pub uses_cognito: bool,
     pub uses_custom: bool,
+    /// Hash of everything above: changes whenever the deployed API would.
+    pub content_hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,7 +231,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         .unwrap_or_default();
 
     let all_methods = || paths.iter().flat_map(|p| p.methods.iter());
-    RestApiPlan {
+    let mut plan = RestApiPlan {
         name: policy.api.name.clone(),
         description: policy.api.description.clone(),
         stage: policy.api.stage.clone(),
@@ -240,7 +242,10 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         resources,
         paths,
         gateway_responses,
-    }
+        content_hash: String::new(),
+    };
+    plan.content_hash = super::content_hash::of(&plan);
+    plan
 }
 
 fn literal(value: &str) -> String {

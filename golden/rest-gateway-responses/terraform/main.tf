@@ -222,27 +222,31 @@ resource "aws_api_gateway_gateway_response" "integration_timeout" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.ping,
-      aws_api_gateway_method.ping_options,
-      aws_api_gateway_integration.ping_options,
-      aws_api_gateway_method_response.ping_options,
-      aws_api_gateway_integration_response.ping_options,
-      aws_api_gateway_method.ping_get,
-      aws_api_gateway_integration.ping_get,
-      aws_api_gateway_method_response.ping_get,
-      aws_api_gateway_integration_response.ping_get,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
-      aws_api_gateway_gateway_response.unauthorized,
-      aws_api_gateway_gateway_response.access_denied,
-      aws_api_gateway_gateway_response.throttled,
-      aws_api_gateway_gateway_response.missing_authentication_token,
-      aws_api_gateway_gateway_response.integration_timeout,
+      "40adfcda5e",
+      aws_api_gateway_resource.ping.id,
+      aws_api_gateway_method.ping_options.id,
+      aws_api_gateway_integration.ping_options.id,
+      aws_api_gateway_integration_response.ping_options.id,
+      aws_api_gateway_method.ping_get.id,
+      aws_api_gateway_integration.ping_get.id,
+      aws_api_gateway_integration_response.ping_get.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      aws_api_gateway_gateway_response.unauthorized.id,
+      aws_api_gateway_gateway_response.access_denied.id,
+      aws_api_gateway_gateway_response.throttled.id,
+      aws_api_gateway_gateway_response.missing_authentication_token.id,
+      aws_api_gateway_gateway_response.integration_timeout.id,
+      var.endpoint_type,
     ]))
   }
 

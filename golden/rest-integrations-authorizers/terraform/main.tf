@@ -332,36 +332,42 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.lambda,
-      aws_api_gateway_resource.http,
-      aws_api_gateway_resource.mock,
-      aws_api_gateway_method.lambda_options,
-      aws_api_gateway_integration.lambda_options,
-      aws_api_gateway_method_response.lambda_options,
-      aws_api_gateway_integration_response.lambda_options,
-      aws_api_gateway_method.lambda_post,
-      aws_api_gateway_integration.lambda_post,
-      aws_api_gateway_method.http_options,
-      aws_api_gateway_integration.http_options,
-      aws_api_gateway_method_response.http_options,
-      aws_api_gateway_integration_response.http_options,
-      aws_api_gateway_method.http_get,
-      aws_api_gateway_integration.http_get,
-      aws_api_gateway_method.mock_options,
-      aws_api_gateway_integration.mock_options,
-      aws_api_gateway_method_response.mock_options,
-      aws_api_gateway_integration_response.mock_options,
-      aws_api_gateway_method.mock_get,
-      aws_api_gateway_integration.mock_get,
-      aws_api_gateway_method_response.mock_get,
-      aws_api_gateway_integration_response.mock_get,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
+      "3da85e11b5",
+      aws_api_gateway_resource.lambda.id,
+      aws_api_gateway_resource.http.id,
+      aws_api_gateway_resource.mock.id,
+      aws_api_gateway_method.lambda_options.id,
+      aws_api_gateway_integration.lambda_options.id,
+      aws_api_gateway_integration_response.lambda_options.id,
+      aws_api_gateway_method.lambda_post.id,
+      aws_api_gateway_integration.lambda_post.id,
+      aws_api_gateway_method.http_options.id,
+      aws_api_gateway_integration.http_options.id,
+      aws_api_gateway_integration_response.http_options.id,
+      aws_api_gateway_method.http_get.id,
+      aws_api_gateway_integration.http_get.id,
+      aws_api_gateway_method.mock_options.id,
+      aws_api_gateway_integration.mock_options.id,
+      aws_api_gateway_integration_response.mock_options.id,
+      aws_api_gateway_method.mock_get.id,
+      aws_api_gateway_integration.mock_get.id,
+      aws_api_gateway_integration_response.mock_get.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      var.lambda_invoke_arn,
+      var.backend_url,
+      var.cognito_user_pool_arns,
+      var.authorizer_invoke_arn,
+      var.endpoint_type,
     ]))
   }
 

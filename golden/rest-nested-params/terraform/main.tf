@@ -327,39 +327,43 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.users,
-      aws_api_gateway_resource.users_user_id,
-      aws_api_gateway_resource.users_user_id_orders,
-      aws_api_gateway_resource.users_user_id_orders_order_id,
-      aws_api_gateway_resource.files,
-      aws_api_gateway_resource.files_proxy,
-      aws_api_gateway_method.users_user_id_options,
-      aws_api_gateway_integration.users_user_id_options,
-      aws_api_gateway_method_response.users_user_id_options,
-      aws_api_gateway_integration_response.users_user_id_options,
-      aws_api_gateway_method.users_user_id_get,
-      aws_api_gateway_integration.users_user_id_get,
-      aws_api_gateway_method.users_user_id_orders_order_id_options,
-      aws_api_gateway_integration.users_user_id_orders_order_id_options,
-      aws_api_gateway_method_response.users_user_id_orders_order_id_options,
-      aws_api_gateway_integration_response.users_user_id_orders_order_id_options,
-      aws_api_gateway_method.users_user_id_orders_order_id_get,
-      aws_api_gateway_integration.users_user_id_orders_order_id_get,
-      aws_api_gateway_method.users_user_id_orders_order_id_delete,
-      aws_api_gateway_integration.users_user_id_orders_order_id_delete,
-      aws_api_gateway_method.files_proxy_options,
-      aws_api_gateway_integration.files_proxy_options,
-      aws_api_gateway_method_response.files_proxy_options,
-      aws_api_gateway_integration_response.files_proxy_options,
-      aws_api_gateway_method.files_proxy_any,
-      aws_api_gateway_integration.files_proxy_any,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
+      "e210dfddba",
+      aws_api_gateway_resource.users.id,
+      aws_api_gateway_resource.users_user_id.id,
+      aws_api_gateway_resource.users_user_id_orders.id,
+      aws_api_gateway_resource.users_user_id_orders_order_id.id,
+      aws_api_gateway_resource.files.id,
+      aws_api_gateway_resource.files_proxy.id,
+      aws_api_gateway_method.users_user_id_options.id,
+      aws_api_gateway_integration.users_user_id_options.id,
+      aws_api_gateway_integration_response.users_user_id_options.id,
+      aws_api_gateway_method.users_user_id_get.id,
+      aws_api_gateway_integration.users_user_id_get.id,
+      aws_api_gateway_method.users_user_id_orders_order_id_options.id,
+      aws_api_gateway_integration.users_user_id_orders_order_id_options.id,
+      aws_api_gateway_integration_response.users_user_id_orders_order_id_options.id,
+      aws_api_gateway_method.users_user_id_orders_order_id_get.id,
+      aws_api_gateway_integration.users_user_id_orders_order_id_get.id,
+      aws_api_gateway_method.users_user_id_orders_order_id_delete.id,
+      aws_api_gateway_integration.users_user_id_orders_order_id_delete.id,
+      aws_api_gateway_method.files_proxy_options.id,
+      aws_api_gateway_integration.files_proxy_options.id,
+      aws_api_gateway_integration_response.files_proxy_options.id,
+      aws_api_gateway_method.files_proxy_any.id,
+      aws_api_gateway_integration.files_proxy_any.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      var.backend_url,
+      var.endpoint_type,
     ]))
   }
 

@@ -190,27 +190,30 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.items,
-      aws_api_gateway_resource.items_id,
-      aws_api_gateway_method.items_id_options,
-      aws_api_gateway_integration.items_id_options,
-      aws_api_gateway_method_response.items_id_options,
-      aws_api_gateway_integration_response.items_id_options,
-      aws_api_gateway_method.items_id_get,
-      aws_api_gateway_integration.items_id_get,
-      aws_api_gateway_method_response.items_id_get,
-      aws_api_gateway_integration_response.items_id_get,
-      aws_api_gateway_method.items_id_put,
-      aws_api_gateway_integration.items_id_put,
-      aws_api_gateway_method_response.items_id_put,
-      aws_api_gateway_integration_response.items_id_put,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
+      "3d3a42653b",
+      aws_api_gateway_resource.items.id,
+      aws_api_gateway_resource.items_id.id,
+      aws_api_gateway_method.items_id_options.id,
+      aws_api_gateway_integration.items_id_options.id,
+      aws_api_gateway_integration_response.items_id_options.id,
+      aws_api_gateway_method.items_id_get.id,
+      aws_api_gateway_integration.items_id_get.id,
+      aws_api_gateway_integration_response.items_id_get.id,
+      aws_api_gateway_method.items_id_put.id,
+      aws_api_gateway_integration.items_id_put.id,
+      aws_api_gateway_integration_response.items_id_put.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      var.endpoint_type,
     ]))
   }
 

@@ -217,28 +217,32 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.products,
-      aws_api_gateway_method.root_options,
-      aws_api_gateway_integration.root_options,
-      aws_api_gateway_method_response.root_options,
-      aws_api_gateway_integration_response.root_options,
-      aws_api_gateway_method.root_get,
-      aws_api_gateway_integration.root_get,
-      aws_api_gateway_method_response.root_get,
-      aws_api_gateway_integration_response.root_get,
-      aws_api_gateway_method.products_options,
-      aws_api_gateway_integration.products_options,
-      aws_api_gateway_method_response.products_options,
-      aws_api_gateway_integration_response.products_options,
-      aws_api_gateway_method.products_get,
-      aws_api_gateway_integration.products_get,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
+      "cc75734470",
+      aws_api_gateway_resource.products.id,
+      aws_api_gateway_method.root_options.id,
+      aws_api_gateway_integration.root_options.id,
+      aws_api_gateway_integration_response.root_options.id,
+      aws_api_gateway_method.root_get.id,
+      aws_api_gateway_integration.root_get.id,
+      aws_api_gateway_integration_response.root_get.id,
+      aws_api_gateway_method.products_options.id,
+      aws_api_gateway_integration.products_options.id,
+      aws_api_gateway_integration_response.products_options.id,
+      aws_api_gateway_method.products_get.id,
+      aws_api_gateway_integration.products_get.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      var.lambda_invoke_arn,
+      var.endpoint_type,
     ]))
   }
 

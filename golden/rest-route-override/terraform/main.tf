@@ -335,36 +335,37 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.account,
-      aws_api_gateway_resource.public,
-      aws_api_gateway_resource.public_status,
-      aws_api_gateway_method.account_options,
-      aws_api_gateway_integration.account_options,
-      aws_api_gateway_method_response.account_options,
-      aws_api_gateway_integration_response.account_options,
-      aws_api_gateway_method.account_get,
-      aws_api_gateway_integration.account_get,
-      aws_api_gateway_method_response.account_get,
-      aws_api_gateway_integration_response.account_get,
-      aws_api_gateway_method.account_patch,
-      aws_api_gateway_integration.account_patch,
-      aws_api_gateway_method_response.account_patch,
-      aws_api_gateway_integration_response.account_patch,
-      aws_api_gateway_method.public_status_options,
-      aws_api_gateway_integration.public_status_options,
-      aws_api_gateway_method_response.public_status_options,
-      aws_api_gateway_integration_response.public_status_options,
-      aws_api_gateway_method.public_status_get,
-      aws_api_gateway_integration.public_status_get,
-      aws_api_gateway_method_response.public_status_get,
-      aws_api_gateway_integration_response.public_status_get,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
+      "bb78c00ef1",
+      aws_api_gateway_resource.account.id,
+      aws_api_gateway_resource.public.id,
+      aws_api_gateway_resource.public_status.id,
+      aws_api_gateway_method.account_options.id,
+      aws_api_gateway_integration.account_options.id,
+      aws_api_gateway_integration_response.account_options.id,
+      aws_api_gateway_method.account_get.id,
+      aws_api_gateway_integration.account_get.id,
+      aws_api_gateway_integration_response.account_get.id,
+      aws_api_gateway_method.account_patch.id,
+      aws_api_gateway_integration.account_patch.id,
+      aws_api_gateway_integration_response.account_patch.id,
+      aws_api_gateway_method.public_status_options.id,
+      aws_api_gateway_integration.public_status_options.id,
+      aws_api_gateway_integration_response.public_status_options.id,
+      aws_api_gateway_method.public_status_get.id,
+      aws_api_gateway_integration.public_status_get.id,
+      aws_api_gateway_integration_response.public_status_get.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      var.endpoint_type,
     ]))
   }
 

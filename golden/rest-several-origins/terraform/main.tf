@@ -298,32 +298,36 @@ resource "aws_api_gateway_gateway_response" "unauthorized" {
 
 # A new deployment whenever anything that defines the API changes, created
 # before the old one is destroyed so the stage always points at a live one.
+# The first entry is a hash of everything corsform generated (it changes with
+# the policy); the ids catch replaced resources and the inputs new targets.
+# Whole resources are not hashed: their refreshed attributes would trigger one
+# spurious redeploy after the first apply.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.cart,
-      aws_api_gateway_resource.status,
-      aws_api_gateway_method.cart_options,
-      aws_api_gateway_integration.cart_options,
-      aws_api_gateway_method_response.cart_options,
-      aws_api_gateway_integration_response.cart_options,
-      aws_api_gateway_method.cart_get,
-      aws_api_gateway_integration.cart_get,
-      aws_api_gateway_method.cart_post,
-      aws_api_gateway_integration.cart_post,
-      aws_api_gateway_method.status_options,
-      aws_api_gateway_integration.status_options,
-      aws_api_gateway_method_response.status_options,
-      aws_api_gateway_integration_response.status_options,
-      aws_api_gateway_method.status_get,
-      aws_api_gateway_integration.status_get,
-      aws_api_gateway_method_response.status_get,
-      aws_api_gateway_integration_response.status_get,
-      aws_api_gateway_gateway_response.default_4xx,
-      aws_api_gateway_gateway_response.default_5xx,
-      aws_api_gateway_gateway_response.unauthorized,
+      "8bc2423583",
+      aws_api_gateway_resource.cart.id,
+      aws_api_gateway_resource.status.id,
+      aws_api_gateway_method.cart_options.id,
+      aws_api_gateway_integration.cart_options.id,
+      aws_api_gateway_integration_response.cart_options.id,
+      aws_api_gateway_method.cart_get.id,
+      aws_api_gateway_integration.cart_get.id,
+      aws_api_gateway_method.cart_post.id,
+      aws_api_gateway_integration.cart_post.id,
+      aws_api_gateway_method.status_options.id,
+      aws_api_gateway_integration.status_options.id,
+      aws_api_gateway_integration_response.status_options.id,
+      aws_api_gateway_method.status_get.id,
+      aws_api_gateway_integration.status_get.id,
+      aws_api_gateway_integration_response.status_get.id,
+      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_gateway_response.default_5xx.id,
+      aws_api_gateway_gateway_response.unauthorized.id,
+      var.lambda_invoke_arn,
+      var.endpoint_type,
     ]))
   }
 
