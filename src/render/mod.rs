@@ -81,7 +81,7 @@ fn trim_block_lines(src: &str) -> String {
 pub fn default_targets(policy: &Policy) -> Vec<Target> {
     match policy.api.api_type {
         ApiType::Http => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
-        ApiType::Rest => vec![Target::Terraform, Target::Cloudformation],
+        ApiType::Rest => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
     }
 }
 
@@ -96,14 +96,10 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
             let plan = http_api::plan(policy);
             render_set(target, "http", &plan, &marker)
         }
-        (ApiType::Rest, Target::Terraform | Target::Cloudformation) => {
+        (ApiType::Rest, Target::Terraform | Target::Sam | Target::Cloudformation) => {
             let plan = rest_api::plan(policy);
             render_set(target, "rest", &plan, &marker)
         }
-        (ApiType::Rest, Target::Sam) => Err(RenderError::Unsupported {
-            target,
-            reason: "REST APIs (type = \"rest\") render to terraform and cloudformation in this version; SAM follows".into(),
-        }),
     }
 }
 
