@@ -70,7 +70,7 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
             );
         }
         Some(policy) => {
-            for target in corsform::render::default_targets(&policy) {
+            for target in corsform::render::supported_targets(&policy) {
                 match corsform::render::render(&policy, target) {
                     Ok(rendered) => {
                         for (name, contents) in rendered {

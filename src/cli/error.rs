@@ -73,7 +73,7 @@ impl CliError {
             ),
             CliError::Exists { .. } => Some("name another file, or remove this one first".into()),
             CliError::SameOutput { .. } => Some("give the policies different [api] names".into()),
-            CliError::Render(RenderError::Unsupported { .. }) => Some("choose another --target (see `corsform build --help`)".into()),
+            CliError::Render(RenderError::Unsupported { .. }) => Some("see README.md, \"Targets\", for what each target covers".into()),
             _ => None,
         }
     }

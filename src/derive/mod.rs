@@ -6,6 +6,7 @@
 pub mod content_hash;
 pub mod http_api;
 mod ids;
+pub mod lambda;
 pub mod rest_api;
 pub mod vtl;
 

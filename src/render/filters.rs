@@ -18,6 +18,12 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("yaml_list", |v: Vec<String>, _: Kwargs, _: &State| {
         yaml_list(&v)
     });
+    tera.register_filter("json", |v: &Value, _: Kwargs, _: &State| {
+        json_literal(&to_json(v))
+    });
+    tera.register_filter("py", |v: &Value, _: Kwargs, _: &State| {
+        python_literal(&to_json(v), 0)
+    });
     tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
         s.to_upper_camel_case()
     });
@@ -88,6 +94,55 @@ pub fn yaml_string(s: &str) -> String {
 pub fn yaml_list(items: &[String]) -> String {
     let inner: Vec<String> = items.iter().map(|s| yaml_string(s)).collect();
     format!("[{}]", inner.join(", "))
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    serde_json::to_value(v).expect("template values are JSON")
+}
+
+/// A JavaScript literal: pretty JSON (valid JS since ES2019, U+2028 included),
+/// with `<` escaped so the text can never close a script element or comment.
+pub fn json_literal(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v)
+        .expect("JSON serializes")
+        .replace('<', "\\u003c")
+}
+
+/// A Python literal: dicts, lists, str (JSON escapes are valid in Python
+/// string literals), True/False/None, numbers.
+pub fn python_literal(v: &serde_json::Value, indent: usize) -> String {
+    use serde_json::Value as J;
+    let pad = "    ".repeat(indent + 1);
+    let close = "    ".repeat(indent);
+    match v {
+        J::Null => "None".into(),
+        J::Bool(true) => "True".into(),
+        J::Bool(false) => "False".into(),
+        J::Number(n) => n.to_string(),
+        J::String(s) => yaml_string(s),
+        J::Array(items) if items.is_empty() => "[]".into(),
+        J::Array(items) => {
+            let inner: Vec<String> = items
+                .iter()
+                .map(|i| format!("{pad}{},", python_literal(i, indent + 1)))
+                .collect();
+            format!("[\n{}\n{close}]", inner.join("\n"))
+        }
+        J::Object(map) if map.is_empty() => "{}".into(),
+        J::Object(map) => {
+            let inner: Vec<String> = map
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{pad}{}: {},",
+                        yaml_string(k),
+                        python_literal(v, indent + 1)
+                    )
+                })
+                .collect();
+            format!("{{\n{}\n{close}}}", inner.join("\n"))
+        }
+    }
 }
 
 /// Text for a `#` comment: one line, whatever the input.
@@ -195,6 +250,21 @@ mod tests {
             assert_eq!(v["l"][0].as_str(), Some(*s), "{doc}");
             assert!(!yaml_string(s).contains('\n'));
         }
+    }
+
+    #[test]
+    fn js_and_python_literals_round_trip_hostile_strings() {
+        let v = serde_json::json!({ "s": HOSTILE, "n": null, "b": [true, false], "i": 7 });
+        let js = json_literal(&v);
+        let back: serde_json::Value = serde_json::from_str(&js).unwrap();
+        assert_eq!(back, v);
+        assert!(!js.contains('<') && !js.contains('\u{2028}'));
+        let py = python_literal(&v, 0);
+        // Each string appears as its JSON-escaped form, which Python reads as the same string.
+        for s in HOSTILE {
+            assert!(py.contains(&yaml_string(s)), "{s:?}");
+        }
+        assert!(py.contains("None") && py.contains("True") && py.contains("False"));
     }
 
     #[test]

@@ -9,8 +9,8 @@ mod templates;
 
 pub use target::Target;
 
-use crate::derive::{http_api, rest_api};
-use crate::model::{ApiType, Policy};
+use crate::derive::{http_api, lambda, rest_api};
+use crate::model::{ApiType, Owner, Policy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -100,7 +100,26 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
             let plan = rest_api::plan(policy);
             render_set(target, "rest", &plan, &marker)
         }
+        (ApiType::Http, Target::LambdaNode | Target::LambdaPython) if policy.cors.owner == Owner::Gateway => Err(RenderError::Unsupported {
+            target,
+            reason: "this HTTP API has cors_configuration, so API Gateway owns CORS and drops the headers a function sends; \
+                     set [cors] owner = \"lambda\" to let the function answer CORS"
+                .into(),
+        }),
+        (_, Target::LambdaNode | Target::LambdaPython) => {
+            let plan = lambda::plan(policy);
+            render_set(target, "", &plan, &marker)
+        }
     }
+}
+
+/// Every target that can render this policy (the goldens pin them all).
+pub fn supported_targets(policy: &Policy) -> Vec<Target> {
+    Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| render(policy, *t).is_ok())
+        .collect()
 }
 
 fn render_set<T: Serialize>(
@@ -117,7 +136,12 @@ fn render_set<T: Serialize>(
         let text = tera()
             .render(&template, &ctx)
             .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
-        let text = layout::tidy(&text);
+        // Code files keep their own blank-line conventions (PEP 8's two blank lines).
+        let text = if file.ends_with(".tf") || file.ends_with(".yaml") {
+            layout::tidy(&text)
+        } else {
+            text
+        };
         let text = if file.ends_with(".tf") {
             layout::align_hcl(&text)
         } else {

@@ -11,14 +11,28 @@ pub enum Target {
     Sam,
     /// A plain CloudFormation template (template.yaml).
     Cloudformation,
+    /// CORS helper for a Node.js Lambda proxy function (cors.mjs).
+    LambdaNode,
+    /// CORS helper for a Python Lambda proxy function (cors.py).
+    LambdaPython,
 }
 
 impl Target {
+    pub const ALL: &'static [Target] = &[
+        Target::Terraform,
+        Target::Sam,
+        Target::Cloudformation,
+        Target::LambdaNode,
+        Target::LambdaPython,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Terraform => "terraform",
             Target::Sam => "sam",
             Target::Cloudformation => "cloudformation",
+            Target::LambdaNode => "lambda-node",
+            Target::LambdaPython => "lambda-python",
         }
     }
 
@@ -27,12 +41,16 @@ impl Target {
         let names: &[&'static str] = match self {
             Target::Terraform => &["main.tf", "variables.tf", "outputs.tf", "versions.tf"],
             Target::Sam | Target::Cloudformation => &["template.yaml"],
+            Target::LambdaNode => &["cors.mjs"],
+            Target::LambdaPython => &["cors.py"],
         };
         names
             .iter()
             .map(|f| match *f {
                 // One versions.tf serves both API types.
                 "versions.tf" => (*f, "terraform/versions.tf".to_string()),
+                // The helpers do not depend on the API type.
+                "cors.mjs" | "cors.py" => (*f, format!("{}/{f}", self.name())),
                 _ => (*f, format!("{}/{flavour}/{f}", self.name())),
             })
             .collect()
