@@ -100,12 +100,15 @@ fn to_json(v: &Value) -> serde_json::Value {
     serde_json::to_value(v).expect("template values are JSON")
 }
 
-/// A JavaScript literal: pretty JSON (valid JS since ES2019, U+2028 included),
-/// with `<` escaped so the text can never close a script element or comment.
+/// A JavaScript literal: pretty JSON, with U+2028/U+2029 escaped (line breaks
+/// to pre-ES2019 parsers and some tooling) and `<` escaped so the text can
+/// never close a script element or comment.
 pub fn json_literal(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v)
         .expect("JSON serializes")
         .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// A Python literal: dicts, lists, str (JSON escapes are valid in Python
