@@ -99,6 +99,7 @@ codes! {
     NoMethods = "CF0407", "no-methods", Error, "a route with no methods";
     InvalidValue = "CF0408", "invalid-value", Error, "a value outside the allowed set";
     ConflictingRouteCors = "CF0409", "conflicting-route-cors", Error, "routes on one path with different CORS settings, which share one preflight";
+    NoRoutes = "CF0410", "no-routes", Error, "a REST API with no routes, which API Gateway refuses to deploy";
 
     // API and REST-only settings.
     InvalidApiName = "CF0501", "invalid-api-name", Error, "api.name is not 1-64 of [a-z0-9-] starting with a letter";

@@ -75,6 +75,18 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     let api_type = api.as_ref().map(|a| a.api_type);
 
     let routes = routes::validate(&raw.routes, api_type, &mut f);
+    if api_type == Some(ApiType::Rest) && raw.routes.is_empty() {
+        let at = raw
+            .api
+            .as_ref()
+            .and_then(|a| a.r#type.as_ref())
+            .map_or(top.clone(), |t| t.span());
+        f.push(
+            Diagnostic::new(Code::NoRoutes, "a REST API needs at least one route", at)
+                .label("REST API with no [[routes]]")
+                .help("add a [[routes]] table; API Gateway refuses to deploy a REST API without methods (\"The REST API doesn't contain any methods\")"),
+        );
+    }
 
     let cors = match &raw.cors {
         None => {
