@@ -6,9 +6,12 @@
 //! [`derive`] (what API Gateway must be told, per target) -> [`render`] (Tera
 //! templates -> `path -> contents`). Only [`cli`] touches the disk or prints.
 
+pub mod answer;
+pub mod browser;
 pub mod cli;
 pub mod derive;
 pub mod diagnostic;
+pub mod explain;
 pub mod model;
 pub mod policy;
 pub mod render;

@@ -32,6 +32,11 @@ pub enum Command {
         after_help = "Examples:\n  corsform lint api.toml\n  corsform lint policies/*.toml --deny-warnings\n  corsform lint api.toml --format sarif > corsform.sarif"
     )]
     Lint(LintArgs),
+    /// Would a browser allow this request against what `build` deploys? Why not, and what to change.
+    #[command(
+        after_help = "Examples:\n  corsform explain api.toml --origin https://app.example.com --method PUT --header content-type --credentials\n  corsform explain api.toml --origin http://localhost:5173 --method GET --path /items/42 --format json\n\nExit codes: 0 allowed; 1 blocked; 2 usage, I/O or policy errors."
+    )]
+    Explain(ExplainArgs),
     /// Write a commented starter policy.
     #[command(
         after_help = "Examples:\n  corsform init\n      writes corsform.toml for an HTTP API\n  corsform init --type rest orders.toml"
@@ -79,6 +84,41 @@ pub struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy file.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The page's origin, as the browser sends it (https://app.example.com).
+    #[arg(long)]
+    pub origin: String,
+    /// The request method.
+    #[arg(long)]
+    pub method: String,
+    /// A request header the page sets: `name` or `name: value` (repeatable).
+    /// A name alone counts as not CORS-safelisted (e.g. JSON content-type).
+    #[arg(long = "header", short = 'H', value_name = "H")]
+    pub headers: Vec<String>,
+    /// The request is sent with `credentials: "include"`.
+    #[arg(long)]
+    pub credentials: bool,
+    /// The request path (default: the first route serving the method).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// The deployed target; IaC targets of one API type answer alike.
+    #[arg(long, value_name = "T")]
+    pub target: Option<Target>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

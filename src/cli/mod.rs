@@ -7,6 +7,7 @@
 pub mod args;
 mod build;
 mod error;
+mod explain;
 mod init;
 mod lint;
 mod read;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Build(a) => build::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Init(a) => init::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Schema => {
             print!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)

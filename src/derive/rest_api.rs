@@ -65,6 +65,10 @@ pub struct CorsResponse {
     /// VTL response template that overrides Access-Control-Allow-Origin with the
     /// request's Origin when it is allowed; `None` when the value is static.
     pub template: Option<String>,
+    /// The origins the template echoes (what its VTL tests), for evaluating
+    /// this response without a VTL engine (`explain`, `serve`). Not rendered.
+    #[serde(skip)]
+    pub echo_origins: Vec<Origin>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -282,6 +286,14 @@ fn origin_template(cors: &Cors) -> Option<String> {
     origin_varies(cors).then(|| vtl::origin_override(&cors.allow_origins))
 }
 
+fn echo_origins(cors: &Cors) -> Vec<Origin> {
+    if origin_varies(cors) {
+        cors.allow_origins.clone()
+    } else {
+        vec![]
+    }
+}
+
 /// The preflight: what OPTIONS on a path answers.
 fn preflight(cors: &Cors) -> CorsResponse {
     let mut headers = Vec::new();
@@ -312,6 +324,7 @@ fn preflight(cors: &Cors) -> CorsResponse {
         status: cors.preflight_status,
         headers,
         template,
+        echo_origins: echo_origins(cors),
     }
 }
 
@@ -335,6 +348,7 @@ fn actual(cors: &Cors) -> CorsResponse {
         status: 200,
         headers,
         template: origin_template(cors),
+        echo_origins: echo_origins(cors),
     }
 }
 

@@ -1,0 +1,57 @@
+//! `corsform explain`: validates the request description, checks the policy,
+//! and prints the report. Exit 0 allowed, 1 blocked, 2 bad input.
+
+use super::args::{ExplainArgs, ExplainFormat};
+use super::read::read_policy;
+use super::{CliError, Outcome};
+use crate::browser::Request;
+use crate::diagnostic::render;
+use crate::explain::{default_path, explain, human};
+use crate::render::Target;
+
+pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
+    let file = read_policy(&args.policy)?;
+    let (model, diags) = crate::check(&file);
+    let Some(policy) = model else {
+        eprint!("{}", render::human(&file, &diags));
+        eprintln!("error: explain needs a policy without errors");
+        return Ok(Outcome::Failed);
+    };
+    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {
+        if let Err(e) = crate::render::render(&policy, t) {
+            return Err(CliError::Render(e));
+        }
+    }
+    let method = args.method.to_ascii_uppercase();
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| match h.split_once(':') {
+            Some((n, v)) => (n.trim().to_ascii_lowercase(), Some(v.trim().to_string())),
+            None => (h.trim().to_ascii_lowercase(), None),
+        })
+        .collect();
+    let req = Request {
+        origin: args.origin.clone(),
+        method: method.clone(),
+        headers,
+        credentials: args.credentials,
+    };
+    let path = args
+        .path
+        .clone()
+        .unwrap_or_else(|| default_path(&policy, &method));
+    let report = explain(&policy, &req, &path);
+    match args.format {
+        ExplainFormat::Human => print!("{}", human(&file.name, &report)),
+        ExplainFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serializes")
+        ),
+    }
+    Ok(if report.allowed {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}

@@ -1,0 +1,266 @@
+//! `explain`: would the browser allow this request against what `build`
+//! deploys, and if not, why and what to change in the policy. It runs the
+//! browser model ([`crate::browser`]) on the responses the deployment gives
+//! ([`crate::answer`]) for the preflight, the actual response and an error
+//! response of API Gateway itself, and maps each block to a policy change.
+
+use crate::answer::{self, Answer};
+use crate::browser::{self, Block, Request};
+use crate::model::{Policy, Segment};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub name: &'static str,
+    /// False only for a preflight the browser does not send.
+    pub sent: bool,
+    pub source: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// `None` when the browser lets script read the response.
+    pub blocked: Option<String>,
+    /// Spec says blocked, Chromium still allows it today (with a deprecation warning).
+    pub chromium_allows_today: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub origin: String,
+    pub method: String,
+    pub path: String,
+    pub route: Option<String>,
+    pub credentials: bool,
+    pub preflight_reasons: Vec<String>,
+    pub stages: Vec<Stage>,
+    /// The preflight (when sent) and the actual response both pass.
+    pub allowed: bool,
+    /// Response headers script may read beyond the safelisted ones.
+    pub readable_headers: Vec<String>,
+    pub fixes: Vec<String>,
+}
+
+/// The path to try when none is given: the first route serving the method,
+/// parameters filled with a sample value.
+pub fn default_path(policy: &Policy, method: &str) -> String {
+    let route = policy
+        .routes
+        .iter()
+        .find(|r| r.methods.iter().any(|m| m == method || m == "ANY"))
+        .or(policy.routes.first());
+    match route {
+        None => "/".into(),
+        Some(r) if r.path.segments.is_empty() => "/".into(),
+        Some(r) => r
+            .path
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => format!("/{l}"),
+                Segment::Param(_) | Segment::Greedy(_) => "/example".into(),
+            })
+            .collect(),
+    }
+}
+
+fn stage(
+    name: &'static str,
+    sent: bool,
+    a: &Answer,
+    verdict: Result<(), Block>,
+) -> (Stage, Option<Block>) {
+    let block = verdict.err();
+    (
+        Stage {
+            name,
+            sent,
+            source: a.source.clone(),
+            status: a.response.status,
+            headers: a.response.headers.clone(),
+            blocked: block.as_ref().map(|b| b.to_string()),
+            chromium_allows_today: block.as_ref().is_some_and(Block::chromium_allows_today),
+        },
+        block,
+    )
+}
+
+pub fn explain(policy: &Policy, req: &Request, path: &str) -> Report {
+    let ex = answer::exchange(policy, req, path);
+    let reasons = browser::preflight_reasons(req);
+    let needs_preflight = !reasons.is_empty();
+
+    let (pre, pre_block) = if needs_preflight {
+        stage(
+            "preflight",
+            true,
+            &ex.preflight,
+            browser::preflight_check(req, &ex.preflight.response),
+        )
+    } else {
+        stage("preflight", false, &ex.preflight, Ok(()))
+    };
+    let (act, act_block) = stage(
+        "actual response",
+        true,
+        &ex.actual,
+        browser::cors_check(req, &ex.actual.response),
+    );
+    let (err, err_block) = stage(
+        "error response",
+        true,
+        &ex.error,
+        browser::cors_check(req, &ex.error.response),
+    );
+
+    let spec_allowed = pre_block.is_none() && act_block.is_none();
+    let mut fixes = Vec::new();
+    for (where_, block) in [
+        ("preflight", &pre_block),
+        ("actual response", &act_block),
+        ("error response", &err_block),
+    ] {
+        if let Some(b) = block {
+            let fix = fix_for(policy, req, path, where_, b, ex.route.is_some());
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
+            }
+        }
+    }
+    let readable_headers = if act_block.is_none() {
+        browser::exposed_headers(req, &ex.actual.response)
+    } else {
+        vec![]
+    };
+    Report {
+        origin: req.origin.clone(),
+        method: req.method.clone(),
+        path: path.to_string(),
+        route: ex.route,
+        credentials: req.credentials,
+        preflight_reasons: reasons,
+        stages: vec![pre, act, err],
+        allowed: spec_allowed,
+        readable_headers,
+        fixes,
+    }
+}
+
+fn origin_allowed(policy: &Policy, origin: &str) -> bool {
+    policy.cors.allow_origins.iter().any(|o| o.matches(origin))
+}
+
+fn fix_for(
+    policy: &Policy,
+    req: &Request,
+    path: &str,
+    where_: &str,
+    block: &Block,
+    routed: bool,
+) -> String {
+    let origin = &req.origin;
+    match block {
+        Block::PreflightStatus(_) if !routed => format!("add a [[routes]] entry whose path matches {path}"),
+        Block::PreflightStatus(s) => format!("the preflight answered {s}; make sure no authorizer or API key guards OPTIONS on {path}"),
+        Block::NoAllowOrigin | Block::OriginMismatch { .. } if !origin_allowed(policy, origin) => {
+            format!("add \"{origin}\" to [cors] allow_origins (or a pattern such as \"https://*.example.com\" on REST APIs)")
+        }
+        Block::NoAllowOrigin | Block::OriginMismatch { .. } if where_ == "error response" => {
+            "API Gateway's own errors can carry only one static origin: list the most used origin first, or set [gateway_responses] origin = \"reflect\" (without credentials)".into()
+        }
+        Block::NoAllowOrigin | Block::OriginMismatch { .. } if where_ == "actual response" => {
+            format!("the backend must send Access-Control-Allow-Origin: {origin}; use `corsform build --target lambda-node` or `lambda-python` in the function")
+        }
+        Block::NoAllowOrigin | Block::OriginMismatch { .. } | Block::SeveralOrigins(_) => {
+            format!("make sure {} is routed and deployed from this policy", req.method)
+        }
+        Block::WildcardWithCredentials => "list the exact origins in [cors] allow_origins instead of \"*\" (credentials need them)".into(),
+        Block::CredentialsNotTrue(_) => "set [cors] allow_credentials = true (or send the request without credentials)".into(),
+        Block::MethodNotAllowed(m) => format!("add \"{m}\" to [cors] allow_methods"),
+        Block::HeaderNotAllowed(h) => format!("add \"{h}\" to [cors] allow_headers"),
+        Block::AuthorizationNotCoveredByWildcard => "add \"authorization\" to [cors] allow_headers: `*` never covers it".into(),
+    }
+}
+
+/// The human rendering.
+pub fn human(policy_name: &str, r: &Report) -> String {
+    let mut out = String::new();
+    let creds = if r.credentials {
+        " with credentials"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "{} {} from {}{creds}, against {policy_name}\n",
+        r.method, r.path, r.origin
+    ));
+    out.push_str(&format!(
+        "route: {}\n",
+        r.route.as_deref().unwrap_or("none matches")
+    ));
+    for (i, s) in r.stages.iter().enumerate() {
+        out.push('\n');
+        if s.name == "preflight" && !s.sent {
+            out.push_str(&format!(
+                "{}. preflight: not sent (a simple request: safelisted method and headers)\n",
+                i + 1
+            ));
+            continue;
+        }
+        if s.name == "preflight" {
+            out.push_str(&format!(
+                "{}. preflight: sent because {}\n",
+                i + 1,
+                r.preflight_reasons.join("; ")
+            ));
+        } else if s.name == "error response" {
+            out.push_str(&format!("{}. error response (what the page gets when API Gateway itself fails the request)\n", i + 1));
+        } else {
+            out.push_str(&format!("{}. actual response\n", i + 1));
+        }
+        out.push_str(&format!(
+            "   answered by {}\n   status {}\n",
+            s.source, s.status
+        ));
+        if s.headers.is_empty() {
+            out.push_str("   (no CORS headers)\n");
+        }
+        for (n, v) in &s.headers {
+            out.push_str(&format!("   {n}: {v}\n"));
+        }
+        match &s.blocked {
+            None => out.push_str("   browser: allowed\n"),
+            Some(why) if s.chromium_allows_today => {
+                out.push_str(&format!("   browser: blocked by the Fetch standard: {why}\n   (Chromium still allows it today and logs a deprecation warning)\n"))
+            }
+            Some(why) => out.push_str(&format!("   browser: blocked: {why}\n")),
+        }
+    }
+    out.push('\n');
+    if r.allowed {
+        out.push_str("verdict: allowed");
+        if !r.readable_headers.is_empty() {
+            out.push_str(&format!(
+                " (script may also read: {})",
+                r.readable_headers.join(", ")
+            ));
+        }
+        out.push('\n');
+        if r.stages[2].blocked.is_some() {
+            out.push_str("note: error responses from API Gateway itself would reach the page as a CORS error\n");
+        }
+    } else {
+        let first = r
+            .stages
+            .iter()
+            .find(|s| s.blocked.is_some() && s.name != "error response")
+            .expect("blocked");
+        out.push_str(&format!(
+            "verdict: BLOCKED at the {}: {}\n",
+            first.name,
+            first.blocked.as_deref().unwrap_or("")
+        ));
+    }
+    for f in &r.fixes {
+        out.push_str(&format!("fix: {f}\n"));
+    }
+    out
+}
