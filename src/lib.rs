@@ -15,6 +15,7 @@ pub mod explain;
 pub mod model;
 pub mod policy;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod validate;
 

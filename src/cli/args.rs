@@ -37,6 +37,11 @@ pub enum Command {
         after_help = "Examples:\n  corsform explain api.toml --origin https://app.example.com --method PUT --header content-type --credentials\n  corsform explain api.toml --origin http://localhost:5173 --method GET --path /items/42 --format json\n\nExit codes: 0 allowed; 1 blocked; 2 usage, I/O or policy errors."
     )]
     Explain(ExplainArgs),
+    /// Serve the deployment's CORS behaviour locally, for front-end development in a real browser.
+    #[command(
+        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
+    )]
+    Serve(ServeArgs),
     /// Write a commented starter policy.
     #[command(
         after_help = "Examples:\n  corsform init\n      writes corsform.toml for an HTTP API\n  corsform init --type rest orders.toml"
@@ -113,6 +118,22 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The policy file.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// Address to listen on (port 0 picks a free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub listen: String,
+    /// Backend for actual requests (http://host:port); without it routes answer a stub.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+    /// The deployed target; IaC targets of one API type answer alike.
+    #[arg(long, value_name = "T")]
+    pub target: Option<Target>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

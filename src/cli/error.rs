@@ -30,6 +30,8 @@ pub enum CliError {
         second: String,
     },
     Render(RenderError),
+    /// A bad `--listen` or `--upstream`, or the socket could not be opened.
+    Serve(String),
 }
 
 impl fmt::Display for CliError {
@@ -61,6 +63,7 @@ impl fmt::Display for CliError {
                 )
             }
             CliError::Render(e) => write!(f, "{e}"),
+            CliError::Serve(msg) => write!(f, "{msg}"),
         }
     }
 }

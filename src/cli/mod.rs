@@ -11,6 +11,7 @@ mod explain;
 mod init;
 mod lint;
 mod read;
+mod serve;
 mod write;
 
 pub use error::CliError;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Lint(a) => lint::run(a),
         Command::Init(a) => init::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Schema => {
             print!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)
