@@ -2,19 +2,14 @@
 //! and prints the report. Exit 0 allowed, 1 blocked, 2 bad input.
 
 use super::args::{ExplainArgs, ExplainFormat};
-use super::read::read_policy;
+use super::read::read_valid_policy;
 use super::{CliError, Outcome};
 use crate::browser::Request;
-use crate::diagnostic::render;
 use crate::explain::{default_path, explain, human};
 use crate::render::Target;
 
 pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
-    let file = read_policy(&args.policy)?;
-    let (model, diags) = crate::check(&file);
-    let Some(policy) = model else {
-        eprint!("{}", render::human(&file, &diags));
-        eprintln!("error: explain needs a policy without errors");
+    let Some((file, policy)) = read_valid_policy(&args.policy, "explain")? else {
         return Ok(Outcome::Failed);
     };
     if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {

@@ -3,7 +3,8 @@
 //! so the same file gives the same bytes however it was named).
 
 use super::CliError;
-use crate::diagnostic::SourceFile;
+use crate::diagnostic::{SourceFile, render};
+use crate::model::Policy;
 use std::path::Path;
 
 pub fn read_policy(path: &Path) -> Result<SourceFile, CliError> {
@@ -21,4 +22,22 @@ pub fn display_name(path: &Path) -> String {
         s = rest;
     }
     s.to_string()
+}
+
+/// Read and check a policy for a command that needs a valid one (`explain`,
+/// `serve`). `Ok(None)` means it has errors, already printed to stderr.
+pub fn read_valid_policy(
+    path: &Path,
+    command: &str,
+) -> Result<Option<(SourceFile, Policy)>, CliError> {
+    let file = read_policy(path)?;
+    let (model, diags) = crate::check(&file);
+    match model {
+        Some(policy) => Ok(Some((file, policy))),
+        None => {
+            eprint!("{}", render::human(&file, &diags));
+            eprintln!("error: {command} needs a policy without errors");
+            Ok(None)
+        }
+    }
 }

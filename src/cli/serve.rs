@@ -4,9 +4,8 @@
 //! local backend offers; TLS upstreams are refused with a clear message.
 
 use super::args::ServeArgs;
-use super::read::read_policy;
+use super::read::read_valid_policy;
 use super::{CliError, Outcome};
-use crate::diagnostic::render;
 use crate::serve::{Backend, HttpRequest, Upstream, handle, parse_head, reason};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -165,11 +164,7 @@ fn serve_connection(
 }
 
 pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
-    let file = read_policy(&args.policy)?;
-    let (model, diags) = crate::check(&file);
-    let Some(policy) = model else {
-        eprint!("{}", render::human(&file, &diags));
-        eprintln!("error: serve needs a policy without errors");
+    let Some((file, policy)) = read_valid_policy(&args.policy, "serve")? else {
         return Ok(Outcome::Failed);
     };
     if let Some(t) = args.target {
