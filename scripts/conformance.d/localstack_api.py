@@ -210,7 +210,9 @@ def cfn_deploy(args):
             print(f"cfn-deploy: no plain value for parameter {key!r} (add it to CFN_VALUES)", file=sys.stderr)
             return 1
     call = cf.update_stack if args.update else cf.create_stack
-    call(StackName=args.stack, TemplateBody=body, Parameters=params)
+    # AUTO_EXPAND lets SAM templates through (the stack runs the SAM transform).
+    call(StackName=args.stack, TemplateBody=body, Parameters=params,
+         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
     want = "UPDATE_COMPLETE" if args.update else "CREATE_COMPLETE"
     deadline = time.monotonic() + args.timeout
     while True:
@@ -242,9 +244,19 @@ def cfn_deploy(args):
 def gateway_responses(args):
     with open(args.expect, encoding="utf-8") as f:
         expected = json.load(f)["types"]
-    apigw = client("apigateway")
-    items = apigw.get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
-    deployed = {i["responseType"]: i.get("responseParameters", {}) for i in items}
+    if args.from_template:
+        # SAM writes GatewayResponses into the API definition as
+        # x-amazon-apigateway-gateway-responses, which LocalStack's OpenAPI
+        # import drops: read them from the SAM translator's output instead.
+        with open(args.from_template, encoding="utf-8") as f:
+            resources = json.load(f)["Resources"]
+        body = next(r["Properties"]["Body"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::RestApi")
+        ext = body.get("x-amazon-apigateway-gateway-responses", {})
+        deployed = {t: g.get("responseParameters", {}) for t, g in ext.items()}
+    else:
+        apigw = client("apigateway")
+        items = apigw.get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
+        deployed = {i["responseType"]: i.get("responseParameters", {}) for i in items}
     matched = differ = 0
     for rtype, want in expected.items():
         if rtype not in deployed:
@@ -318,6 +330,7 @@ def main(argv=None):
     s = sub.add_parser("gateway-responses")
     s.add_argument("--api-id", required=True)
     s.add_argument("--expect", required=True)
+    s.add_argument("--from-template", help="a translated SAM template (JSON) to read the responses from")
     s.set_defaults(run=gateway_responses)
     s = sub.add_parser("cfn-deployments")
     s.add_argument("--stack", required=True)
