@@ -174,6 +174,10 @@ fn fix_for(
         }
         Block::WildcardWithCredentials => "list the exact origins in [cors] allow_origins instead of \"*\" (credentials need them)".into(),
         Block::CredentialsNotTrue(_) => "set [cors] allow_credentials = true (or send the request without credentials)".into(),
+        Block::MethodNotAllowed(m) if *m != m.to_ascii_uppercase() => format!(
+            "send the method as \"{}\": fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so \"{m}\" goes out as written",
+            m.to_ascii_uppercase()
+        ),
         Block::MethodNotAllowed(m) => format!("add \"{m}\" to [cors] allow_methods"),
         Block::HeaderNotAllowed(h) => format!("add \"{h}\" to [cors] allow_headers"),
         Block::AuthorizationNotCoveredByWildcard => "add \"authorization\" to [cors] allow_headers: `*` never covers it".into(),

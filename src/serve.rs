@@ -85,8 +85,8 @@ pub fn handle(policy: &Policy, req: &HttpRequest, backend: Option<&dyn Backend>)
         .header("access-control-request-method")
         .filter(|_| req.method == "OPTIONS");
     let method = preflight_method
-        .map(|m| m.to_ascii_uppercase())
-        .unwrap_or_else(|| req.method.to_ascii_uppercase());
+        .map(crate::browser::normalize_method)
+        .unwrap_or_else(|| req.method.clone());
     let breq = Request {
         origin: origin.clone(),
         method: method.clone(),

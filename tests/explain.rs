@@ -150,3 +150,35 @@ fn unrouted_paths_fail_with_the_gateway_403() {
         "{out}"
     );
 }
+
+#[test]
+fn lower_case_patch_is_sent_as_written_and_blocked() {
+    // Found by the Chromium differential test: fetch() leaves "patch" lower-case.
+    let (code, out) = explain(&[
+        "rest-route-override/policy.toml",
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "patch",
+        "--credentials",
+        "--path",
+        "/account",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("patch is not in Access-Control-Allow-Methods")
+            && out.contains("send the method as \"PATCH\""),
+        "{out}"
+    );
+    let (code, _) = explain(&[
+        "rest-route-override/policy.toml",
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "PATCH",
+        "--credentials",
+        "--path",
+        "/account",
+    ]);
+    assert_eq!(code, 0);
+}

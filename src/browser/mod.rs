@@ -43,6 +43,18 @@ impl Response {
 }
 
 pub const SAFELISTED_METHODS: &[&str] = &["GET", "HEAD", "POST"];
+
+/// Fetch "normalize a method": only DELETE, GET, HEAD, OPTIONS, POST and PUT
+/// are upper-cased; `fetch(url, { method: "patch" })` sends `patch`, which a
+/// `PATCH` in Access-Control-Allow-Methods does not match.
+pub fn normalize_method(method: &str) -> String {
+    let upper = method.to_ascii_uppercase();
+    if ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].contains(&upper.as_str()) {
+        upper
+    } else {
+        method.to_string()
+    }
+}
 pub const SAFELISTED_RESPONSE_HEADERS: &[&str] = &[
     "cache-control",
     "content-language",

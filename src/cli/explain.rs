@@ -17,7 +17,7 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
             return Err(CliError::Render(e));
         }
     }
-    let method = args.method.to_ascii_uppercase();
+    let method = crate::browser::normalize_method(&args.method);
     let headers = args
         .headers
         .iter()
