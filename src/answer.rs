@@ -145,7 +145,7 @@ fn gateway_error(plan: &RestApiPlan, types: &[&str], status: u16, origin: &str) 
 fn helper(cors: &Cors, origin: &str, preflight: bool, status: u16) -> Response {
     let mut headers = Vec::new();
     let allowed = cors.allows_any_origin() || cors.allow_origins.iter().any(|o| o.matches(origin));
-    if allowed && !origin.is_empty() || cors.allows_any_origin() {
+    if allowed {
         headers.push((
             "Access-Control-Allow-Origin".to_string(),
             if cors.allows_any_origin() {

@@ -78,11 +78,9 @@ fn trim_block_lines(src: &str) -> String {
 }
 
 /// The targets that apply to a policy when `--target` is not given.
-pub fn default_targets(policy: &Policy) -> Vec<Target> {
-    match policy.api.api_type {
-        ApiType::Http => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
-        ApiType::Rest => vec![Target::Terraform, Target::Sam, Target::Cloudformation],
-    }
+/// Both API types build the three IaC targets; the Lambda helpers are asked for by name.
+pub fn default_targets(_policy: &Policy) -> Vec<Target> {
+    vec![Target::Terraform, Target::Sam, Target::Cloudformation]
 }
 
 /// Render one target of one policy.

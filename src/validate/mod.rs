@@ -116,11 +116,6 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     }
     match (api, cors) {
         (Some(api), Some(cors)) => {
-            let gateway_responses = if api.api_type == ApiType::Rest {
-                gateway_responses
-            } else {
-                None
-            };
             let routes = routes.into_iter().map(|r| r.route).collect();
             (
                 Some(Policy {
