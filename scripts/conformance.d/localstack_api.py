@@ -26,6 +26,13 @@ which has boto3 and PyYAML; tf-vars needs only the standard library.
       like API Gateway, lists every type, and the unconfigured ones inherit
       DEFAULT_4XX's or DEFAULT_5XX's parameters.) One line per type (ok/FAIL),
       then "N matched, M differ"; exit 1 on any difference.
+  localstack_api.py mapping-expressions --api-id ID [--from-template T.json]
+      Reads back every method's integration responses and the configured
+      gateway responses and applies the rules API Gateway enforces when it
+      deploys (LocalStack does not): each mapping key is valid, each value is
+      a static value in single quotes or a valid source expression, and each
+      integration response header is declared by its method response. One
+      FAIL line per problem, then "N valid, M invalid"; exit 1 if any.
 
   localstack_api.py cfn-deployments --stack NAME
       The logical IDs of the stack's AWS::ApiGateway::Deployment resources,
@@ -280,6 +287,88 @@ def gateway_responses(args):
     return 1 if differ else 0
 
 
+# ---------------------------------------------------- mapping-expressions ---
+
+# What API Gateway accepts as a response parameter mapping, from "Parameter
+# mapping source reference for REST APIs" and "Set up gateway responses"
+# (docs.aws.amazon.com/apigateway/latest/developerguide/
+# rest-api-parameter-mapping-sources.html, api-gateway-gatewayResponse-definition.html).
+# AWS rejects anything else at deploy time ("Invalid mapping expression
+# specified"); LocalStack stores it as it is, so the localstack check applies
+# these rules to what it reads back.
+STATIC = re.compile(r"^'[^']*'$")  # a string literal in single quotes
+NAME = r"[a-zA-Z0-9._$-]+"
+INTEGRATION_RESPONSE_SOURCE = re.compile(
+    rf"^(integration\.response\.(header|multivalueheader)\.{NAME}"
+    rf"|integration\.response\.body(\.{NAME})?"
+    rf"|stageVariables\.{NAME}|context\.{NAME})$")
+GATEWAY_RESPONSE_SOURCE = re.compile(
+    rf"^(method\.request\.(header|multivalueheader|querystring|multivaluequerystring|path)\.{NAME}"
+    rf"|stageVariables\.{NAME}|context\.{NAME})$")
+METHOD_RESPONSE_KEY = re.compile(rf"^method\.response\.header\.{NAME}$")
+GATEWAY_RESPONSE_KEY = re.compile(rf"^gatewayresponse\.(header|querystring|path)\.{NAME}$")
+
+
+def mapping_problems(key, value, key_pattern, source_pattern):
+    """Why API Gateway would reject the mapping key = value, or None."""
+    if not key_pattern.match(key):
+        return f"{key}: not a valid mapping key"
+    if not isinstance(value, str) or not (STATIC.match(value) or source_pattern.match(value)):
+        return f"{key} = {value}: invalid mapping expression; a static value goes in single quotes: '{value}'"
+    return None
+
+
+def deployed_methods(apigw, api_id):
+    """(path, verb, method) for every method of the API, with its responses."""
+    pages = apigw.get_paginator("get_resources").paginate(restApiId=api_id, embed=["methods"])
+    for page in pages:
+        for resource in page["items"]:
+            for verb in sorted(resource.get("resourceMethods", {})):
+                yield resource["path"], verb, apigw.get_method(
+                    restApiId=api_id, resourceId=resource["id"], httpMethod=verb)
+
+
+def mapping_expressions(args):
+    apigw = client("apigateway")
+    checked = invalid = 0
+
+    def check(where, params, key_pattern, source_pattern):
+        nonlocal checked, invalid
+        for key, value in sorted((params or {}).items()):
+            checked += 1
+            problem = mapping_problems(key, value, key_pattern, source_pattern)
+            if problem:
+                invalid += 1
+                print(f"FAIL {where}: {problem}")
+
+    for path, verb, method in deployed_methods(apigw, args.api_id):
+        declared = {code: set((r.get("responseParameters") or {}))
+                    for code, r in (method.get("methodResponses") or {}).items()}
+        integration = method.get("methodIntegration") or {}
+        for code, response in sorted((integration.get("integrationResponses") or {}).items()):
+            where = f"{verb} {path} integration response {code}"
+            params = response.get("responseParameters") or {}
+            check(where, params, METHOD_RESPONSE_KEY, INTEGRATION_RESPONSE_SOURCE)
+            # API Gateway also rejects a mapped header the method response
+            # (same status code) does not declare.
+            for key in sorted(params):
+                if key not in declared.get(code, set()):
+                    invalid += 1
+                    print(f"FAIL {where}: {key} is not declared by the method response {code}")
+    if args.from_template:  # SAM: gateway responses as the translator wrote them (see gateway-responses)
+        with open(args.from_template, encoding="utf-8") as f:
+            resources = json.load(f)["Resources"]
+        body = next(r["Properties"]["Body"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::RestApi")
+        gateway = {t: g.get("responseParameters") for t, g in body.get("x-amazon-apigateway-gateway-responses", {}).items()}
+    else:
+        items = apigw.get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
+        gateway = {i["responseType"]: i.get("responseParameters") for i in items if not i.get("defaultResponse", False)}
+    for rtype, params in sorted(gateway.items()):
+        check(f"gateway response {rtype}", params, GATEWAY_RESPONSE_KEY, GATEWAY_RESPONSE_SOURCE)
+    print(f"{checked - invalid} valid, {invalid} invalid")
+    return 1 if invalid else 0
+
+
 # -------------------------------------------------------- cfn-deployments ---
 
 def cfn_deployments(args):
@@ -332,6 +421,10 @@ def main(argv=None):
     s.add_argument("--expect", required=True)
     s.add_argument("--from-template", help="a translated SAM template (JSON) to read the responses from")
     s.set_defaults(run=gateway_responses)
+    s = sub.add_parser("mapping-expressions")
+    s.add_argument("--api-id", required=True)
+    s.add_argument("--from-template", help="a translated SAM template (JSON) to read gateway responses from")
+    s.set_defaults(run=mapping_expressions)
     s = sub.add_parser("cfn-deployments")
     s.add_argument("--stack", required=True)
     s.set_defaults(run=cfn_deployments)
