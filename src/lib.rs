@@ -32,6 +32,8 @@ pub fn check(file: &SourceFile) -> (Option<Policy>, Vec<Diagnostic>) {
     };
     let (model, more) = validate::validate(&raw, &file.name);
     diags.extend(more);
+    // A misspelt required key is one finding (the typo), not two.
+    policy::keys::fold_typos(&mut diags, &loaded.typos);
     sort(&mut diags);
     if diagnostic::has_errors(&diags) {
         return (None, diags);

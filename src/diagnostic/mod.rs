@@ -10,6 +10,13 @@ pub mod source;
 pub use codes::{Code, Severity};
 pub use source::SourceFile;
 
+/// The message of a missing required key (CF0004). One function, because
+/// loading uses it too: a misspelt required key is reported once, as the typo
+/// (see [`crate::policy::keys`]), not also as the key it stands for.
+pub fn missing_key_message(key: &str, table: &str) -> String {
+    format!("missing required key `{key}` in {table}")
+}
+
 use std::ops::Range;
 
 /// One finding about one policy file.

@@ -2,25 +2,77 @@
 //! Schema generated from [`super::raw`], so adding a field to a raw type makes
 //! it known here, and every unknown key is reported at once (not only the first,
 //! as serde's `deny_unknown_fields` would), each with "did you mean".
+//!
+//! A misspelt required key (`allow_origin` for `allow_origins`) is one mistake:
+//! every typo whose suggestion is absent from its table is recorded as a
+//! [`Typo`], so that [`fold_typos`] can report it once, as the typo, when
+//! validation then finds that key missing from the same table.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, missing_key_message};
 use crate::suggest::did_you_mean;
 use serde_json::Value;
+use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
+#[derive(Debug, Default)]
+pub struct UnknownKeys {
+    pub diagnostics: Vec<Diagnostic>,
+    pub typos: Vec<Typo>,
+}
+
+/// An unknown key that looks like a key its table lacks.
+#[derive(Debug, Clone)]
+pub struct Typo {
+    /// The span of the table, where a missing-key finding would point.
+    pub table_span: Range<usize>,
+    /// How the table is written: `[cors]`, `[[routes]]`.
+    pub table: String,
+    /// The key it probably stands for.
+    pub meant: String,
+    /// The span of the misspelt key.
+    pub span: Range<usize>,
+}
+
+/// Drops each missing-key finding that a typo in the same table explains, and
+/// says in the typo's help that the key it stands for is required.
+pub fn fold_typos(diags: &mut Vec<Diagnostic>, typos: &[Typo]) {
+    let explained = |d: &Diagnostic| {
+        typos.iter().find(|t| {
+            d.code == Code::MissingKey
+                && d.span.as_ref() == Some(&t.table_span)
+                && d.message == missing_key_message(&t.meant, &t.table)
+        })
+    };
+    let folded: Vec<Typo> = diags.iter().filter_map(explained).cloned().collect();
+    diags.retain(|d| explained(d).is_none());
+    for t in folded {
+        if let Some(d) = diags
+            .iter_mut()
+            .find(|d| d.code == Code::UnknownKey && d.span.as_ref() == Some(&t.span))
+        {
+            d.help = Some(format!(
+                "did you mean `{}`? it is required in {}",
+                t.meant, t.table
+            ));
+        }
+    }
+}
+
 /// Every key in `root` that the schema does not define.
-pub fn unknown_keys(root: &DeTable<'_>, schema: &Value) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    walk_table(root, schema, schema, "", &mut out);
+pub fn unknown_keys(root: &DeTable<'_>, schema: &Value) -> UnknownKeys {
+    let mut out = UnknownKeys::default();
+    // The top level's missing keys are reported at 0..0 (validate::validate).
+    walk_table(root, 0..0, schema, schema, "", &mut out);
     out
 }
 
 fn walk_table(
     table: &DeTable<'_>,
+    span: Range<usize>,
     node: &Value,
     root: &Value,
     path: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut UnknownKeys,
 ) {
     let node = resolve(node, root);
     let Some(props) = node.get("properties").and_then(Value::as_object) else {
@@ -33,48 +85,57 @@ fn walk_table(
         } else {
             format!("{path}.{name}")
         };
-        match props.get(name) {
-            Some(child) => walk_value(value.get_ref(), child, root, &full, out),
-            None => {
-                let where_ = table_name(path);
-                let mut d = Diagnostic::new(
-                    Code::UnknownKey,
-                    format!("unknown key `{name}` in {where_}"),
-                    key.span(),
-                )
-                .label("not a key of the policy format");
-                d = match did_you_mean(name, props.keys().map(String::as_str)) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!(
-                        "the keys of {where_} are: {}",
-                        props
-                            .keys()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                };
-                out.push(d);
-            }
+        if let Some(child) = props.get(name) {
+            walk_value(value, child, root, &full, out);
+            continue;
         }
+        let where_ = table_name(path);
+        let d = Diagnostic::new(
+            Code::UnknownKey,
+            format!("unknown key `{name}` in {where_}"),
+            key.span(),
+        )
+        .label("not a key of the policy format");
+        let d = match did_you_mean(name, props.keys().map(String::as_str)) {
+            Some(s) => {
+                if table.get(s).is_none() {
+                    out.typos.push(Typo {
+                        table_span: span.clone(),
+                        table: where_.clone(),
+                        meant: s.to_string(),
+                        span: key.span(),
+                    });
+                }
+                d.help(format!("did you mean `{s}`?"))
+            }
+            None => d.help(format!(
+                "the keys of {where_} are: {}",
+                props
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        out.diagnostics.push(d);
     }
 }
 
 fn walk_value(
-    value: &DeValue<'_>,
+    value: &toml::Spanned<DeValue<'_>>,
     node: &Value,
     root: &Value,
     path: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut UnknownKeys,
 ) {
-    match value {
-        DeValue::Table(t) => walk_table(t, node, root, path, out),
+    match value.get_ref() {
+        DeValue::Table(t) => walk_table(t, value.span(), node, root, path, out),
         DeValue::Array(items) => {
             let node = resolve(node, root);
             if let Some(item_node) = node.get("items") {
                 let path = format!("{path}[]");
                 for item in items.iter() {
-                    walk_value(item.get_ref(), item_node, root, &path, out);
+                    walk_value(item, item_node, root, &path, out);
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! unknown keys are reported, then serde reads the typed values (a value of the
 //! wrong type is reported with its span).
 
-use super::keys::unknown_keys;
+use super::keys::{Typo, unknown_keys};
 use super::raw::RawPolicy;
 use super::schema::schema_value;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
@@ -16,6 +16,8 @@ use toml::de::DeTable;
 pub struct Loaded {
     pub raw: Option<RawPolicy>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Unknown keys that look like keys their table lacks (see [`super::keys`]).
+    pub typos: Vec<Typo>,
 }
 
 pub fn load(file: &SourceFile) -> Loaded {
@@ -28,6 +30,7 @@ pub fn load(file: &SourceFile) -> Loaded {
             };
             return Loaded {
                 raw: None,
+                typos: Vec::new(),
                 diagnostics: vec![
                     d.label("TOML syntax error")
                         .help("fix the TOML syntax; see https://toml.io"),
@@ -35,7 +38,8 @@ pub fn load(file: &SourceFile) -> Loaded {
             };
         }
     };
-    let mut diagnostics = unknown_keys(table.get_ref(), schema_value());
+    let unknown = unknown_keys(table.get_ref(), schema_value());
+    let mut diagnostics = unknown.diagnostics;
     let raw = match RawPolicy::deserialize(toml::de::Deserializer::from(table)) {
         Ok(raw) => Some(raw),
         Err(e) => {
@@ -48,7 +52,11 @@ pub fn load(file: &SourceFile) -> Loaded {
             None
         }
     };
-    Loaded { raw, diagnostics }
+    Loaded {
+        raw,
+        diagnostics,
+        typos: unknown.typos,
+    }
 }
 
 fn first_line(s: &str) -> String {

@@ -36,7 +36,7 @@ impl Findings {
         self.push(
             Diagnostic::new(
                 Code::MissingKey,
-                format!("missing required key `{key}` in {table}"),
+                crate::diagnostic::missing_key_message(key, table),
                 at,
             )
             .label(format!("`{key}` is required here"))
