@@ -112,10 +112,10 @@ fn check_parses(case: &str, name: &str, contents: &str, failures: &mut Vec<Strin
         if let Err(e) = hcl::parse(contents) {
             failures.push(format!("{case}/{name}: not valid HCL: {e}"));
         }
-    } else if name.ends_with(".yaml") {
-        if let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(contents) {
-            failures.push(format!("{case}/{name}: not valid YAML: {e}"));
-        }
+    } else if name.ends_with(".yaml")
+        && let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(contents)
+    {
+        failures.push(format!("{case}/{name}: not valid YAML: {e}"));
     }
 }
 

@@ -255,7 +255,7 @@ pub fn preflight_check(req: &Request, resp: &Response) -> Result<(), Block> {
     cors_check(req, resp)?;
     let methods = list(resp.get("access-control-allow-methods"));
     let wildcard_methods = !req.credentials && methods.iter().any(|m| m == "*");
-    if !methods.iter().any(|m| *m == req.method)
+    if !methods.contains(&req.method)
         && !SAFELISTED_METHODS.contains(&req.method.as_str())
         && !wildcard_methods
     {

@@ -12,10 +12,10 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&args.policy, "explain")? else {
         return Ok(Outcome::Failed);
     };
-    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {
-        if let Err(e) = crate::render::render(&policy, t) {
-            return Err(CliError::Render(e));
-        }
+    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target
+        && let Err(e) = crate::render::render(&policy, t)
+    {
+        return Err(CliError::Render(e));
     }
     let method = crate::browser::normalize_method(&args.method);
     let headers = args

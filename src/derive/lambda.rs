@@ -44,13 +44,13 @@ pub struct Rule {
 pub fn plan(policy: &Policy) -> LambdaPlan {
     let mut routes: Vec<PathRule> = Vec::new();
     for r in &policy.routes {
-        if let Some(c) = &r.cors_override {
-            if !routes.iter().any(|p| p.path == r.path.text) {
-                routes.push(PathRule {
-                    path: r.path.text.clone(),
-                    rule: rule(c),
-                });
-            }
+        if let Some(c) = &r.cors_override
+            && !routes.iter().any(|p| p.path == r.path.text)
+        {
+            routes.push(PathRule {
+                path: r.path.text.clone(),
+                rule: rule(c),
+            });
         }
     }
     LambdaPlan {

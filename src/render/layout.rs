@@ -80,8 +80,8 @@ pub fn align_hcl(text: &str) -> String {
 fn attribute(line: &str) -> Option<(&str, &str, &str)> {
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
-    let key_end = if trimmed.starts_with('"') {
-        trimmed[1..].find('"')? + 2
+    let key_end = if let Some(quoted) = trimmed.strip_prefix('"') {
+        quoted.find('"')? + 2
     } else {
         trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
     };

@@ -173,10 +173,13 @@ fn rest_only(span: Range<usize>, key: &str, why: &str) -> Diagnostic {
     .help(format!("remove `{key}`: {why}"))
 }
 
+/// A list as the policy wrote it: each entry with its span.
+type RawList = Option<Sp<Vec<Sp<String>>>>;
+
 /// `*` in the header and method lists: a literal name under credentials, and
 /// never a cover for Authorization.
 fn check_wildcards(raw: &Sp<RawCors>, cors: &Cors, f: &mut Findings) {
-    let lists: [(&str, &Option<Sp<Vec<Sp<String>>>>, &Vec<String>); 3] = [
+    let lists: [(&str, &RawList, &Vec<String>); 3] = [
         ("allow_headers", &raw.allow_headers, &cors.allow_headers),
         ("allow_methods", &raw.allow_methods, &cors.allow_methods),
         ("expose_headers", &raw.expose_headers, &cors.expose_headers),

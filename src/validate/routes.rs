@@ -246,6 +246,8 @@ pub fn resolve_overrides<'a>(
     api_type: Option<ApiType>,
     f: &mut Findings,
 ) -> Vec<CheckedRoute<'a>> {
+    // By index: validate_override reads routes[i] and its result is stored back into it.
+    #[allow(clippy::needless_range_loop)]
     for i in 0..routes.len() {
         let Some(raw_cors) = &routes[i].raw.cors else {
             continue;
@@ -270,10 +272,10 @@ pub fn resolve_overrides<'a>(
     if api_type == Some(ApiType::Http) && base.is_some_and(|c| c.owner == Owner::Gateway) {
         check_catch_all_authorizer(&routes, f);
     }
-    if api_type == Some(ApiType::Rest) {
-        if let Some(base) = base {
-            check_one_cors_per_path(&routes, base, f);
-        }
+    if api_type == Some(ApiType::Rest)
+        && let Some(base) = base
+    {
+        check_one_cors_per_path(&routes, base, f);
     }
     routes
 }
