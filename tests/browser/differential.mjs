@@ -336,6 +336,21 @@ const PAGE_HTML = (nullFrame) =>
 
 // ---------------------------------------------------------------- expectations
 
+// Why a fetch was blocked, as a category both sides can be compared in:
+// explain's Block wording (src/browser/mod.rs, Display) and Chromium's console
+// text. Either side unrecognised -> null (counted, not compared).
+const REASONS = [
+  ["preflight-status", /must be 2xx/, /does not have HTTP ok status/],
+  ["no-allow-origin", /^no Access-Control-Allow-Origin header/, /No 'Access-Control-Allow-Origin' header is present/],
+  ["several-origins", /holds several values/, /contains multiple values/],
+  ["origin-mismatch", /not the page's origin/, /not equal to the supplied origin/],
+  ["wildcard-with-credentials", /is `\*`, which is refused for credentialed/, /must not be the wildcard '\*' when the request's credentials mode is 'include'/],
+  ["credentials-not-true", /^credentialed request, but/, /'Access-Control-Allow-Credentials' header .* must be 'true'/s],
+  ["method-not-allowed", /is not in Access-Control-Allow-Methods/, /Method \S+ is not allowed by Access-Control-Allow-Methods/],
+  ["header-not-allowed", /is not in Access-Control-Allow-Headers|never covered by `\*`/, /Request header field \S+ is not allowed by Access-Control-Allow-Headers/],
+];
+const reasonOf = (text, side) => (text == null ? null : REASONS.find((r) => r[side].test(text))?.[0] ?? null);
+
 function expectation(s, report) {
   const [pre, act, err] = report.stages;
   const target = s.error ? err : act;
@@ -527,6 +542,8 @@ await context.close();
 
 // ---------------------------------------------------------------- compare
 
+let reasonsCompared = 0;
+const reasonsUnknown = [];
 const perPolicy = new Map(policies.map((p) => [p.name, { n: 0, agree: 0, disagree: 0, deviation: 0, readable: 0, preflightsExpected: 0 }]));
 const disagreements = [];
 let deviations = 0;
@@ -562,6 +579,14 @@ for (const s of scenarios) {
     );
   } else if (!chromeAllowed && chromeStage !== "unknown" && chromeStage !== e.blockStage) {
     why.push(`both block, but explain blocks at the ${e.blockStage} and Chromium at the ${chromeStage} (${corsMessage ?? "no console message"})`);
+  } else if (!chromeAllowed && chromeStage === e.blockStage) {
+    // Same stage: the same reason too (the first check that fails, in both).
+    const explained = e.blockStage === "preflight" ? pre.blocked : e.target.blocked;
+    const mine = reasonOf(explained, 1);
+    const theirs = reasonOf(corsMessage, 2);
+    if (mine === null || theirs === null) reasonsUnknown.push(`${explained} | ${corsMessage}`);
+    else if (mine !== theirs) why.push(`both block at the ${chromeStage}, but explain says "${explained}" and Chromium "${corsMessage}"`);
+    else reasonsCompared++;
   } else if (chromeAllowed && chrome.status !== e.target.status) {
     why.push(`readable, but the status is ${chrome.status}, explain's ${s.error ? "error" : "actual"} response says ${e.target.status}`);
   }
@@ -640,6 +665,11 @@ for (const m of preflightMismatch) console.log(`PREFLIGHT COUNT MISMATCH ${m}`);
 for (const h of harnessErrors) console.log(`HARNESS ERROR ${h}`);
 const unknownStage = [...results.values()].filter((r) => r.stage === "unknown").length;
 if (unknownStage) console.log(`note: ${unknownStage} blocked fetches had no CORS console message (stage not compared)`);
+console.log(`reasons: ${reasonsCompared} blocked fetches name the same reason in explain and Chromium's console`);
+if (reasonsUnknown.length) {
+  console.log(`note: ${reasonsUnknown.length} blocked fetches with a reason one side words in a way not categorised (not compared), e.g.:`);
+  for (const r of [...new Set(reasonsUnknown)].slice(0, 5)) console.log(`  ${r}`);
+}
 console.log(
   `timings: serve ${secs(tServe - t0)}, chromium launch ${secs(launchMs)}, fetches ${secs(browserMs)} (${pages.length} pages), explain ${secs(explainMs)} (${explainJobs.length} calls, overlapped), total ${secs(Date.now() - t0)}`,
 );
