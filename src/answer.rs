@@ -301,16 +301,33 @@ pub fn exchange(policy: &Policy, req: &Request, path: &str) -> Exchange {
         }
         ApiType::Http => {
             let cors = &policy.cors;
+            // No route: API Gateway answers 404 itself and the function, which
+            // owns CORS here, never runs, so the answer has no CORS headers.
+            let no_route = || {
+                answer(
+                    Response {
+                        status: 404,
+                        headers: vec![],
+                    },
+                    "API Gateway: 404 Not Found (no route; the function that owns CORS never runs)",
+                )
+            };
             Exchange {
+                preflight: match route_text {
+                    Some(_) => answer(
+                        helper(cors, origin, true, 204),
+                        "the function's Lambda helper (owner = \"lambda\", OPTIONS route)",
+                    ),
+                    None => no_route(),
+                },
                 route: route_text,
-                preflight: answer(
-                    helper(cors, origin, true, 204),
-                    "the function's Lambda helper (owner = \"lambda\", OPTIONS route)",
-                ),
-                actual: answer(
-                    helper(cors, origin, false, 200),
-                    "the function's Lambda helper",
-                ),
+                actual: match method_route {
+                    Some(_) => answer(
+                        helper(cors, origin, false, 200),
+                        "the function's Lambda helper",
+                    ),
+                    None => no_route(),
+                },
                 error: answer(
                     Response {
                         status: 401,
@@ -337,5 +354,41 @@ mod tests {
         assert!(path_matches(&g, "/files/a/b"));
         assert!(!path_matches(&g, "/files"));
         assert!(path_matches(&ApiPath::parse("/").unwrap(), "/"));
+    }
+
+    #[test]
+    fn http_api_owned_by_the_function_has_no_cors_without_a_route() {
+        let text = "version = 1\n[api]\nname = \"t\"\ntype = \"http\"\n[cors]\nowner = \"lambda\"\nallow_origins = [\"https://app.example.com\"]\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n";
+        let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
+        let policy = crate::check(&file).0.unwrap();
+        let req = |method: &str| Request {
+            origin: "https://app.example.com".into(),
+            method: method.into(),
+            headers: vec![],
+            credentials: false,
+        };
+        let routed = exchange(&policy, &req("GET"), "/a");
+        assert_eq!(routed.actual.response.status, 200);
+        assert!(
+            routed
+                .actual
+                .response
+                .get("access-control-allow-origin")
+                .is_some()
+        );
+        assert!(
+            routed
+                .preflight
+                .response
+                .get("access-control-allow-origin")
+                .is_some()
+        );
+        let missing = exchange(&policy, &req("GET"), "/nope");
+        for a in [&missing.preflight, &missing.actual] {
+            assert_eq!(a.response.status, 404, "{}", a.source);
+            assert!(a.response.headers.is_empty(), "{:?}", a.response);
+        }
+        let wrong_method = exchange(&policy, &req("DELETE"), "/a");
+        assert_eq!(wrong_method.actual.response.status, 404);
     }
 }

@@ -5,6 +5,10 @@
 //! -> [`validate`] (raw -> [`model::Policy`], collecting [`diagnostic`]s) ->
 //! [`derive`] (what API Gateway must be told, per target) -> [`render`] (Tera
 //! templates -> `path -> contents`). Only [`cli`] touches the disk or prints.
+//!
+//! Beside it, [`answer`] says what a deployment of a policy answers to one
+//! request; [`explain`] runs the browser's checks on that, [`serve`] sends it,
+//! and [`probe`] compares a deployed API's real answers with it.
 
 pub mod answer;
 pub mod browser;
@@ -14,6 +18,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod model;
 pub mod policy;
+pub mod probe;
 pub mod render;
 pub mod serve;
 pub mod suggest;

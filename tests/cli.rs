@@ -303,7 +303,7 @@ fn schema_command_prints_the_committed_schema() {
 #[test]
 fn every_command_has_help_with_examples() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["build", "lint", "init", "schema"] {
+    for cmd in ["build", "lint", "init", "schema", "probe"] {
         let out = corsform(dir.path(), &[cmd, "--help"]);
         assert_eq!(code(&out), 0);
         assert!(

@@ -42,6 +42,19 @@ pub enum Command {
         after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
     )]
     Serve(ServeArgs),
+    /// Check a deployed API against its policy with real preflight and GET requests.
+    #[command(
+        long_about = "Check a deployed API against its policy with real requests: for every route, a \
+preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual request, from every allowed \
+origin and from attack origins (an unrelated origin, null, prefix and suffix tricks, the http:// \
+twin of an https origin); plus one request to a path the API does not have, to see API Gateway's \
+own error response. Every CORS header that differs from what the policy deploys is reported, and \
+the classic misconfigurations are named.\n\n\
+probe sends only OPTIONS, GET and HEAD. It never sends POST, PUT, PATCH or DELETE to a deployed \
+API: those could change data. Redirects are reported, not followed.",
+        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n\nExit codes: 0 every response matches the policy; 1 differences or misconfigurations found; 2 usage, I/O or policy errors, or the API could not be reached."
+    )]
+    Probe(ProbeArgs),
     /// Write a commented starter policy.
     #[command(
         after_help = "Examples:\n  corsform init\n      writes corsform.toml for an HTTP API\n  corsform init --type rest orders.toml"
@@ -134,6 +147,28 @@ pub struct ServeArgs {
     /// The deployed target; IaC targets of one API type answer alike.
     #[arg(long, value_name = "T")]
     pub target: Option<Target>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The deployed API's base URL (the stage URL), http:// or https://.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The policy the API was deployed from.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// Another origin to probe besides the policy's and the attack origins (repeatable).
+    #[arg(long = "origin", value_name = "O")]
+    pub origins: Vec<String>,
+    /// The deployed target; IaC targets of one API type answer alike.
+    #[arg(long, value_name = "T")]
+    pub target: Option<Target>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+    /// Seconds to wait for each response.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

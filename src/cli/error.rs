@@ -32,6 +32,13 @@ pub enum CliError {
     Render(RenderError),
     /// A bad `--listen` or `--upstream`, or the socket could not be opened.
     Serve(String),
+    /// A bad argument clap cannot check (a URL, an origin).
+    Usage(String),
+    /// `probe` got no HTTP response from `url`.
+    Unreachable {
+        url: String,
+        reason: String,
+    },
 }
 
 impl fmt::Display for CliError {
@@ -63,7 +70,10 @@ impl fmt::Display for CliError {
                 )
             }
             CliError::Render(e) => write!(f, "{e}"),
-            CliError::Serve(msg) => write!(f, "{msg}"),
+            CliError::Serve(msg) | CliError::Usage(msg) => write!(f, "{msg}"),
+            CliError::Unreachable { url, reason } => {
+                write!(f, "cannot reach {url}: {reason}")
+            }
         }
     }
 }
@@ -77,6 +87,7 @@ impl CliError {
             CliError::Exists { .. } => Some("name another file, or remove this one first".into()),
             CliError::SameOutput { .. } => Some("give the policies different [api] names".into()),
             CliError::Render(RenderError::Unsupported { .. }) => Some("see README.md, \"Targets\", for what each target covers".into()),
+            CliError::Unreachable { .. } => Some("check the URL (the stage URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod), that the API is deployed, and your network or proxy settings".into()),
             _ => None,
         }
     }

@@ -8,8 +8,10 @@ pub mod args;
 mod build;
 mod error;
 mod explain;
+mod http;
 mod init;
 mod lint;
+mod probe;
 mod read;
 mod serve;
 mod write;
@@ -60,6 +62,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(a) => init::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Probe(a) => probe::run(a),
         Command::Schema => {
             print!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)

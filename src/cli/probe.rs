@@ -1,0 +1,69 @@
+//! `corsform probe`: checks the arguments, plans the requests from the policy
+//! ([`crate::probe::plan`]), sends them one by one ([`super::http`]), judges
+//! each answer and prints the report. Exit 0 when everything matches, 1 on
+//! any difference or misconfiguration, 2 on bad input or when the API cannot
+//! be reached (the first request without an answer stops the run).
+
+use super::args::{ExplainFormat, ProbeArgs};
+use super::http::{Client, check_base_url};
+use super::read::read_valid_policy;
+use super::{CliError, Outcome};
+use crate::probe::judge;
+use crate::probe::origins::check_extra;
+use crate::probe::plan::{Kind, plan};
+use crate::probe::report::{Report, join_url};
+use crate::render::Target;
+use std::time::Duration;
+
+pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
+    check_base_url(&args.url).map_err(CliError::Usage)?;
+    for o in &args.origins {
+        check_extra(o).map_err(CliError::Usage)?;
+    }
+    let Some((file, policy)) = read_valid_policy(&args.policy, "probe")? else {
+        return Ok(Outcome::Failed);
+    };
+    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {
+        crate::render::render(&policy, t).map_err(CliError::Render)?;
+    }
+
+    let plan = plan(&policy, &args.origins);
+    let client = Client::new(Duration::from_secs(args.timeout));
+    let mut verdicts = Vec::with_capacity(plan.checks.len());
+    for check in &plan.checks {
+        let url = join_url(&args.url, &check.path);
+        let mut headers = vec![("Origin", check.origin.value.clone())];
+        if check.kind == Kind::Preflight {
+            if let Some(m) = &check.request_method {
+                headers.push(("Access-Control-Request-Method", m.clone()));
+            }
+            if !check.request_headers.is_empty() {
+                headers.push((
+                    "Access-Control-Request-Headers",
+                    check.request_headers.join(","),
+                ));
+            }
+        }
+        let got = client
+            .send(check.method, &url, &headers)
+            .map_err(|reason| CliError::Unreachable {
+                url: url.clone(),
+                reason,
+            })?;
+        verdicts.push(judge(check, &got));
+    }
+
+    let report = Report::new(&args.url, &file.name, &policy, plan, verdicts);
+    match args.format {
+        ExplainFormat::Human => print!("{}", report.human()),
+        ExplainFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report.json()).expect("report serializes")
+        ),
+    }
+    Ok(if report.all_ok() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
