@@ -33,6 +33,12 @@ which has boto3 and PyYAML; tf-vars needs only the standard library.
       a static value in single quotes or a valid source expression, and each
       integration response header is declared by its method response. One
       FAIL line per problem, then "N valid, M invalid"; exit 1 if any.
+  localstack_api.py probe-summary REPORT.json
+      Reads `corsform probe --format json` run against a LocalStack
+      deployment and keeps the checks LocalStack answers as API Gateway does
+      (preflights, MOCK routes): one FAIL line per difference, then "N agree,
+      M differ, K not comparable in LocalStack"; exit 1 on any difference or
+      when nothing was comparable.
 
   localstack_api.py cfn-deployments --stack NAME
       The logical IDs of the stack's AWS::ApiGateway::Deployment resources,
@@ -369,6 +375,42 @@ def mapping_expressions(args):
     return 1 if invalid else 0
 
 
+# ---------------------------------------------------------- probe-summary ---
+
+def probe_summary(args):
+    """What `corsform probe --format json` found, limited to what LocalStack
+    answers as API Gateway does: preflights (MOCK OPTIONS) and actual requests
+    to MOCK routes. Not comparable here: proxy routes (their CORS headers come
+    from the backend, a placeholder function without corsform's helper),
+    requests refused by an authorizer and unrouted paths (both answered with
+    gateway responses, which LocalStack stores but does not apply)."""
+    with open(args.report, encoding="utf-8") as f:
+        report = json.load(f)
+    comparable = ok = 0
+    skipped = 0
+    for check in report["checks"]:
+        by_gateway = "MOCK" in check.get("compared_with", "")
+        if check["kind"] == "no_route" or check.get("authorizer_refused") or not by_gateway:
+            skipped += 1
+            continue
+        comparable += 1
+        if check["ok"]:
+            ok += 1
+            continue
+        origin = check["origin"]["value"]
+        problems = "; ".join(
+            f"{d.get('header')}: got {d.get('got')!r}, want {d.get('want')!r}" for d in check.get("differences", []))
+        if check.get("status") != check.get("want_status") and check.get("want_status") is not None:
+            problems = f"status {check.get('status')}, want {check.get('want_status')}; " + problems
+        if check.get("misconfiguration"):
+            problems += f" [{check['misconfiguration']}]"
+        print(f"FAIL probe {check['method']} {check['path']} from {origin}: {problems}")
+    if comparable == 0:
+        print("FAIL probe: no check was comparable (nothing was probed)")
+    print(f"{ok} agree, {comparable - ok} differ, {skipped} not comparable in LocalStack")
+    return 0 if comparable and ok == comparable else 1
+
+
 # -------------------------------------------------------- cfn-deployments ---
 
 def cfn_deployments(args):
@@ -425,6 +467,9 @@ def main(argv=None):
     s.add_argument("--api-id", required=True)
     s.add_argument("--from-template", help="a translated SAM template (JSON) to read gateway responses from")
     s.set_defaults(run=mapping_expressions)
+    s = sub.add_parser("probe-summary")
+    s.add_argument("report", help="the output of corsform probe --format json")
+    s.set_defaults(run=probe_summary)
     s = sub.add_parser("cfn-deployments")
     s.add_argument("--stack", required=True)
     s.set_defaults(run=cfn_deployments)
