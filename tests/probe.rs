@@ -7,44 +7,17 @@
 //! The human output of one case is pinned in `tests/snapshots/`;
 //! `SNAPSHOTS=overwrite cargo test --test probe` rewrites it (review the diff).
 
+mod common;
+
+use common::serve;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `corsform serve POLICY` on a free port (its first stderr line names it).
-fn serve(policy: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corsform"))
-        .arg("serve")
-        .arg(policy)
-        .args(["--listen", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    stderr.read_line(&mut line).unwrap();
-    // Keep draining the request log so serve never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    let addr = line.trim().rsplit("http://").next().unwrap().to_string();
-    Server { child, addr }
 }
 
 /// Runs probe from `golden/`; (exit code, stdout, stderr).
@@ -124,7 +97,7 @@ fn serve_of_the_same_policy_matches_on_every_check() {
         } else {
             http += 1;
         }
-        let srv = serve(policy);
+        let srv = serve(policy, &[]);
         let (code, out, err) = probe(&[
             &format!("http://{}", srv.addr),
             "--policy",
@@ -162,7 +135,7 @@ fn serve_of_the_same_policy_matches_on_every_check() {
 
 #[test]
 fn the_human_report_is_pinned() {
-    let srv = serve(&root().join("golden/rest-several-origins/policy.toml"));
+    let srv = serve(root().join("golden/rest-several-origins/policy.toml"), &[]);
     let url = format!("http://{}", srv.addr);
     let (code, out, err) = probe(&[&url, "--policy", "rest-several-origins/policy.toml"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -193,7 +166,7 @@ fn serve_of_another_policy_differs_and_the_header_is_named() {
     let changed = golden.replace("https://app.example.com", "https://new.example.com");
     assert_ne!(golden, changed);
     std::fs::write(&other, changed).unwrap();
-    let srv = serve(&other);
+    let srv = serve(&other, &[]);
     let (code, out, err) = probe(&[
         &format!("http://{}", srv.addr),
         "--policy",

@@ -2,37 +2,11 @@
 //! responses (upstream CORS headers replaced), simulated gateway errors, and
 //! the request log.
 
+mod common;
+
+use common::serve;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(policy: &str, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corsform"))
-        .args(["serve", policy, "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .current_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden"))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_string();
-    Server { child, addr }
-}
 
 fn send(addr: &str, raw: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
@@ -44,7 +18,7 @@ fn send(addr: &str, raw: &str) -> String {
 
 #[test]
 fn answers_like_the_deployment() {
-    let srv = start("rest-several-origins/policy.toml", &[]);
+    let srv = serve("rest-several-origins/policy.toml", &[]);
     let pre = send(
         &srv.addr,
         "OPTIONS /cart HTTP/1.1\r\nHost: x\r\nOrigin: https://pr-9.preview.example.com\r\nAccess-Control-Request-Method: POST\r\n\r\n",
@@ -117,7 +91,7 @@ fn proxies_to_the_upstream_and_replaces_its_cors_headers() {
         write!(s, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nAccess-Control-Allow-Origin: *\r\nX-Upstream: yes\r\nContent-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         first
     });
-    let srv = start(
+    let srv = serve(
         "rest-several-origins/policy.toml",
         &["--upstream", &format!("http://{up_addr}")],
     );

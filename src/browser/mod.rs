@@ -34,6 +34,17 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response from literal `(name, value)` pairs.
+    pub fn from_pairs(status: u16, headers: &[(&str, &str)]) -> Self {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -313,13 +324,7 @@ mod tests {
     }
 
     fn resp(h: &[(&str, &str)]) -> Response {
-        Response {
-            status: 204,
-            headers: h
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        }
+        Response::from_pairs(204, h)
     }
 
     #[test]

@@ -156,13 +156,7 @@ mod tests {
     use super::*;
 
     fn resp(h: &[(&str, &str)]) -> Response {
-        Response {
-            status: 204,
-            headers: h
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        }
+        Response::from_pairs(204, h)
     }
 
     const WANT: &[(&str, &str)] = &[

@@ -63,13 +63,7 @@ mod tests {
     }
 
     fn resp(h: &[(&str, &str)]) -> Response {
-        Response {
-            status: 200,
-            headers: h
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        }
+        Response::from_pairs(200, h)
     }
 
     #[test]
