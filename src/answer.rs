@@ -8,7 +8,9 @@
 
 use crate::browser::{Request, Response};
 use crate::derive::rest_api::{self, CorsResponse, Header, RestApiPlan};
-use crate::model::{ApiPath, ApiType, Cors, Integration, Owner, Policy, Route, Segment};
+use crate::model::{
+    ApiPath, ApiType, Authorization, Cors, Integration, Owner, Policy, Route, Segment,
+};
 
 /// One response and who produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,10 +267,25 @@ pub fn exchange(policy: &Policy, req: &Request, path: &str) -> Exchange {
                 }
                 _ => not_found(),
             };
-            let error = answer(
-                gateway_error(&plan, &["UNAUTHORIZED", "DEFAULT_4XX"], 401, origin),
-                "API Gateway: 401 from an authorizer (gateway response UNAUTHORIZED / DEFAULT_4XX)",
-            );
+            // An IAM method refuses a browser's unsigned request itself: 403
+            // Missing Authentication Token, the same gateway response as an
+            // unknown path (AWS knowledge center, "API Gateway authentication
+            // token errors"). Authorizers (Cognito, Lambda) answer 401.
+            let error = match method_route.map(|r| r.authorization) {
+                Some(Authorization::Iam) => answer(
+                    gateway_error(
+                        &plan,
+                        &["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"],
+                        403,
+                        origin,
+                    ),
+                    "API Gateway: 403 Missing Authentication Token (IAM: the request is not SigV4-signed), a gateway response",
+                ),
+                _ => answer(
+                    gateway_error(&plan, &["UNAUTHORIZED", "DEFAULT_4XX"], 401, origin),
+                    "API Gateway: 401 from an authorizer (gateway response UNAUTHORIZED / DEFAULT_4XX)",
+                ),
+            };
             Exchange {
                 route: route_text,
                 preflight,
@@ -354,6 +371,32 @@ mod tests {
         assert!(path_matches(&g, "/files/a/b"));
         assert!(!path_matches(&g, "/files"));
         assert!(path_matches(&ApiPath::parse("/").unwrap(), "/"));
+    }
+
+    #[test]
+    fn rest_iam_refusal_is_missing_authentication_token_not_an_authorizer_401() {
+        // Only MISSING_AUTHENTICATION_TOKEN carries CORS headers here: an IAM
+        // refusal gets them, an authorizer's 401 (UNAUTHORIZED) does not.
+        let text = "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\n[gateway_responses]\ntypes = [\"MISSING_AUTHENTICATION_TOKEN\"]\n[[routes]]\npath = \"/signed\"\nmethods = [\"GET\"]\nintegration = \"mock\"\nauthorization = \"iam\"\n[[routes]]\npath = \"/token\"\nmethods = [\"GET\"]\nintegration = \"mock\"\nauthorization = \"custom\"\n";
+        let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
+        let (policy, diags) = crate::check(&file);
+        let policy = policy.unwrap_or_else(|| panic!("{diags:?}"));
+        let req = Request {
+            origin: "https://app.example.com".into(),
+            method: "GET".into(),
+            headers: vec![],
+            credentials: false,
+        };
+        let iam = exchange(&policy, &req, "/signed").error;
+        assert_eq!(iam.response.status, 403, "{}", iam.source);
+        assert!(iam.source.contains("Missing Authentication Token"));
+        assert_eq!(
+            iam.response.get("access-control-allow-origin"),
+            Some("https://app.example.com")
+        );
+        let custom = exchange(&policy, &req, "/token").error;
+        assert_eq!(custom.response.status, 401, "{}", custom.source);
+        assert_eq!(custom.response.get("access-control-allow-origin"), None);
     }
 
     #[test]
