@@ -8,9 +8,8 @@
 //! authorizer's 401, say), add `__corsform_error=1` to the query string: the
 //! response is the deployment's error response for that path.
 
-use crate::answer::{self, Exchange};
+use crate::answer::{Deployment, Exchange};
 use crate::browser::Request;
-use crate::model::Policy;
 
 /// A parsed HTTP request.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +77,11 @@ fn decision(origin: &str, headers: &[(String, String)]) -> String {
     }
 }
 
-pub fn handle(policy: &Policy, req: &HttpRequest, backend: Option<&dyn Backend>) -> HttpResponse {
+pub fn handle(
+    deployment: &Deployment,
+    req: &HttpRequest,
+    backend: Option<&dyn Backend>,
+) -> HttpResponse {
     let origin = req.header("origin").unwrap_or("").to_string();
     let path = req.path().to_string();
     let preflight_method = req
@@ -101,7 +104,7 @@ pub fn handle(policy: &Policy, req: &HttpRequest, backend: Option<&dyn Backend>)
             .unwrap_or_default(),
         credentials: false,
     };
-    let ex: Exchange = answer::exchange(policy, &breq, &path);
+    let ex: Exchange = deployment.exchange(&breq, &path);
 
     if preflight_method.is_some() {
         let r = &ex.preflight.response;

@@ -118,7 +118,7 @@ fn parse_upstream(url: &str) -> Result<HttpUpstream, CliError> {
 
 fn serve_connection(
     mut stream: TcpStream,
-    policy: &crate::model::Policy,
+    deployment: &crate::answer::Deployment,
     backend: Option<&dyn Backend>,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
@@ -148,7 +148,7 @@ fn serve_connection(
     let mut body = vec![0; len];
     reader.read_exact(&mut body)?;
     req.body = body;
-    let resp = handle(policy, &req, backend);
+    let resp = handle(deployment, &req, backend);
     eprintln!("{}", resp.log);
     let mut out = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
     for (n, v) in &resp.headers {
@@ -185,14 +185,14 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
         "corsform serve: {} ({}) on http://{addr}",
         file.name, policy.api.name
     );
-    let policy = Arc::new(policy);
+    let deployment = Arc::new(crate::answer::Deployment::new(policy));
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let policy = Arc::clone(&policy);
+        let deployment = Arc::clone(&deployment);
         let backend = backend.clone();
         std::thread::spawn(move || {
             let b: Option<&dyn Backend> = backend.as_deref().map(|b| b as &dyn Backend);
-            if let Err(e) = serve_connection(stream, &policy, b) {
+            if let Err(e) = serve_connection(stream, &deployment, b) {
                 eprintln!("connection error: {e}");
             }
         });

@@ -177,6 +177,7 @@ fn request(origin: &str, method: &str, headers: &[String]) -> Request {
 
 pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
     let origins = probe_origins(policy, extras);
+    let deployment = answer::Deployment::new(policy.clone());
     let mut checks = Vec::new();
     let mut not_sent = Vec::new();
 
@@ -216,7 +217,7 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
 
         for o in &origins {
             let pre = request(&o.value, &request_method, &request_headers);
-            let ex = answer::exchange(policy, &pre, &path);
+            let ex = deployment.exchange(&pre, &path);
             checks.push(Check {
                 route: Some(route.path.text.clone()),
                 path: path.clone(),
@@ -231,7 +232,7 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
             });
             for m in &actual {
                 let req = request(&o.value, m.as_str(), &[]);
-                let ex = answer::exchange(policy, &req, &path);
+                let ex = deployment.exchange(&req, &path);
                 checks.push(Check {
                     route: Some(route.path.text.clone()),
                     path: path.clone(),
@@ -265,7 +266,7 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
         let arbitrary = origins.iter().find(|o| o.value == ARBITRARY);
         for o in first_allowed.into_iter().chain(arbitrary) {
             let req = request(&o.value, "GET", &[]);
-            let ex = answer::exchange(policy, &req, MISSING_PATH);
+            let ex = deployment.exchange(&req, MISSING_PATH);
             checks.push(Check {
                 route: None,
                 path: MISSING_PATH.into(),
