@@ -315,6 +315,40 @@ fn bad_arguments_exit_2_before_any_request() {
 }
 
 #[test]
+fn large_probes_are_refused_unless_allowed_and_routes_narrow_them() {
+    // Refused before any request: the URL is never contacted.
+    let (code, _, err) = probe(&[
+        "https://api.example.com/prod",
+        "--policy",
+        "rest-several-origins/policy.toml",
+        "--max-requests",
+        "10",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("this probe would send") && err.contains("--max-requests"),
+        "{err}"
+    );
+    let (code, _, err) = probe(&[
+        "https://api.example.com/prod",
+        "--policy",
+        "rest-several-origins/policy.toml",
+        "--route",
+        "/crat",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `/cart`?"), "{err}");
+
+    let srv = serve(root().join("golden/rest-several-origins/policy.toml"), &[]);
+    let url = format!("http://{}", srv.addr);
+    let policy = root().join("golden/rest-several-origins/policy.toml");
+    let policy = policy.to_str().unwrap();
+    let (code, out, err) = probe(&[&url, "--policy", policy, "--route", "/cart"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("/cart ") && !out.contains("/status "), "{out}");
+}
+
+#[test]
 fn help_says_unsafe_methods_are_never_sent() {
     let (code, out, _) = probe(&["--help"]);
     assert_eq!(code, 0);

@@ -169,6 +169,14 @@ pub struct ProbeArgs {
     /// Seconds to wait for each response.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
+    /// Probe only this route path, as the policy writes it (repeatable); the
+    /// unrouted request is sent either way.
+    #[arg(long = "route", value_name = "PATH")]
+    pub routes: Vec<String>,
+    /// Refuse to start a probe that would send more requests than this: every
+    /// origin is tried on every route path, which adds up on large APIs.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub max_requests: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

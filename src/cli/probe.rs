@@ -13,6 +13,7 @@ use crate::probe::origins::check_extra;
 use crate::probe::plan::{Kind, plan};
 use crate::probe::report::{Report, join_url};
 use crate::render::Target;
+use crate::suggest::did_you_mean;
 use std::time::Duration;
 
 pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
@@ -27,7 +28,40 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
         crate::render::render(&policy, t).map_err(CliError::Render)?;
     }
 
-    let plan = plan(&policy, &args.origins);
+    let mut plan = plan(&policy, &args.origins);
+    if !args.routes.is_empty() {
+        for r in &args.routes {
+            if !policy.routes.iter().any(|p| p.path.text == *r) {
+                let known = policy.routes.iter().map(|p| p.path.text.as_str());
+                let hint = match did_you_mean(r, known) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None => String::new(),
+                };
+                return Err(CliError::Usage(format!(
+                    "--route {r}: {} has no route with that path{hint}",
+                    file.name
+                )));
+            }
+        }
+        plan.checks
+            .retain(|c| c.route.as_ref().is_none_or(|r| args.routes.contains(r)));
+        plan.not_sent.retain(|(r, _)| args.routes.contains(r));
+    }
+    if plan.checks.len() > args.max_requests {
+        let paths: std::collections::BTreeSet<&str> = plan
+            .checks
+            .iter()
+            .filter_map(|c| c.route.as_deref())
+            .collect();
+        return Err(CliError::Usage(format!(
+            "this probe would send {} requests to {} ({} route paths, every origin on each); \
+             limit it with --route PATH, or allow it with --max-requests {}",
+            plan.checks.len(),
+            args.url,
+            paths.len(),
+            plan.checks.len()
+        )));
+    }
     let client = Client::new(Duration::from_secs(args.timeout));
     let mut verdicts = Vec::with_capacity(plan.checks.len());
     for check in &plan.checks {
