@@ -42,7 +42,15 @@
 // Those scenarios must be ALLOWED by Chromium and are counted separately.
 //
 // Usage: node tests/browser/differential.mjs [--policy NAME]... [--full] [--pages N]
+//                                             [--deployed NAME=BASE_URL]...
 //   --policy: only these golden cases. --pages: concurrent pages (default 4).
+//   --deployed: test golden case NAME against its deployment at BASE_URL (a
+//   stage URL, e.g. LocalStack's http://127.0.0.1:4566/_aws/execute-api/ID/STAGE)
+//   instead of `corsform serve`. Only what an emulator answers as API Gateway
+//   does is tried there: preflights and actual requests to MOCK routes (proxy
+//   routes reach placeholder backends; unrouted paths and gateway errors are
+//   gateway responses, which LocalStack stores but does not apply), and the
+//   preflight count is not checked (serve's log is what counts them).
 //   --full: every route's path, every origin kind, plus HEAD, a safelisted
 //   Content-Type and two unsafe headers at once (about 25,000 scenarios, 1.5-2 min).
 // Env: CORSFORM_BIN (default target/release/corsform), CHROMIUM (default: chromium on PATH).
@@ -60,10 +68,20 @@ const BIN = process.env.CORSFORM_BIN || join(ROOT, "target/release/corsform");
 
 const argv = process.argv.slice(2);
 const onlyPolicies = [];
+const deployed = new Map(); // golden case -> base URL of its deployment
 let pageCount = 4;
 let full = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === "--policy") onlyPolicies.push(argv[++i]);
+  else if (argv[i] === "--deployed") {
+    const [name, ...url] = String(argv[++i]).split("=");
+    if (!name || !/^https?:\/\//.test(url.join("="))) {
+      console.error(`--deployed wants NAME=BASE_URL, got ${argv[i]}`);
+      process.exit(2);
+    }
+    deployed.set(name, url.join("=").replace(/\/+$/, ""));
+    onlyPolicies.push(name);
+  }
   else if (argv[i] === "--pages") pageCount = Number(argv[++i]);
   else if (argv[i] === "--full") full = true;
   else {
@@ -140,6 +158,10 @@ const concrete = (template) => template.replace(/\{[^}]*\+\}/g, "a/b").replace(/
  * With --full every route's path. */
 function pathsFor(p) {
   const seen = new Map();
+  if (deployed.size) {
+    for (const r of p.routes.filter((r) => r.integration === "mock")) seen.set(r.path, concrete(r.path));
+    return [...new Set(seen.values())];
+  }
   for (const r of p.routes) {
     const key = full
       ? r.path
@@ -291,10 +313,10 @@ async function pool(items, n, fn) {
   );
 }
 
-/** Raw response of serve to one request, for disagreement reports. */
-function rawRequest(port, method, path, headers) {
+/** Raw response of serve (or the deployment) to one request, for disagreement reports. */
+function rawRequest(base, method, path, headers) {
   return new Promise((res) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path, headers }, (r) => {
+    const req = http.request(base + path, { method, headers }, (r) => {
       let body = "";
       r.setEncoding("utf8");
       r.on("data", (d) => (body += d));
@@ -399,7 +421,7 @@ for (const policy of policies) {
       for (const hs of full ? [...HEADER_SETS, ...FULL_HEADER_SETS] : HEADER_SETS)
         for (const credentials of CREDENTIALS)
           for (const path of paths)
-            for (const error of [false, true])
+            for (const error of deployed.size ? [false] : [false, true])
               scenarios.push({
                 id: scenarios.length,
                 policy,
@@ -414,7 +436,12 @@ for (const policy of policies) {
               });
 }
 
+if (deployed.size && scenarios.length === 0) {
+  console.error(`error: no MOCK route in ${[...deployed.keys()].join(", ")}: nothing to compare on a deployment`);
+  process.exit(1);
+}
 const servers = new Map();
+const skippedPolicies = []; // deployed cases without a MOCK route: nothing comparable
 let profile = null;
 const cleanup = () => {
   for (const s of servers.values()) s.child.kill();
@@ -423,7 +450,13 @@ const cleanup = () => {
 process.on("exit", cleanup);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
 
-await Promise.all(policies.map(async (p) => servers.set(p.name, await startServe(p))));
+if (deployed.size) {
+  for (const p of policies) if (pathsFor(p).length === 0) skippedPolicies.push(p.name);
+} else {
+  await Promise.all(policies.map(async (p) => servers.set(p.name, await startServe(p))));
+}
+/** Where scenario requests go: serve's port, or the deployment's base URL. */
+const baseUrl = (p) => deployed.get(p.name) ?? `http://127.0.0.1:${servers.get(p.name).port}`;
 const tServe = Date.now();
 
 // explain: one call per (scenario without the error switch); the report has the error stage too.
@@ -501,7 +534,6 @@ await Promise.all(
     while (nextJob < jobList.length) {
       const batch = jobList[nextJob++];
       const { policy, origin } = batch[0];
-      const { port } = servers.get(policy.name);
       const isNull = origin === "null";
       const pageOrigin = isNull ? "https://app.example.com" : origin;
       const pageUrl = `${pageOrigin}/__corsform_page.html`;
@@ -515,7 +547,7 @@ await Promise.all(
         continue;
       }
       const reqs = batch.map((s) => ({
-        url: `http://127.0.0.1:${port}${s.path}?corsform_scenario=${s.id}${s.error ? "&__corsform_error=1" : ""}`,
+        url: `${baseUrl(policy)}${s.path}?corsform_scenario=${s.id}${s.error ? "&__corsform_error=1" : ""}`,
         method: s.method,
         headers: s.headers,
         credentials: s.credentials,
@@ -547,10 +579,17 @@ const reasonsUnknown = [];
 const perPolicy = new Map(policies.map((p) => [p.name, { n: 0, agree: 0, disagree: 0, deviation: 0, readable: 0, preflightsExpected: 0 }]));
 const disagreements = [];
 let deviations = 0;
+let notComparable = 0;
 for (const s of scenarios) {
   const c = perPolicy.get(s.policy.name);
-  c.n++;
   const report = reports.get(keyOf(s));
+  // On a deployment, a response explain attributes to a gateway response (a
+  // method the path lacks, say) is one LocalStack does not reproduce.
+  if (deployed.size && report && report.stages.some((st) => st.sent && /gateway response/i.test(st.source) && st.name !== "error response")) {
+    notComparable++;
+    continue;
+  }
+  c.n++;
   const chrome = results.get(s.id);
   if (!chrome) {
     c.disagree++;
@@ -605,7 +644,7 @@ for (const s of scenarios) {
 // Self-check: Chromium sent exactly the preflights explain predicts (and none
 // was swallowed by Playwright's interception). serve logs one line per request.
 const preflightMismatch = [];
-for (const p of policies) {
+for (const p of deployed.size ? [] : policies) {
   const log = servers.get(p.name).log();
   const seen = (log.match(/^OPTIONS .*\(preflight for /gm) || []).length;
   const expected = perPolicy.get(p.name).preflightsExpected;
@@ -632,19 +671,19 @@ for (const d of disagreements) {
   if (chrome) {
     console.log(`  chromium: ${chrome.outcome === "ok" ? `readable, status ${chrome.status}, body ${chrome.body}` : `blocked (${chrome.error})`}`);
     if (chrome.corsMessage) console.log(`  chromium console: ${chrome.corsMessage}`);
-    const { port } = servers.get(s.policy.name);
-    const path = chrome.url.replace(/^http:\/\/[^/]+/, "");
+    const where = deployed.has(s.policy.name) ? "deployment" : "serve";
+    const path = chrome.url.slice(baseUrl(s.policy).length);
     if (report?.stages[0].sent) {
       const unsafe = Object.keys(s.headers).filter((h) => !(h === "content-type" && /^(text\/plain|multipart\/form-data|application\/x-www-form-urlencoded)/.test(s.headers[h])));
-      const pre = await rawRequest(port, "OPTIONS", path, {
+      const pre = await rawRequest(baseUrl(s.policy), "OPTIONS", path, {
         Origin: s.origin,
         "Access-Control-Request-Method": s.method,
         ...(unsafe.length ? { "Access-Control-Request-Headers": unsafe.sort().join(",") } : {}),
       });
-      console.log(`  serve, preflight: ${pre.status} ${pairs(pre.headers)}`);
+      console.log(`  ${where}, preflight: ${pre.status} ${pairs(pre.headers)}`);
     }
-    const act = await rawRequest(port, s.method, path, { Origin: s.origin, ...s.headers });
-    console.log(`  serve, ${s.error ? "error" : "actual"} response: ${act.status} ${pairs(act.headers)}`);
+    const act = await rawRequest(baseUrl(s.policy), s.method, path, { Origin: s.origin, ...s.headers });
+    console.log(`  ${where}, ${s.error ? "error" : "actual"} response: ${act.status} ${pairs(act.headers)}`);
   }
 }
 function pairs(raw = []) {
@@ -658,7 +697,7 @@ console.log(`Chromium ${browserVersion} (${chromiumPath}), flags: ${flags.join("
 for (const p of policies) {
   const c = perPolicy.get(p.name);
   console.log(
-    `  ${p.name.padEnd(30)} ${String(c.n).padStart(5)} scenarios, ${String(c.agree).padStart(5)} agree, ${c.disagree} disagree, ${c.deviation} chromium-allows-authorization-wildcard; Chromium read ${c.readable}, blocked ${c.n - c.readable}; preflights ${c.preflightsSeen}/${c.preflightsExpected}; origins ${originsFor(p).map((o) => o.kind).join(",")}; paths ${pathsFor(p).join(" ")}`,
+    `  ${p.name.padEnd(30)} ${String(c.n).padStart(5)} scenarios, ${String(c.agree).padStart(5)} agree, ${c.disagree} disagree, ${c.deviation} chromium-allows-authorization-wildcard; Chromium read ${c.readable}, blocked ${c.n - c.readable}; preflights ${deployed.size ? `${c.preflightsExpected} expected (not counted on a deployment)` : `${c.preflightsSeen}/${c.preflightsExpected}`}; origins ${originsFor(p).map((o) => o.kind).join(",")}; paths ${pathsFor(p).join(" ")}`,
   );
 }
 for (const m of preflightMismatch) console.log(`PREFLIGHT COUNT MISMATCH ${m}`);
@@ -674,8 +713,12 @@ console.log(
   `timings: serve ${secs(tServe - t0)}, chromium launch ${secs(launchMs)}, fetches ${secs(browserMs)} (${pages.length} pages), explain ${secs(explainMs)} (${explainJobs.length} calls, overlapped), total ${secs(Date.now() - t0)}`,
 );
 const disagree = disagreements.length;
-const failed = disagree + preflightMismatch.length + harnessErrors.length;
-console.log(`browser differential: ${scenarios.length} scenarios, ${scenarios.length - disagree} agree, ${disagree} disagree, ${deviations} chromium-allows-authorization-wildcard`);
-console.log(`${scenarios.length - disagree} passed, ${failed} failed`);
+const compared = scenarios.length - notComparable;
+const failed = disagree + preflightMismatch.length + harnessErrors.length + (deployed.size && compared === 0 ? 1 : 0);
+for (const name of skippedPolicies) console.log(`note: ${name} has no MOCK route: nothing an emulator answers as API Gateway does`);
+const against = deployed.size ? ` against deployments (${[...deployed.keys()].join(", ")})` : "";
+if (notComparable) console.log(`note: ${notComparable} scenarios answered by a gateway response (not applied by the emulator) were not compared`);
+console.log(`browser differential${against}: ${compared} scenarios, ${compared - disagree} agree, ${disagree} disagree, ${deviations} chromium-allows-authorization-wildcard`);
+console.log(`${compared - disagree} passed, ${failed} failed`);
 cleanup();
 process.exit(failed ? 1 : 0);

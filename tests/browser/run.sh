@@ -2,7 +2,10 @@
 # The browser differential test: real Chromium's CORS verdicts against
 # `corsform explain` (tests/browser/differential.mjs says how).
 #
-#   tests/browser/run.sh [--policy NAME]... [--full] [--pages N]
+#   tests/browser/run.sh [--policy NAME]... [--full] [--pages N] [--deployed NAME=URL]...
+#
+# (--deployed: against a deployment instead of `corsform serve`; scripts/conformance
+# uses it on its LocalStack deployments.)
 #
 # Installs what it needs by itself: Debian's chromium (apt-get, when `chromium` is
 # not on PATH; never a browser download), playwright-core from the lock file
