@@ -115,6 +115,9 @@ ls_start() {
     exec env TMPDIR="$LS_RUN_DIR/tmp" setsid bash -c 'echo $$ >"$1/pid"; exec "$2" -m localstack.runtime.main' \
       ls "$LS_RUN_DIR" "$LS_VENV/bin/python" >"$LS_RUN_DIR/localstack.log" 2>&1 </dev/null
   ) &
+  # ls_stop ends it by process group (and with SIGKILL when it takes over
+  # 10 s); disowned, the shell does not print a scary "Killed" job line then.
+  disown $!
   ls_wait_ready
 }
 
