@@ -254,22 +254,28 @@ def cfn_deploy(args):
 
 # ------------------------------------------------------ gateway-responses ---
 
-def gateway_responses(args):
-    with open(args.expect, encoding="utf-8") as f:
-        expected = json.load(f)["types"]
+def deployed_gateway_responses(args, configured_only=False):
+    """{response type: responseParameters} of the API (args.api_id), or of
+    the translated SAM template (args.from_template): SAM writes
+    GatewayResponses into the API definition as
+    x-amazon-apigateway-gateway-responses, which LocalStack's OpenAPI import
+    drops, so they are read from the SAM translator's output instead.
+    configured_only leaves out the types the API lists only by default."""
     if args.from_template:
-        # SAM writes GatewayResponses into the API definition as
-        # x-amazon-apigateway-gateway-responses, which LocalStack's OpenAPI
-        # import drops: read them from the SAM translator's output instead.
         with open(args.from_template, encoding="utf-8") as f:
             resources = json.load(f)["Resources"]
         body = next(r["Properties"]["Body"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::RestApi")
         ext = body.get("x-amazon-apigateway-gateway-responses", {})
-        deployed = {t: g.get("responseParameters", {}) for t, g in ext.items()}
-    else:
-        apigw = client("apigateway")
-        items = apigw.get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
-        deployed = {i["responseType"]: i.get("responseParameters", {}) for i in items}
+        return {t: g.get("responseParameters") or {} for t, g in ext.items()}
+    items = client("apigateway").get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
+    return {i["responseType"]: i.get("responseParameters") or {}
+            for i in items if not (configured_only and i.get("defaultResponse", False))}
+
+
+def gateway_responses(args):
+    with open(args.expect, encoding="utf-8") as f:
+        expected = json.load(f)["types"]
+    deployed = deployed_gateway_responses(args)
     matched = differ = 0
     for rtype, want in expected.items():
         if rtype not in deployed:
@@ -361,15 +367,7 @@ def mapping_expressions(args):
                 if key not in declared.get(code, set()):
                     invalid += 1
                     print(f"FAIL {where}: {key} is not declared by the method response {code}")
-    if args.from_template:  # SAM: gateway responses as the translator wrote them (see gateway-responses)
-        with open(args.from_template, encoding="utf-8") as f:
-            resources = json.load(f)["Resources"]
-        body = next(r["Properties"]["Body"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::RestApi")
-        gateway = {t: g.get("responseParameters") for t, g in body.get("x-amazon-apigateway-gateway-responses", {}).items()}
-    else:
-        items = apigw.get_gateway_responses(restApiId=args.api_id, limit=500).get("items", [])
-        gateway = {i["responseType"]: i.get("responseParameters") for i in items if not i.get("defaultResponse", False)}
-    for rtype, params in sorted(gateway.items()):
+    for rtype, params in sorted(deployed_gateway_responses(args, configured_only=True).items()):
         check(f"gateway response {rtype}", params, GATEWAY_RESPONSE_KEY, GATEWAY_RESPONSE_SOURCE)
     print(f"{checked - invalid} valid, {invalid} invalid")
     return 1 if invalid else 0

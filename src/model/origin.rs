@@ -48,6 +48,25 @@ impl Origin {
     }
 }
 
+/// `host[:port]` split at the port's `:`; an IPv6 literal (`[::1]:8080`)
+/// keeps its brackets and inner colons. Shared by the policy's validation and
+/// by probe, which derives attack origins from allowed ones.
+pub fn split_port(authority: &str) -> (&str, Option<&str>) {
+    if authority.starts_with('[') {
+        return match authority.find(']') {
+            Some(i) => {
+                let (h, rest) = authority.split_at(i + 1);
+                (h, rest.strip_prefix(':'))
+            }
+            None => (authority, None),
+        };
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    }
+}
+
 /// One DNS label as a browser would serialize it: 1-63 of [a-z0-9-], not
 /// starting or ending with `-`.
 pub fn is_dns_label(label: &str) -> bool {

@@ -5,6 +5,7 @@
 //! suffix match, an unanchored regex, a scheme-blind comparison) accepts it.
 //! Attack origins the policy itself allows are sent as allowed origins.
 
+use crate::model::origin::split_port;
 use crate::model::{Origin, Policy};
 use serde::Serialize;
 
@@ -107,17 +108,9 @@ pub struct ProbeOrigin {
 /// `scheme://host[:port]` split into its parts; `None` for `null`, `*` or
 /// anything else that is not a serialized tuple origin.
 fn split(origin: &str) -> Option<(&str, &str, Option<&str>)> {
-    let (scheme, rest) = origin.split_once("://")?;
-    // The port follows the last `:` that is not inside an IPv6 literal.
-    let host_end = rest.rfind(']').map_or(0, |i| i + 1);
-    match rest[host_end..].rfind(':') {
-        Some(i) => Some((
-            scheme,
-            &rest[..host_end + i],
-            Some(&rest[host_end + i + 1..]),
-        )),
-        None => Some((scheme, rest, None)),
-    }
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host, port) = split_port(authority);
+    Some((scheme, host, port))
 }
 
 fn join(scheme: &str, host: &str, port: Option<&str>) -> String {

@@ -6,7 +6,7 @@
 
 use super::Findings;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::origin::is_dns_label;
+use crate::model::origin::{is_dns_label, split_port};
 use crate::model::{ApiType, Origin};
 use crate::policy::Sp;
 
@@ -241,22 +241,6 @@ fn parse_entry(entry: &Sp<String>, f: &mut Findings) -> Option<Origin> {
         return None;
     }
     Some(Origin::Exact(text.into()))
-}
-
-fn split_port(authority: &str) -> (&str, Option<&str>) {
-    if authority.starts_with('[') {
-        return match authority.find(']') {
-            Some(i) => {
-                let (h, rest) = authority.split_at(i + 1);
-                (h, rest.strip_prefix(':'))
-            }
-            None => (authority, None),
-        };
-    }
-    match authority.rsplit_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (authority, None),
-    }
 }
 
 fn is_hostname(host: &str) -> bool {
