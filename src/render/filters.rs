@@ -27,8 +27,22 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
         s.to_upper_camel_case()
     });
+    tera.register_filter("openapi_method", |s: &str, _: Kwargs, _: &State| {
+        openapi_method(s)
+    });
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
     tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
+}
+
+/// The OpenAPI operation key of a method: the lower-case method, or API
+/// Gateway's extension for `ANY` (API Gateway developer guide,
+/// "x-amazon-apigateway-any-method object").
+pub fn openapi_method(method: &str) -> String {
+    if method == "ANY" {
+        "x-amazon-apigateway-any-method".into()
+    } else {
+        method.to_ascii_lowercase()
+    }
 }
 
 /// An HCL quoted string. Besides the usual escapes, `${` and `%{` start template
