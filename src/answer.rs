@@ -420,4 +420,90 @@ mod tests {
         let wrong_method = exchange(&policy, &req("DELETE"), "/a");
         assert_eq!(wrong_method.actual.response.status, 404);
     }
+
+    fn policy(text: &str) -> Policy {
+        let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
+        let (policy, diags) = crate::check(&file);
+        policy.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    fn get(origin: &str) -> Request {
+        Request {
+            origin: origin.into(),
+            method: "GET".into(),
+            headers: vec![],
+            credentials: false,
+        }
+    }
+
+    /// The experiment: a REST proxy route must answer with its path's
+    /// `[routes.cors]`, as the Lambda helper the backend embeds does.
+    #[test]
+    fn rest_proxy_routes_answer_with_their_path_override() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\nexpose_headers = [\"etag\"]\n[[routes]]\npath = \"/private\"\nmethods = [\"GET\"]\n[[routes]]\npath = \"/open\"\nmethods = [\"GET\"]\n[routes.cors]\nallow_origins = [\"*\"]\nexpose_headers = [\"x-open\"]\n",
+        );
+        let d = Deployment::new(p);
+        let open = d.exchange(&get("https://elsewhere.example.net"), "/open");
+        assert_eq!(
+            open.actual.response.get("access-control-allow-origin"),
+            Some("*")
+        );
+        assert_eq!(
+            open.actual.response.get("access-control-expose-headers"),
+            Some("x-open")
+        );
+        let private = d.exchange(&get("https://elsewhere.example.net"), "/private");
+        assert_eq!(
+            private.actual.response.get("access-control-allow-origin"),
+            None
+        );
+        let app = d.exchange(&get("https://app.example.com"), "/private");
+        assert_eq!(
+            app.actual.response.get("access-control-expose-headers"),
+            Some("etag")
+        );
+    }
+
+    /// HTTP API with cors_configuration: evaluated from the plan's
+    /// configuration; no Vary, preflight 204 even with `preflight_status`.
+    #[test]
+    fn http_gateway_answers_from_cors_configuration() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"http\"\n[cors]\nallow_origins = [\"https://a.example.com\", \"https://b.example.com\"]\nallow_credentials = true\nmax_age = 600\nallow_headers = [\"content-type\"]\nexpose_headers = [\"etag\"]\n[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\n",
+        );
+        let d = Deployment::new(p);
+        let ex = d.exchange(&get("https://b.example.com"), "/x");
+        let pre = &ex.preflight.response;
+        assert_eq!(pre.status, 204);
+        assert_eq!(
+            pre.get("access-control-allow-origin"),
+            Some("https://b.example.com")
+        );
+        assert_eq!(pre.get("access-control-allow-credentials"), Some("true"));
+        assert_eq!(pre.get("access-control-max-age"), Some("600"));
+        assert_eq!(
+            pre.get("access-control-allow-headers"),
+            Some("content-type")
+        );
+        assert_eq!(pre.get("vary"), None);
+        assert_eq!(pre.get("access-control-expose-headers"), None);
+        let act = &ex.actual.response;
+        assert_eq!(act.get("access-control-expose-headers"), Some("etag"));
+        assert_eq!(act.get("access-control-max-age"), None);
+        assert_eq!(ex.error.response.status, 401);
+        assert_eq!(
+            ex.error.response.get("access-control-allow-origin"),
+            Some("https://b.example.com")
+        );
+        let refused = d.exchange(&get("https://c.example.com"), "/x");
+        assert!(refused.preflight.response.headers.is_empty());
+        assert_eq!(
+            d.exchange(&get("https://a.example.com"), "/y")
+                .actual
+                .response
+                .status,
+            404
+        );
+    }
 }
