@@ -12,7 +12,6 @@ use crate::probe::judge;
 use crate::probe::origins::check_extra;
 use crate::probe::plan::{Kind, plan};
 use crate::probe::report::{Report, join_url};
-use crate::render::Target;
 use crate::suggest::did_you_mean;
 use std::time::Duration;
 
@@ -24,8 +23,8 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&args.policy, "probe")? else {
         return Ok(Outcome::Failed);
     };
-    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {
-        crate::render::render(&policy, t).map_err(CliError::Render)?;
+    if let Some(t) = args.target {
+        crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
 
     let mut plan = plan(&policy, &args.origins);

@@ -168,7 +168,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
         return Ok(Outcome::Failed);
     };
     if let Some(t) = args.target {
-        crate::render::render(&policy, t).map_err(CliError::Render)?;
+        crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
     let backend: Option<Arc<HttpUpstream>> = args
         .upstream

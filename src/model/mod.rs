@@ -47,12 +47,47 @@ pub enum ApiType {
     Http,
 }
 
+impl ApiType {
+    /// As policies spell it, and as template folders are named.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiType::Rest => "rest",
+            ApiType::Http => "http",
+        }
+    }
+
+    /// As people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApiType::Rest => "REST",
+            ApiType::Http => "HTTP",
+        }
+    }
+}
+
+/// What corsform creates: the whole API (DESIGN.md `[api] scope`; only `api`
+/// exists today, `cors`, the CORS layer of an API defined elsewhere, comes later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Api,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Api => "api",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Api {
     pub name: String,
     pub api_type: ApiType,
     pub description: Option<String>,
     pub stage: String,
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

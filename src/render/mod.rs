@@ -1,17 +1,18 @@
 //! Stage 4: plans -> file contents, through Tera templates embedded at compile
-//! time (`templates/<target>/<api type>/`). The Tera environment is built once.
-//! The result is `relative path -> contents`; writing is the CLI's job.
+//! time (`templates/<target>/<api type>/`). Which target plans how and renders
+//! which template to which file is the registry's ([`registry`]); this module
+//! only runs it. The Tera environment is built once. The result is
+//! `relative path -> contents`; writing is the CLI's job.
 
 pub mod filters;
 pub mod layout;
+pub mod registry;
 mod target;
 mod templates;
 
 pub use target::Target;
 
-use crate::derive::{http_api, lambda, rest_api};
-use crate::model::{ApiType, Owner, Policy};
-use serde::Serialize;
+use crate::model::Policy;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -77,60 +78,38 @@ fn trim_block_lines(src: &str) -> String {
     out
 }
 
-/// The targets that apply to a policy when `--target` is not given.
-/// Both API types build the three IaC targets; the Lambda helpers are asked for by name.
-pub fn default_targets(_policy: &Policy) -> Vec<Target> {
-    vec![Target::Terraform, Target::Sam, Target::Cloudformation]
+/// The targets that apply to a policy when `--target` is not given: the
+/// registry's default targets that support it.
+pub fn default_targets(policy: &Policy) -> Vec<Target> {
+    Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| t.spec().default && t.spec().unsupported(policy).is_none())
+        .collect()
+}
+
+/// Whether `target` can express `policy`, without rendering anything.
+pub fn check(policy: &Policy, target: Target) -> Result<(), RenderError> {
+    match target.spec().unsupported(policy) {
+        Some(reason) => Err(RenderError::Unsupported { target, reason }),
+        None => Ok(()),
+    }
 }
 
 /// Render one target of one policy.
 pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
+    check(policy, target)?;
+    let spec = target.spec();
     let marker = format!(
         "{MARKER} (source: {})",
         filters::one_line(&policy.source_name)
     );
-    match (policy.api.api_type, target) {
-        (ApiType::Http, Target::Terraform | Target::Sam | Target::Cloudformation) => {
-            let plan = http_api::plan(policy);
-            render_set(target, "http", &plan, &marker)
-        }
-        (ApiType::Rest, Target::Terraform | Target::Sam | Target::Cloudformation) => {
-            let plan = rest_api::plan(policy);
-            render_set(target, "rest", &plan, &marker)
-        }
-        (ApiType::Http, Target::LambdaNode | Target::LambdaPython) if policy.cors.owner == Owner::Gateway => Err(RenderError::Unsupported {
-            target,
-            reason: "this HTTP API has cors_configuration, so API Gateway owns CORS and drops the headers a function sends; \
-                     set [cors] owner = \"lambda\" to let the function answer CORS"
-                .into(),
-        }),
-        (_, Target::LambdaNode | Target::LambdaPython) => {
-            let plan = lambda::plan(policy);
-            render_set(target, "", &plan, &marker)
-        }
-    }
-}
-
-/// Every target that can render this policy (the goldens pin them all).
-pub fn supported_targets(policy: &Policy) -> Vec<Target> {
-    Target::ALL
-        .iter()
-        .copied()
-        .filter(|t| render(policy, *t).is_ok())
-        .collect()
-}
-
-fn render_set<T: Serialize>(
-    target: Target,
-    flavour: &str,
-    plan: &T,
-    marker: &str,
-) -> Result<Files, RenderError> {
+    let plan = (spec.plan)(policy);
     let mut ctx = Context::new();
-    ctx.insert("plan", plan);
-    ctx.insert("marker", marker);
+    ctx.insert("plan", &plan);
+    ctx.insert("marker", &marker);
     let mut files = Files::new();
-    for (file, template) in target.files(flavour) {
+    for (file, template) in spec.templates(policy.api.api_type) {
         let text = tera()
             .render(&template, &ctx)
             .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
@@ -148,6 +127,15 @@ fn render_set<T: Serialize>(
         files.insert(file.to_string(), text);
     }
     Ok(files)
+}
+
+/// Every target that can express this policy (the goldens pin them all).
+pub fn supported_targets(policy: &Policy) -> Vec<Target> {
+    Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| check(policy, *t).is_ok())
+        .collect()
 }
 
 #[cfg(test)]
