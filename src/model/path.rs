@@ -12,6 +12,21 @@ pub enum Segment {
     Greedy(String),
 }
 
+impl Segment {
+    /// The segment as declared: `items`, `{id}`, `{proxy+}`.
+    pub fn declared(&self) -> String {
+        match self {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param(p) => format!("{{{p}}}"),
+            Segment::Greedy(p) => format!("{{{p}+}}"),
+        }
+    }
+
+    pub fn is_variable(&self) -> bool {
+        !matches!(self, Segment::Literal(_))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ApiPath {
     pub text: String,
@@ -112,6 +127,15 @@ impl ApiPath {
         self.fill(|_, greedy| if greedy { "{+}" } else { "{}" }.to_string())
     }
 
+    /// The shape of the path's first `n` segments (a resource position's parent).
+    pub fn prefix_shape(&self, n: usize) -> String {
+        ApiPath {
+            text: String::new(),
+            segments: self.segments[..n.min(self.segments.len())].to_vec(),
+        }
+        .shape()
+    }
+
     /// The path an HTTP proxy integration forwards to: every parameter, the
     /// greedy one included, as a plain `{name}` placeholder (API Gateway maps
     /// `integration.request.path.name` into it).
@@ -141,11 +165,7 @@ impl ApiPath {
         let mut out = Vec::new();
         let mut prefix = String::new();
         for seg in &self.segments {
-            let part = match seg {
-                Segment::Literal(l) => l.clone(),
-                Segment::Param(p) => format!("{{{p}}}"),
-                Segment::Greedy(p) => format!("{{{p}+}}"),
-            };
+            let part = seg.declared();
             prefix = format!("{prefix}/{part}");
             out.push((prefix.clone(), part));
         }

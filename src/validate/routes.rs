@@ -6,7 +6,7 @@
 
 use super::{Findings, closed_set, tokens};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{ApiPath, ApiType, Authorization, Integration, Route, Segment};
+use crate::model::{ApiPath, ApiType, Authorization, Integration, Route};
 use crate::policy::Sp;
 use crate::policy::raw::RawRoute;
 use std::collections::HashMap;
@@ -208,35 +208,28 @@ fn check_duplicates(routes: &[CheckedRoute], f: &mut Findings) {
 fn check_parameter_names(routes: &[CheckedRoute], f: &mut Findings) {
     let mut at_position: HashMap<String, (String, &str)> = HashMap::new();
     for r in routes {
-        let mut prefix = String::new();
-        for seg in &r.route.path.segments {
-            let variable = match seg {
-                Segment::Param(n) => Some(format!("{{{n}}}")),
-                Segment::Greedy(n) => Some(format!("{{{n}+}}")),
-                Segment::Literal(_) => None,
-            };
-            if let Some(v) = variable {
-                match at_position.get(&prefix) {
-                    Some((other, other_path)) if *other != v => {
-                        let span = r.raw.path.as_ref().map_or(r.raw.span(), |p| p.span());
-                        f.push(
-                            Diagnostic::new(Code::InvalidPath, format!("`{v}` conflicts with `{other}` in \"{other_path}\""), span)
-                                .label("two different variable parts at the same position")
-                                .help(format!("API Gateway allows one variable part per position: use `{other}` in both paths")),
-                        );
-                        break;
-                    }
-                    Some(_) => {}
-                    None => {
-                        at_position.insert(prefix.clone(), (v.clone(), &r.route.path.text));
-                    }
+        let path = &r.route.path;
+        for (i, seg) in path.segments.iter().enumerate() {
+            if !seg.is_variable() {
+                continue;
+            }
+            let v = seg.declared();
+            let position = path.prefix_shape(i);
+            match at_position.get(&position) {
+                Some((other, other_path)) if *other != v => {
+                    let span = r.raw.path.as_ref().map_or(r.raw.span(), |p| p.span());
+                    f.push(
+                        Diagnostic::new(Code::InvalidPath, format!("`{v}` conflicts with `{other}` in \"{other_path}\""), span)
+                            .label("two different variable parts at the same position")
+                            .help(format!("API Gateway allows one variable part per position: use `{other}` in both paths")),
+                    );
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    at_position.insert(position, (v, &path.text));
                 }
             }
-            prefix.push('/');
-            prefix.push_str(&match seg {
-                Segment::Literal(l) => l.clone(),
-                _ => "{}".into(),
-            });
         }
     }
 }
