@@ -140,6 +140,57 @@ pub fn supported_targets(policy: &Policy) -> Vec<Target> {
 
 #[cfg(test)]
 mod tests {
+    /// Templates branch on the plans' typed flags (`m.integration.is_lambda`),
+    /// never on a spelled value: a comparison in a tag would restate a
+    /// spelling the plan already owns.
+    #[test]
+    fn templates_compare_no_strings() {
+        for (name, body) in super::templates::ALL {
+            for tag in body.split("{%").skip(1) {
+                let tag = tag.split("%}").next().unwrap_or("");
+                assert!(
+                    !tag.contains("==") && !tag.contains("!="),
+                    "{name}: comparison in {{%{tag}%}}"
+                );
+            }
+        }
+    }
+
+    fn policy(extra: &str, api_type: &str) -> crate::model::Policy {
+        let text = format!(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"{api_type}\"\n[cors]\nallow_origins = [\"https://a.example.com\"]\n{extra}[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\n"
+        );
+        let file = crate::diagnostic::SourceFile::new("t.toml", text);
+        crate::check(&file).0.expect("valid policy")
+    }
+
+    /// The registry decides support without rendering: the Lambda helpers are
+    /// refused where API Gateway owns CORS, and only there.
+    #[test]
+    fn support_is_read_from_the_registry() {
+        use super::{Target, check, default_targets, supported_targets};
+        let names = |ts: Vec<Target>| ts.iter().map(|t| t.name()).collect::<Vec<_>>();
+        let http = policy("", "http");
+        assert_eq!(
+            names(default_targets(&http)),
+            ["terraform", "sam", "cloudformation"]
+        );
+        assert_eq!(
+            names(supported_targets(&http)),
+            ["terraform", "sam", "cloudformation"]
+        );
+        let node = Target::named("lambda-node").unwrap();
+        let err = check(&http, node).unwrap_err().to_string();
+        assert!(err.contains("owner = \"lambda\""), "{err}");
+        let owned = policy("owner = \"lambda\"\n", "http");
+        assert!(check(&owned, node).is_ok());
+        assert_eq!(
+            supported_targets(&policy("", "rest")).len(),
+            Target::ALL.len()
+        );
+        assert!(super::render(&http, node).is_err());
+    }
+
     #[test]
     fn every_embedded_template_is_loaded() {
         let names: Vec<&str> = super::tera().get_template_names().collect();
