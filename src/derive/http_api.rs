@@ -135,13 +135,18 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
 
 fn group_by_path(routes: &[HttpRoute]) -> Vec<PathGroup> {
     let mut groups: Vec<PathGroup> = Vec::new();
+    // Path -> index in `groups`: linear in the routes, not quadratic.
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in routes {
-        match groups.iter_mut().find(|g| g.path == r.path) {
-            Some(g) => g.routes.push(r.clone()),
-            None => groups.push(PathGroup {
-                path: r.path.clone(),
-                routes: vec![r.clone()],
-            }),
+        match index.get(r.path.as_str()) {
+            Some(&i) => groups[i].routes.push(r.clone()),
+            None => {
+                index.insert(&r.path, groups.len());
+                groups.push(PathGroup {
+                    path: r.path.clone(),
+                    routes: vec![r.clone()],
+                });
+            }
         }
     }
     groups

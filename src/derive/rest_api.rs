@@ -22,6 +22,7 @@ use super::vtl;
 use super::wiring::{Authorization, Authorizer, Integration};
 use crate::model::{ApiType, Cors, GatewayOrigin, Origin, Policy};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RestApiPlan {
@@ -104,18 +105,22 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
     let mut resources: Vec<RestResource> = Vec::new();
     let mut paths: Vec<RestPath> = Vec::new();
     let mut method_ids = IdAllocator::default();
+    // Resource path -> id: a map, so finding a shared prefix does not scan
+    // every resource made so far (quadratic on large APIs).
+    let mut resource_by_path: HashMap<String, String> = HashMap::new();
 
     for group in policy.paths() {
         // The resource tree: one resource per prefix, shared prefixes once.
         let mut parent: Option<String> = None;
         for (prefix, part) in group.path.prefixes() {
-            let id = match resources.iter().find(|r| r.path == prefix) {
-                Some(r) => r.id.clone(),
+            let id = match resource_by_path.get(&prefix) {
+                Some(id) => id.clone(),
                 None => {
                     let shaped = crate::model::ApiPath::parse(&prefix)
                         .expect("prefix of a valid path")
                         .slug();
                     let id = resource_ids.take(&shaped);
+                    resource_by_path.insert(prefix.clone(), id.clone());
                     resources.push(RestResource {
                         id: id.clone(),
                         parent: parent.clone(),

@@ -225,14 +225,19 @@ impl Policy {
     /// grouping every plan and the answer evaluation use.
     pub fn paths(&self) -> Vec<PathRoutes<'_>> {
         let mut out: Vec<PathRoutes<'_>> = Vec::new();
+        // Path text -> index in `out`: grouping stays linear in the routes.
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for r in &self.routes {
-            match out.iter_mut().find(|p| p.path.text == r.path.text) {
-                Some(p) => p.routes.push(r),
-                None => out.push(PathRoutes {
-                    path: &r.path,
-                    cors: r.cors(&self.cors),
-                    routes: vec![r],
-                }),
+            match index.get(r.path.text.as_str()) {
+                Some(&i) => out[i].routes.push(r),
+                None => {
+                    index.insert(&r.path.text, out.len());
+                    out.push(PathRoutes {
+                        path: &r.path,
+                        cors: r.cors(&self.cors),
+                        routes: vec![r],
+                    });
+                }
             }
         }
         out

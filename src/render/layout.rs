@@ -1,78 +1,179 @@
-//! Final layout passes over rendered text, so templates can stay readable (tags
-//! on their own lines) while the output is what the languages' formatters would
-//! write: no trailing spaces, no runs of blank lines, no blank line just inside
+//! Final layout of rendered text, so templates can stay readable (tags on their
+//! own lines) while the output is what the languages' formatters would write:
+//! no trailing spaces, no runs of blank lines, no blank line just inside
 //! braces, and for HCL the `=` of consecutive attributes aligned the way
 //! `terraform fmt` aligns them.
+//!
+//! One pass, line by line, as the template engine writes: [`Layout`] is an
+//! `io::Write` that lays out each line as soon as it is complete and passes it
+//! on, holding back only a pending blank line and the current run of HCL
+//! attributes. A large API's file is never held twice, nor scanned twice.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Whitespace tidy for any output.
 pub fn tidy(text: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for line in text.lines().map(str::trim_end) {
-        let blank = line.is_empty();
-        let prev_blank = out.last().is_none_or(|l| l.is_empty());
-        let prev_opens = out
-            .last()
-            .is_some_and(|l| l.ends_with('{') || l.ends_with(':'));
-        if blank && (prev_blank || prev_opens) {
-            continue;
-        }
-        if (line.trim_start().starts_with('}')) && out.last().is_some_and(|l| l.is_empty()) {
-            out.pop();
-        }
-        out.push(line);
-    }
-    while out.last().is_some_and(|l| l.is_empty()) {
-        out.pop();
-    }
-    let mut s = out.join("\n");
-    s.push('\n');
-    s
+    lay_out(text, false)
 }
 
-/// Align `=` in runs of single-line attributes at the same indentation.
-pub fn align_hcl(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    let mut i = 0;
-    while i < lines.len() {
-        // Heredoc bodies are text, not attributes: copy them as they are.
-        if lines[i].trim_end().ends_with("<<-EOT") || lines[i].trim_end().ends_with("<<EOT") {
-            out.push(lines[i].to_string());
-            i += 1;
-            while i < lines.len() {
-                out.push(lines[i].to_string());
-                i += 1;
-                if lines[i - 1].trim() == "EOT" {
-                    break;
-                }
-            }
-            continue;
+/// Whitespace tidy, then `=` aligned in runs of single-line attributes at the
+/// same indentation.
+pub fn tidy_hcl(text: &str) -> String {
+    lay_out(text, true)
+}
+
+fn lay_out(text: &str, hcl: bool) -> String {
+    let mut l = Layout::new(Vec::with_capacity(text.len()), hcl);
+    l.write_all(text.as_bytes()).expect("writing to memory");
+    let bytes = l.finish().expect("writing to memory");
+    String::from_utf8(bytes).expect("lines are copied whole, so UTF-8 stays UTF-8")
+}
+
+/// The layout pass as a writer: text in, laid-out text out to `out`.
+pub struct Layout<W: Write> {
+    out: W,
+    /// Bytes of the line not yet ended by `\n`.
+    partial: Vec<u8>,
+    /// Any line written yet (a leading blank line is dropped).
+    started: bool,
+    /// A blank line seen and not yet written: dropped if a `}` line or the
+    /// end follows, written before any other line.
+    blank: bool,
+    /// The last line written ends with `{` or `:` (a blank line after it is dropped).
+    opens: bool,
+    hcl: bool,
+    /// Inside a heredoc: lines are text, not attributes.
+    heredoc: bool,
+    /// The current run of aligned attributes: `(indent, key, value)`.
+    run: Vec<(String, String, String)>,
+    /// Scratch for formatting one line.
+    line: String,
+}
+
+impl<W: Write> Layout<W> {
+    pub fn new(out: W, hcl: bool) -> Self {
+        Layout {
+            out,
+            partial: Vec::new(),
+            started: false,
+            blank: false,
+            opens: false,
+            hcl,
+            heredoc: false,
+            run: Vec::new(),
+            line: String::new(),
         }
-        let Some((indent, _, _)) = attribute(lines[i]) else {
-            out.push(lines[i].to_string());
-            i += 1;
-            continue;
-        };
-        let mut j = i + 1;
-        while j < lines.len()
-            && attribute(lines[j]).is_some_and(|(ind, _, v)| ind == indent && !v.starts_with("<<"))
-        {
-            j += 1;
-        }
-        let width = lines[i..j]
-            .iter()
-            .map(|l| attribute(l).expect("in run").1.len())
-            .max()
-            .unwrap_or(0);
-        for l in &lines[i..j] {
-            let (ind, key, value) = attribute(l).expect("in run");
-            out.push(format!("{ind}{key:width$} = {value}"));
-        }
-        i = j;
     }
-    let mut s = out.join("\n");
-    s.push('\n');
-    s
+
+    /// Lays out what is left and returns the writer (not flushed).
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.partial.is_empty() {
+            let rest = std::mem::take(&mut self.partial);
+            self.tidy_line(&rest)?;
+        }
+        self.flush_run()?;
+        if !self.started {
+            // An empty file is one newline, as every file ends with one.
+            self.out.write_all(b"\n")?;
+        }
+        Ok(self.out)
+    }
+
+    /// Stage 1: trailing spaces, blank lines.
+    fn tidy_line(&mut self, raw: &[u8]) -> io::Result<()> {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let line = std::str::from_utf8(raw)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
+            .trim_end();
+        if line.is_empty() {
+            if self.started && !self.opens {
+                self.blank = true;
+            }
+            return Ok(());
+        }
+        if std::mem::take(&mut self.blank) && !line.trim_start().starts_with('}') {
+            self.align_line("")?;
+        }
+        self.started = true;
+        self.opens = line.ends_with('{') || line.ends_with(':');
+        self.align_line(line)
+    }
+
+    /// Stage 2 (HCL only): `=` aligned within runs of attributes.
+    fn align_line(&mut self, line: &str) -> io::Result<()> {
+        if !self.hcl {
+            return self.emit(line);
+        }
+        if self.heredoc {
+            self.heredoc = line.trim() != "EOT";
+            return self.emit(line);
+        }
+        // Heredoc bodies are text, not attributes: copy them as they are.
+        if line.ends_with("<<-EOT") || line.ends_with("<<EOT") {
+            self.flush_run()?;
+            self.heredoc = true;
+            return self.emit(line);
+        }
+        match attribute(line) {
+            Some((indent, key, value)) => {
+                let continues = self
+                    .run
+                    .first()
+                    .is_some_and(|(i, _, _)| i == indent && !value.starts_with("<<"));
+                if !continues {
+                    self.flush_run()?;
+                }
+                self.run.push((indent.into(), key.into(), value.into()));
+                Ok(())
+            }
+            None => {
+                self.flush_run()?;
+                self.emit(line)
+            }
+        }
+    }
+
+    fn flush_run(&mut self) -> io::Result<()> {
+        let width = self.run.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
+        let mut line = std::mem::take(&mut self.line);
+        for (indent, key, value) in self.run.drain(..) {
+            line.clear();
+            let _ = writeln!(line, "{indent}{key:width$} = {value}");
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.line = line;
+        Ok(())
+    }
+
+    fn emit(&mut self, line: &str) -> io::Result<()> {
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+}
+
+impl<W: Write> Write for Layout<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            if self.partial.is_empty() {
+                self.tidy_line(&rest[..end])?;
+            } else {
+                self.partial.extend_from_slice(&rest[..end]);
+                let line = std::mem::take(&mut self.partial);
+                self.tidy_line(&line)?;
+                self.partial = line;
+                self.partial.clear();
+            }
+            rest = &rest[end + 1..];
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// `(indent, key, value)` of a one-line attribute `key = value`, where key is an
@@ -109,7 +210,7 @@ mod tests {
     fn aligns_runs_and_breaks_on_blocks_and_blank_lines() {
         let src = "resource \"a\" \"b\" {\n  name = \"x\"\n  protocol_type = \"HTTP\"\n\n  cors_configuration {\n    allow_origins = [\"a\"]\n    max_age = 1\n  }\n  x = { a = 1 }\n}\n";
         let want = "resource \"a\" \"b\" {\n  name          = \"x\"\n  protocol_type = \"HTTP\"\n\n  cors_configuration {\n    allow_origins = [\"a\"]\n    max_age       = 1\n  }\n  x = { a = 1 }\n}\n";
-        assert_eq!(align_hcl(src), want);
+        assert_eq!(tidy_hcl(src), want);
     }
 
     #[test]
@@ -118,5 +219,29 @@ mod tests {
             tidy("a {\n\n  b = 1   \n\n\n\n}\n\n\nc\n\n"),
             "a {\n  b = 1\n}\n\nc\n"
         );
+        assert_eq!(tidy("\n\nk:\n\n  v\n"), "k:\n  v\n");
+        assert_eq!(tidy(""), "\n");
+    }
+
+    #[test]
+    fn heredoc_bodies_are_not_aligned() {
+        let src = "  a = 1\n  body = <<-EOT\n    x = 1\n    long_key = 2\n  EOT\n  bb = 2\n";
+        let want = "  a = 1\n  body = <<-EOT\n    x = 1\n    long_key = 2\n  EOT\n  bb = 2\n";
+        assert_eq!(tidy_hcl(src), want);
+    }
+
+    /// Written in pieces that split lines (and a UTF-8 character) anywhere,
+    /// the result is the same as written at once.
+    #[test]
+    fn any_split_of_the_input_gives_the_same_output() {
+        let src = "# é\nr {\n\n  a = 1\n  bbb = \"ü\"\n\n\n}\n\nx = 2\n";
+        let whole = tidy_hcl(src);
+        for step in 1..src.len() {
+            let mut l = Layout::new(Vec::new(), true);
+            for chunk in src.as_bytes().chunks(step) {
+                l.write_all(chunk).unwrap();
+            }
+            assert_eq!(String::from_utf8(l.finish().unwrap()).unwrap(), whole);
+        }
     }
 }

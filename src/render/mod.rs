@@ -6,6 +6,7 @@
 
 pub mod filters;
 pub mod layout;
+pub mod parallel;
 pub mod registry;
 mod target;
 mod templates;
@@ -98,35 +99,96 @@ pub fn check(policy: &Policy, target: Target) -> Result<(), RenderError> {
 
 /// Render one target of one policy.
 pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
-    check(policy, target)?;
-    let spec = target.spec();
-    let marker = format!(
-        "{MARKER} (source: {})",
-        filters::one_line(&policy.source_name)
-    );
-    let plan = (spec.plan)(policy);
-    let mut ctx = Context::new();
-    ctx.insert("plan", &plan);
-    ctx.insert("marker", &marker);
-    let mut files = Files::new();
-    for (file, template) in spec.templates(policy.api.api_type) {
-        let text = tera()
-            .render(&template, &ctx)
-            .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
-        // Code files keep their own blank-line conventions (PEP 8's two blank lines).
-        let text = if file.ends_with(".tf") || file.ends_with(".yaml") {
-            layout::tidy(&text)
-        } else {
-            text
-        };
-        let text = if file.ends_with(".tf") {
-            layout::align_hcl(&text)
-        } else {
-            text
-        };
-        files.insert(file.to_string(), text);
+    Prepared::new(policy, &[target])?.render(target)
+}
+
+/// One policy made ready for several targets: support checked, and each plan
+/// derived (and turned into a template context) once, however many targets
+/// render it: Terraform, SAM and CloudFormation all read the same API plan.
+/// Shared by reference across threads, so targets can render in parallel.
+pub struct Prepared {
+    /// `(the registry's plan function, as an address; its template context)`.
+    contexts: Vec<(usize, Context)>,
+    api_type: crate::model::ApiType,
+}
+
+impl Prepared {
+    /// Fails on the first target that cannot express `policy`.
+    pub fn new(policy: &Policy, targets: &[Target]) -> Result<Self, RenderError> {
+        let marker = format!(
+            "{MARKER} (source: {})",
+            filters::one_line(&policy.source_name)
+        );
+        let mut contexts: Vec<(usize, Context)> = Vec::new();
+        for &target in targets {
+            check(policy, target)?;
+            // Two targets with the same plan function render the same plan.
+            let key = target.spec().plan as usize;
+            if contexts.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            let plan = (target.spec().plan)(policy);
+            let mut ctx = Context::new();
+            ctx.insert("plan", &plan);
+            ctx.insert("marker", &marker);
+            contexts.push((key, ctx));
+        }
+        Ok(Prepared {
+            contexts,
+            api_type: policy.api.api_type,
+        })
     }
-    Ok(files)
+
+    /// `(output file, template name)` of `target`, in registry order.
+    pub fn files(&self, target: Target) -> Vec<(&'static str, String)> {
+        target.spec().templates(self.api_type)
+    }
+
+    /// Renders one file of `target` into `out`, laid out as it is written (see
+    /// [`layout`]); returns `out` (not flushed). `target` must be one of the
+    /// targets this was prepared for.
+    pub fn render_file<W: std::io::Write>(
+        &self,
+        target: Target,
+        file: &str,
+        template: &str,
+        out: W,
+    ) -> Result<W, RenderError> {
+        let key = target.spec().plan as usize;
+        let Some((_, ctx)) = self.contexts.iter().find(|(k, _)| *k == key) else {
+            return Err(RenderError::Template(format!(
+                "{template}: target `{target}` was not prepared"
+            )));
+        };
+        let fail = |e: &dyn fmt::Display| RenderError::Template(format!("{template}: {e}"));
+        // Code files keep their own blank-line conventions (PEP 8's two blank lines).
+        let hcl = file.ends_with(".tf");
+        if hcl || file.ends_with(".yaml") {
+            let mut laid = layout::Layout::new(out, hcl);
+            tera()
+                .render_to(template, ctx, &mut laid)
+                .map_err(|e| fail(&e))?;
+            laid.finish().map_err(|e| fail(&e))
+        } else {
+            let mut out = out;
+            tera()
+                .render_to(template, ctx, &mut out)
+                .map_err(|e| fail(&e))?;
+            Ok(out)
+        }
+    }
+
+    /// Every file of `target`, in memory.
+    pub fn render(&self, target: Target) -> Result<Files, RenderError> {
+        let mut files = Files::new();
+        for (file, template) in self.files(target) {
+            let bytes = self.render_file(target, file, &template, Vec::new())?;
+            let text = String::from_utf8(bytes)
+                .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
+            files.insert(file.to_string(), text);
+        }
+        Ok(files)
+    }
 }
 
 /// Every target that can express this policy (the goldens pin them all).

@@ -313,12 +313,15 @@ pub fn resolve_overrides<'a>(
 
 /// A REST path has one OPTIONS method, so every route on it must agree on CORS.
 fn check_one_cors_per_path(routes: &[CheckedRoute], base: &Cors, f: &mut Findings) {
-    for (i, r) in routes.iter().enumerate() {
+    // Path text -> the first route on it: one lookup per route, not a scan of
+    // every earlier route (quadratic on large APIs).
+    let mut first: std::collections::HashMap<&str, &CheckedRoute> =
+        std::collections::HashMap::new();
+    for r in routes {
         let mine = r.route.cors_override.as_ref().unwrap_or(base);
-        let earlier = routes[..i]
-            .iter()
-            .find(|o| o.route.path.text == r.route.path.text);
-        if let Some(o) = earlier {
+        let earlier = *first.entry(r.route.path.text.as_str()).or_insert(r);
+        if !std::ptr::eq(earlier, r) {
+            let o = earlier;
             let theirs = o.route.cors_override.as_ref().unwrap_or(base);
             if mine != theirs {
                 let span = r
