@@ -63,6 +63,8 @@ impl Client {
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
             .max_response_header_size(MAX_HEADER_BYTES)
+            // The whole header section must fit in the input buffer.
+            .input_buffer_size(MAX_HEADER_BYTES + 16 * 1024)
             .user_agent(concat!("corsform-probe/", env!("CARGO_PKG_VERSION")))
             .build();
         Client {
