@@ -455,18 +455,35 @@ fn a_strict_server_granting_nothing_to_unlisted_origins_agrees() {
     );
 }
 
+/// Whether `^https://b.example.com$`, its dots unescaped, matches `origin`.
+fn regex_like(origin: &str) -> bool {
+    let want = "https://b.example.com";
+    origin.len() == want.len()
+        && origin
+            .bytes()
+            .zip(want.bytes())
+            .all(|(o, w)| w == b'.' || o == w)
+}
+
+/// The same regex, and its first origin sent statically to everyone else
+/// (as API Gateway's REST MOCK responses do).
+fn static_or_unescaped_dot(head: &str) -> String {
+    let origin = request_origin(head);
+    let (method, _) = request_line(head);
+    let shown = if regex_like(&origin) {
+        origin.as_str()
+    } else {
+        "https://b.example.com"
+    };
+    response("200 OK", &grant(shown, method == "OPTIONS"), "")
+}
+
 /// Grants every origin an unescaped-dot regex `^https://b.example.com$`
 /// accepts, and the listed app origin.
 fn unescaped_dot(head: &str) -> String {
     let origin = request_origin(head);
     let (method, _) = request_line(head);
-    let want = "https://b.example.com";
-    let regex_like = origin.len() == want.len()
-        && origin
-            .bytes()
-            .zip(want.bytes())
-            .all(|(o, w)| w == b'.' || o == w);
-    let h = if regex_like || origin == "https://app.example.com" {
+    let h = if regex_like(&origin) || origin == "https://app.example.com" {
         grant(&origin, method == "OPTIONS")
     } else {
         vec![]
@@ -571,6 +588,10 @@ fn a_gateway_403_for_a_missing_method_is_attributed_to_api_gateway() {
         "{human}"
     );
     assert!(!human.contains("answered by: the backend"), "{human}");
+    assert!(
+        human.contains("note: API Gateway answered itself where the policy has the integration answer: is GET deployed on /items"),
+        "{human}"
+    );
 }
 
 fn reflect_with_credentials(head: &str) -> String {
@@ -690,6 +711,19 @@ fn without_a_policy_only_misconfigurations_are_checked() {
         "https://b.example.com",
     ]);
     assert_eq!(code, 0, "a strict server has nothing to name: {out}{err}");
+
+    // No --origin: the static origin the API sends to anyone is trusted, and
+    // its lookalikes are tried.
+    let (addr, _) = tiny_server(static_or_unescaped_dot);
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("https://b.example.com")
+            && out.contains("trusted: seen in the API's Allow-Origin")
+            && out.contains("unescaped dot in origin matching: https://bXexample.com was granted"),
+        "{out}"
+    );
+    assert!(!out.contains("reflected arbitrary origin"), "{out}");
 }
 
 /// Hundreds of Set-Cookie lines (over ureq's 128-header limit), and the

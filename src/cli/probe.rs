@@ -10,8 +10,11 @@ use super::args::{ExplainFormat, ProbeArgs};
 use super::http::{Client, Failure, check_base_url};
 use super::read::read_valid_policy;
 use super::{CliError, Outcome};
+use crate::probe::origins::ARBITRARY;
 use crate::probe::origins::check_extra;
-use crate::probe::plan::{Check, Kind, Plan, plan, plan_without_policy};
+use crate::probe::plan::{
+    Check, Kind, Plan, SafeMethod, discovered_origin, plan, plan_without_policy, route_samples,
+};
 use crate::probe::report::{Report, join_url};
 use crate::probe::{Verdict, judge, unreadable};
 use crate::render::Target;
@@ -50,7 +53,10 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
                         .into(),
                 ));
             }
-            plan_without_policy(&args.routes, &args.origins).map_err(CliError::Usage)?
+            let client = Client::new(Duration::from_secs(args.timeout));
+            let discovered = discover(&client, &args.url, &args.routes, &args.origins)?;
+            plan_without_policy(&args.routes, &args.origins, &discovered)
+                .map_err(CliError::Usage)?
         }
     };
     if plan.checks.len() > args.max_requests {
@@ -89,6 +95,41 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Findings
     })
+}
+
+/// Without a policy, one GET per route from the arbitrary origin first: an
+/// Allow-Origin naming another origin reveals one the API trusts (a static
+/// first origin), whose lookalikes are then tried as `--origin`'s are.
+/// These requests count against nothing and are not in the report.
+fn discover(
+    client: &Client,
+    url: &str,
+    routes: &[String],
+    given: &[String],
+) -> Result<Vec<String>, CliError> {
+    let mut found: Vec<String> = Vec::new();
+    for (_, path) in route_samples(routes).map_err(CliError::Usage)? {
+        let target = join_url(url, &path);
+        let headers = [("Origin", ARBITRARY.to_string())];
+        match client.send(SafeMethod::Get, &target, &headers) {
+            Ok(got) => {
+                if let Some(o) = discovered_origin(&got.response)
+                    && !given.contains(&o)
+                    && !found.contains(&o)
+                {
+                    found.push(o);
+                }
+            }
+            Err(Failure::Unreadable(_)) => {}
+            Err(Failure::Unreachable(reason)) => {
+                return Err(CliError::Unreachable {
+                    url: target,
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Keep only the `--route` paths (each must be one of the policy's).

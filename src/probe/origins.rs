@@ -101,6 +101,9 @@ pub enum Role {
     OtherRoute,
     /// Given with `--origin`.
     Extra,
+    /// Without a policy: an origin the API itself sent in Allow-Origin to an
+    /// unrelated origin (a static allowed origin), trusted like `--origin`.
+    Discovered,
     Attack {
         attack: Attack,
     },
@@ -113,6 +116,7 @@ impl Role {
             Role::PatternSample { pattern } => format!("sample of {pattern}"),
             Role::OtherRoute => "allowed on another route only".into(),
             Role::Extra => "--origin".into(),
+            Role::Discovered => "trusted: seen in the API's Allow-Origin".into(),
             Role::Attack { attack } => attack.describe().into(),
         }
     }

@@ -26,7 +26,7 @@
 //! lookalike, `null` or arbitrary origin is granted.
 
 use super::origins::{
-    ARBITRARY, Attack, Candidate, ProbeOrigin, SAMPLE_LABEL, candidates, on_route,
+    ARBITRARY, Attack, Candidate, ProbeOrigin, Role, SAMPLE_LABEL, candidates, on_route,
 };
 use crate::answer;
 use crate::browser::{self, Request, Response};
@@ -341,15 +341,9 @@ fn no_route_origins(origins: &[Candidate]) -> impl Iterator<Item = &Candidate> {
     first.into_iter().chain(arbitrary)
 }
 
-/// Without a policy: the `--route` paths (templates as a policy writes them),
-/// each sent a preflight (asking for GET, no headers: the request any CORS
-/// setup answers) and a GET, from the trusted origins and every lookalike;
-/// nothing is expected but that no origin other than a trusted one is
-/// granted. The no-such-route request is sent too, to see the gateway's error.
-pub fn plan_without_policy(routes: &[String], trusted: &[String]) -> Result<Plan, String> {
-    let origins = candidates(&[], trusted, true);
-    let trusted_origins: Vec<Origin> = trusted.iter().map(|t| Origin::Exact(t.clone())).collect();
-    let mut checks = Vec::new();
+/// The paths probed without a policy: each `--route` template with its
+/// parameters filled, once.
+pub fn route_samples(routes: &[String]) -> Result<Vec<(String, String)>, String> {
     let mut paths: Vec<(String, String)> = Vec::new();
     for r in routes {
         let parsed = ApiPath::parse(r).map_err(|e| format!("--route {r}: {e}"))?;
@@ -357,6 +351,41 @@ pub fn plan_without_policy(routes: &[String], trusted: &[String]) -> Result<Plan
             paths.push((parsed.text.clone(), sample_path(&parsed.segments)));
         }
     }
+    Ok(paths)
+}
+
+/// A static origin in an answer to the arbitrary origin: the Allow-Origin of
+/// a server that sends its (first) allowed origin to everyone, as API
+/// Gateway's REST MOCK responses do. `*`, `null` and the sent origin are not.
+pub fn discovered_origin(got: &Response) -> Option<String> {
+    let v = got.get("access-control-allow-origin")?.trim();
+    (v != "*" && v != "null" && v != ARBITRARY && super::origins::check_extra(v).is_ok())
+        .then(|| v.to_string())
+}
+
+/// Without a policy: the `--route` paths (templates as a policy writes them),
+/// each sent a preflight (asking for GET, no headers: the request any CORS
+/// setup answers) and a GET, from the trusted origins and every lookalike;
+/// nothing is expected but that no origin other than a trusted one is
+/// granted. The no-such-route request is sent too, to see the gateway's error.
+///
+/// `discovered`: origins the API sent in Allow-Origin to the arbitrary origin
+/// ([`discovered_origin`]), trusted like `--origin` so their lookalikes are tried.
+pub fn plan_without_policy(
+    routes: &[String],
+    given: &[String],
+    discovered: &[String],
+) -> Result<Plan, String> {
+    let trusted: Vec<String> = given.iter().chain(discovered).cloned().collect();
+    let mut origins = candidates(&[], &trusted, true);
+    for c in &mut origins {
+        if c.role == Role::Extra && !given.contains(&c.value) {
+            c.role = Role::Discovered;
+        }
+    }
+    let trusted_origins: Vec<Origin> = trusted.iter().map(|t| Origin::Exact(t.clone())).collect();
+    let mut checks = Vec::new();
+    let paths = route_samples(routes)?;
     let unexpected = "no policy: only whether origins other than --origin are granted";
     let check = |route: Option<&String>, path: &str, kind, method, c: &Candidate| {
         let (origin, attack, allowed) = origin_on(c, &trusted_origins);

@@ -4,6 +4,7 @@
 //! verdicts come from [`super::judge`].
 
 use super::Verdict;
+use super::attribution::AnsweredBy;
 use super::plan::{Check, Kind, Plan};
 use crate::model::{ApiType, Policy};
 use serde::Serialize;
@@ -300,6 +301,20 @@ fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
         format!("answered by: {}", v.answered_by.describe()),
         &mut out,
     );
+    if matches!(v.answered_by, AnsweredBy::GatewayError { .. })
+        && c.kind == Kind::Actual
+        && !v.compared_with.starts_with("API Gateway")
+        && c.want.is_some()
+    {
+        detail(
+            format!(
+                "note: API Gateway answered itself where the policy has the integration answer: is {} deployed on {}, and the deployment current?",
+                c.method.as_str(),
+                c.route.as_deref().unwrap_or(&c.path)
+            ),
+            &mut out,
+        );
+    }
     detail(format!("expected from: {}", v.compared_with), &mut out);
     out
 }
