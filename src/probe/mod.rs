@@ -1,11 +1,15 @@
 //! `probe`: check a deployed API against its policy with real requests, the
-//! curl checks every CORS guide recommends, done for every route and origin.
+//! curl checks every CORS guide recommends, done for every route and origin,
+//! and judged as a browser concludes, not by corsform's way of answering.
 //!
 //! The library side is pure and network-free: [`plan`] says which requests to
-//! send (safe methods only) and what each must get back, [`judge`] compares
-//! one received response with that expectation ([`compare`] for headers,
-//! [`misconfig`] for the classic origin-check mistakes), and [`report`] renders
-//! the results. The CLI (`cli::probe`) owns the HTTP client and the exit code.
+//! send (safe methods only), from which origins ([`origins`]: allowed ones and
+//! their lookalikes, each with its role on each route) and what the policy's
+//! deployment sends back; [`judge`] runs the browser's checks
+//! ([`crate::browser`]) on what came back ([`compare`] names the header at
+//! fault, [`misconfig`] the classic origin-check mistakes, [`attribution`]
+//! the response that produced it), and [`report`] renders the results. The
+//! CLI (`cli::probe`) owns the HTTP client, the worker threads and the exit code.
 
 pub mod attribution;
 pub mod compare;

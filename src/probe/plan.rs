@@ -642,4 +642,73 @@ authorization = "iam"
             "ANY: the first method a browser preflights"
         );
     }
+
+    #[test]
+    fn origins_are_allowed_per_route() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\nallow_credentials = true\n[[routes]]\npath = \"/private\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n[[routes]]\npath = \"/public\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n[routes.cors]\nallow_origins = [\"*\"]\nallow_credentials = false\n",
+        );
+        let plan = plan(&p, &[]);
+        let on = |route: &str, origin: &str| {
+            plan.checks
+                .iter()
+                .find(|c| c.route.as_deref() == Some(route) && c.origin.value == origin)
+                .unwrap()
+        };
+        let private = on("/private", ARBITRARY);
+        assert!(!private.allowed && private.credentials);
+        assert_eq!(private.origin.role.attack(), Some(Attack::Arbitrary));
+        let public = on("/public", ARBITRARY);
+        assert!(public.allowed && !public.credentials);
+        assert_eq!(public.origin.role, Role::Allowed);
+        assert_eq!(
+            public.attack,
+            Some(Attack::Arbitrary),
+            "kept for naming a credentialed grant"
+        );
+        assert!(
+            plan.checks
+                .iter()
+                .any(|c| c.origin.value == "https://appXexample.com"),
+            "lookalikes of every allowed origin"
+        );
+    }
+
+    #[test]
+    fn without_a_policy_the_routes_and_trusted_origins_are_given() {
+        let plan = plan_without_policy(
+            &["/items/{id}".into(), "/items/{id}".into()],
+            &["https://b.example.com".into()],
+            &["https://static.example.com".into()],
+        )
+        .unwrap();
+        assert!(plan.checks.iter().all(|c| c.want.is_none()));
+        let routed: Vec<&Check> = plan.checks.iter().filter(|c| c.route.is_some()).collect();
+        assert!(
+            routed.iter().all(|c| c.path == "/items/corsform-probe"),
+            "one route, filled"
+        );
+        let role = |v: &str| {
+            routed
+                .iter()
+                .find(|c| c.origin.value == v)
+                .map(|c| (c.origin.role.clone(), c.allowed))
+        };
+        assert_eq!(role("https://b.example.com"), Some((Role::Extra, true)));
+        assert_eq!(
+            role("https://static.example.com"),
+            Some((Role::Discovered, true))
+        );
+        assert_eq!(
+            role("https://bXexample.com"),
+            Some((
+                Role::Attack {
+                    attack: Attack::UnescapedDot
+                },
+                false
+            ))
+        );
+        assert!(plan.checks.iter().any(|c| c.kind == Kind::NoRoute));
+        assert!(plan_without_policy(&["items".into()], &[], &[]).is_err());
+    }
 }
