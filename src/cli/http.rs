@@ -9,9 +9,9 @@
 //!
 //! A response whose header section ureq refuses (more than 128 header lines,
 //! e.g. hundreds of `Set-Cookie`, or more than [`MAX_HEADER_BYTES`]) is an
-//! answer too, not "cannot reach": over `http://` it is read again by
-//! [`raw_get`], a minimal HTTP/1.1 reader without those limits; over
-//! `https://` it is [`Failure::Unreadable`], a finding.
+//! answer too, not "cannot reach": it is read again by [`raw_get`], a minimal
+//! HTTP/1.1 reader without those limits (rustls directly for `https://`, no
+//! proxy); if that fails too it is [`Failure::Unreadable`], a finding.
 
 use crate::browser::Response;
 use crate::probe::Received;
@@ -82,18 +82,13 @@ impl Client {
     ) -> Result<Received, Failure> {
         match self.send_ureq(method, url, headers) {
             Ok(r) => Ok(r),
-            Err(e) if header_section_refused(&e) => {
-                if url.starts_with("http://") {
-                    raw_get(method, url, headers, self.timeout).map_err(|why| {
-                        Failure::Unreadable(format!("the header section cannot be read ({why})"))
-                    })
-                } else {
-                    Err(Failure::Unreadable(format!(
-                        "the header section cannot be read ({})",
+            Err(e) if header_section_refused(&e) => raw_get(method, url, headers, self.timeout)
+                .map_err(|why| {
+                    Failure::Unreadable(format!(
+                        "the header section cannot be read ({}; read directly: {why})",
                         self.describe(&e)
-                    )))
-                }
-            }
+                    ))
+                }),
             Err(e) => Err(Failure::Unreachable(self.describe(&e))),
         }
     }
@@ -154,27 +149,29 @@ fn header_section_refused(e: &ureq::Error) -> bool {
     }
 }
 
-/// One `http://` request on a fresh connection, read without ureq's header
-/// limits (up to [`MAX_HEADER_BYTES`]): for responses ureq refuses.
+/// One request on a fresh connection (`http://`, or `https://` through
+/// rustls with the bundled webpki roots; proxies are not used), read without
+/// ureq's header limits (up to [`MAX_HEADER_BYTES`]): for responses ureq refuses.
 pub fn raw_get(
     method: SafeMethod,
     url: &str,
     headers: &[(&str, String)],
     timeout: Duration,
 ) -> Result<Received, String> {
-    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
+    let (tls, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(r), _) => (true, r),
+        (_, Some(r)) => (false, r),
+        _ => return Err("not an http(s):// URL".into()),
+    };
     let (authority, path) = match rest.find('/') {
         Some(i) => rest.split_at(i),
         None => (rest, "/"),
     };
-    let addr = if authority.contains(':') && !authority.ends_with(']') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
-    let mut stream = TcpStream::connect(&addr).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(timeout))
+    let (host, port) = crate::model::origin::split_port(authority);
+    let port = port.unwrap_or(if tls { "443" } else { "80" });
+    let tcp = TcpStream::connect(format!("{host}:{port}")).map_err(|e| e.to_string())?;
+    tcp.set_read_timeout(Some(timeout))
+        .and_then(|_| tcp.set_write_timeout(Some(timeout)))
         .map_err(|e| e.to_string())?;
     let mut head = format!(
         "{} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nUser-Agent: corsform-probe/{}\r\n",
@@ -185,9 +182,41 @@ pub fn raw_get(
         head.push_str(&format!("{n}: {v}\r\n"));
     }
     head.push_str("\r\n");
+    if !tls {
+        return exchange(tcp, &head, method);
+    }
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
+    )
+    .map_err(|e| e.to_string())?;
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name)
+        .map_err(|e| e.to_string())?;
+    exchange(rustls::StreamOwned::new(conn, tcp), &head, method)
+}
+
+/// Send `head` on `stream` and read the answer's status, headers and the
+/// start of its body.
+fn exchange(
+    mut stream: impl Read + Write,
+    head: &str,
+    method: SafeMethod,
+) -> Result<Received, String> {
     stream
         .write_all(head.as_bytes())
         .map_err(|e| e.to_string())?;
+    stream.flush().map_err(|e| e.to_string())?;
     let mut r = BufReader::new(stream);
     let mut total = 0;
     let mut line = String::new();
