@@ -111,13 +111,18 @@ pub fn blocked(block: &Block, want: Option<&Response>, got: &Response) -> Option
     })
 }
 
-/// The difference for an origin the policy keeps out but `got` lets in.
-pub fn granted(got: &Response) -> Difference {
+/// The difference for an origin the policy (`with_policy`; else the trusted
+/// `--origin`s) keeps out but `got` lets in.
+pub fn granted(got: &Response, with_policy: bool) -> Difference {
     Difference {
         header: ALLOW_ORIGIN,
         got: combined(got, ALLOW_ORIGIN),
         want: None,
-        reason: "granted, but the policy does not allow this origin here".into(),
+        reason: if with_policy {
+            "granted, but the policy does not allow this origin here".into()
+        } else {
+            "granted, but it is not a trusted origin (--origin)".into()
+        },
     }
 }
 

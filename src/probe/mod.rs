@@ -159,7 +159,8 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
             Ok(()) => {}
         }
     } else if !may_grant && passes(check, &browser_request(check, false), resp).is_ok() {
-        v.differences.push(compare::granted(resp));
+        v.differences
+            .push(compare::granted(resp, check.want.is_some()));
     }
     v.misconfiguration = misconfig::detect(check, may_grant, resp);
     v
