@@ -712,6 +712,34 @@ fn without_a_policy_only_misconfigurations_are_checked() {
     ]);
     assert_eq!(code, 0, "a strict server has nothing to name: {out}{err}");
 
+    // A public API (`*`, no credentials) has no misconfiguration; `*` with
+    // credentials is one.
+    let (addr, _) = tiny_server(|_| {
+        response(
+            "200 OK",
+            &[("Access-Control-Allow-Origin".into(), "*".into())],
+            "",
+        )
+    });
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (addr, _) = tiny_server(|_| {
+        response(
+            "200 OK",
+            &[
+                ("Access-Control-Allow-Origin".into(), "*".into()),
+                ("Access-Control-Allow-Credentials".into(), "true".into()),
+            ],
+            "",
+        )
+    });
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("misconfiguration: `*` with credentials"),
+        "{out}"
+    );
+
     // No --origin: the static origin the API sends to anyone is trusted, and
     // its lookalikes are tried.
     let (addr, _) = tiny_server(static_or_unescaped_dot);

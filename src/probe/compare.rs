@@ -111,18 +111,13 @@ pub fn blocked(block: &Block, want: Option<&Response>, got: &Response) -> Option
     })
 }
 
-/// The difference for an origin the policy (`with_policy`; else the trusted
-/// `--origin`s) keeps out but `got` lets in.
-pub fn granted(got: &Response, with_policy: bool) -> Difference {
+/// The difference for an origin the policy keeps out but `got` lets in.
+pub fn granted(got: &Response) -> Difference {
     Difference {
         header: ALLOW_ORIGIN,
         got: combined(got, ALLOW_ORIGIN),
         want: None,
-        reason: if with_policy {
-            "granted, but the policy does not allow this origin here".into()
-        } else {
-            "granted, but it is not a trusted origin (--origin)".into()
-        },
+        reason: "granted, but the policy does not allow this origin here".into(),
     }
 }
 
