@@ -1,8 +1,12 @@
 //! `corsform probe` over real sockets: against `corsform serve` of the same
 //! policy (nothing may differ), of another policy (the differing header is
-//! named), against tiny servers that reflect any origin or redirect (the
-//! misconfiguration and the redirect are reported, and nothing but OPTIONS,
-//! GET and HEAD is ever sent), and against nothing at all (exit 2).
+//! named), against tiny servers written for each case issue 18 found probe
+//! misjudging (a reflecting server behind a policy with a `*` route, a strict
+//! server that grants nothing to unlisted origins, an unescaped-dot regex, API
+//! Gateway's own 403 for a missing method), against servers that redirect or
+//! send hundreds of Set-Cookie lines or 301 KiB of headers, without a policy,
+//! at several concurrencies (the same report), and against nothing at all
+//! (exit 2). Nothing but OPTIONS, GET and HEAD is ever sent.
 //!
 //! The human output of one case is pinned in `tests/snapshots/`;
 //! `SNAPSHOTS=overwrite cargo test --test probe` rewrites it (review the diff).
