@@ -44,15 +44,18 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check a deployed API against its policy with real preflight and GET requests.
     #[command(
-        long_about = "Check a deployed API against its policy with real requests: for every route, a \
-preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual request, from every allowed \
-origin and from attack origins (an unrelated origin, null, prefix and suffix tricks, the http:// \
-twin of an https origin); plus one request to a path the API does not have, to see API Gateway's \
-own error response. Every CORS header that differs from what the policy deploys is reported, and \
-the classic misconfigurations are named.\n\n\
+        long_about = "Check a deployed API against its policy with real requests, as a browser judges \
+them: for every route, a preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual \
+request, from every origin the policy allows and from lookalikes of each (an unrelated origin, null, \
+prefix and suffix tricks, each dot replaced, a port added, the other scheme); plus one request to a \
+path the API does not have, to see API Gateway's own error response. An origin the route allows \
+must get in (with credentials, the preflight's method and headers, Expose-Headers as the policy \
+says); any other must not. The classic misconfigurations are named, and each finding names the \
+response it came from (API Gateway's own error, the preflight, the backend). Without --policy, \
+only the misconfiguration checks run, on the --route paths given.\n\n\
 probe sends only OPTIONS, GET and HEAD. It never sends POST, PUT, PATCH or DELETE to a deployed \
 API: those could change data. Redirects are reported, not followed.",
-        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n\nExit codes: 0 every response matches the policy; 1 differences or misconfigurations found; 2 usage, I/O or policy errors, or the API could not be reached."
+        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n  corsform probe https://api.example.com/v1 --route /items --origin https://app.example.com\n      no policy: misconfiguration checks of /items only\n\nExit codes: 0 every response agrees with the policy; 1 differences or misconfigurations found; 2 usage, I/O or policy errors, or the API could not be reached."
     )]
     Probe(ProbeArgs),
     /// Write a commented starter policy.
@@ -154,10 +157,12 @@ pub struct ProbeArgs {
     /// The deployed API's base URL (the stage URL), http:// or https://.
     #[arg(value_name = "URL")]
     pub url: String,
-    /// The policy the API was deployed from.
+    /// The policy the API was deployed from. Without it, probe only looks for
+    /// misconfigurations on the --route paths given.
     #[arg(long, value_name = "POLICY")]
-    pub policy: PathBuf,
-    /// Another origin to probe besides the policy's and the attack origins (repeatable).
+    pub policy: Option<PathBuf>,
+    /// Another origin to probe besides the policy's and the lookalikes
+    /// (repeatable); without --policy, the origins the API trusts.
     #[arg(long = "origin", value_name = "O")]
     pub origins: Vec<String>,
     /// The deployed target; IaC targets of one API type answer alike.
@@ -177,6 +182,9 @@ pub struct ProbeArgs {
     /// origin is tried on every route path, which adds up on large APIs.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub max_requests: usize,
+    /// Requests in flight at once (the report's order does not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
