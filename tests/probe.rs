@@ -459,6 +459,22 @@ fn a_strict_server_granting_nothing_to_unlisted_origins_agrees() {
     );
 }
 
+/// The strict server without `Vary`: it echoes one of two origins, so a
+/// cache keyed on the URL alone may hand one origin's answer to the other.
+fn strict_without_vary(head: &str) -> String {
+    strict(head).replace("Vary: Origin\r\n", "")
+}
+
+#[test]
+fn an_echoed_origin_without_vary_is_a_difference() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(strict_without_vary);
+    let (code, out, err) = probe(&[&format!("http://{addr}/prod"), "--policy", &policy]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("Vary"), "the Vary header is named: {out}");
+    assert!(out.contains("cache"), "the reason says why: {out}");
+}
+
 /// Whether `^https://b.example.com$`, its dots unescaped, matches `origin`.
 fn regex_like(origin: &str) -> bool {
     let want = "https://b.example.com";
@@ -605,6 +621,8 @@ fn reflect_with_credentials(head: &str) -> String {
         &[
             ("Access-Control-Allow-Origin".into(), origin),
             ("Access-Control-Allow-Credentials".into(), "true".into()),
+            // It varies by Origin as it should; what is wrong is whom it lets in.
+            ("Vary".into(), "Origin".into()),
         ],
         "",
     )

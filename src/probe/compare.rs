@@ -19,6 +19,12 @@
 //! - On actual and error responses of an origin let in, Access-Control-
 //!   Expose-Headers says which headers script reads: compared with the
 //!   policy's as a set of case-insensitive tokens.
+//! - On a response that grants an origin let in by echoing it, `Vary` must
+//!   name `Origin` when the policy's deployment varies Allow-Origin by the
+//!   request (several origins, a pattern): otherwise a shared or the
+//!   browser's HTTP cache may hand this origin's answer to another page,
+//!   which the browser then blocks (Fetch standard, "CORS protocol and HTTP
+//!   caches"). A static Allow-Origin needs no Vary, so none is demanded.
 //! - A header sent several times counts as its values joined with ", " (what
 //!   a browser's header list "get" returns), so two Allow-Origin headers show
 //!   up as one invalid two-origin value.
@@ -31,6 +37,7 @@ pub const ALLOW_CREDENTIALS: &str = "Access-Control-Allow-Credentials";
 pub const ALLOW_METHODS: &str = "Access-Control-Allow-Methods";
 pub const ALLOW_HEADERS: &str = "Access-Control-Allow-Headers";
 pub const EXPOSE_HEADERS: &str = "Access-Control-Expose-Headers";
+pub const VARY: &str = "Vary";
 
 /// One header whose value makes a browser conclude otherwise than the
 /// policy; `None` means the header is absent.
@@ -152,6 +159,27 @@ pub fn expose_difference(want: &Response, got: &Response) -> Option<Difference> 
     })
 }
 
+/// `Vary: Origin` missing where Allow-Origin echoes the request's origin and
+/// the policy's deployment says it varies. `Vary: *` covers it too.
+pub fn vary_difference(want: &Response, got: &Response) -> Option<Difference> {
+    let varies = |r: &Response| {
+        combined(r, VARY).is_some_and(|v| {
+            tokens(&v)
+                .iter()
+                .any(|t| t.as_str() == "origin" || t.as_str() == "*")
+        })
+    };
+    let echoes = combined(got, ALLOW_ORIGIN).is_some_and(|v| v.trim() != "*");
+    (echoes && varies(want) && !varies(got)).then(|| Difference {
+        header: VARY,
+        got: combined(got, VARY),
+        want: combined(want, VARY),
+        reason: "Allow-Origin depends on the request's Origin but Vary does not name Origin: \
+                 a cache may serve this answer to a page of another origin"
+            .into(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +233,29 @@ mod tests {
             Some(ALLOW_CREDENTIALS)
         );
         assert_eq!(header_of(&Block::PreflightStatus(403)), None);
+    }
+
+    #[test]
+    fn vary_origin_is_demanded_only_where_the_policy_varies() {
+        let want = resp(&[
+            ("Access-Control-Allow-Origin", "https://a.example"),
+            ("Vary", "Origin"),
+        ]);
+        let got = resp(&[("Access-Control-Allow-Origin", "https://a.example")]);
+        let d = vary_difference(&want, &got).unwrap();
+        assert_eq!(d.header, VARY);
+        assert_eq!(d.want.as_deref(), Some("Origin"));
+        let with = resp(&[
+            ("Access-Control-Allow-Origin", "https://a.example"),
+            ("vary", "Accept-Encoding, origin"),
+        ]);
+        assert_eq!(vary_difference(&want, &with), None);
+        // A static value (the policy sends no Vary) needs none.
+        let static_want = resp(&[("Access-Control-Allow-Origin", "https://a.example")]);
+        assert_eq!(vary_difference(&static_want, &got), None);
+        // `*` does not depend on the Origin.
+        let star = resp(&[("Access-Control-Allow-Origin", "*")]);
+        assert_eq!(vary_difference(&want, &star), None);
     }
 
     #[test]

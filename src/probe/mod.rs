@@ -151,12 +151,16 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
                 Some(d) => v.differences.push(d),
                 None => v.status_differs = true,
             },
-            Ok(()) if !preflight => {
-                if let Some(d) = want.and_then(|w| compare::expose_difference(w, resp)) {
+            Ok(()) => {
+                if !preflight
+                    && let Some(d) = want.and_then(|w| compare::expose_difference(w, resp))
+                {
+                    v.differences.push(d);
+                }
+                if let Some(d) = want.and_then(|w| compare::vary_difference(w, resp)) {
                     v.differences.push(d);
                 }
             }
-            Ok(()) => {}
         }
     } else if !may_grant
         && check.want.is_some()
