@@ -63,7 +63,7 @@ fn build_writes_every_target_with_the_marker_and_is_deterministic() {
     let again = corsform(dir.path(), &["build", "./p.toml"]);
     assert_eq!(code(&again), 0);
     assert!(
-        text(&again.stderr).contains("(0 changed)"),
+        text(&again.stderr).contains(": 0 written, 6 unchanged"),
         "{}",
         text(&again.stderr)
     );

@@ -6,17 +6,17 @@ use super::read::read_policy;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Tally, has_parse_errors, render};
 
-pub fn run(args: LintArgs) -> Result<Outcome, CliError> {
+pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut results = Vec::new();
     let mut unreadable = false;
-    for path in &args.policies {
+    for path in &super::policy_path::many(&args.policies)? {
         match read_policy(path) {
             Ok(file) => {
                 let (_, diags) = crate::check(&file);
                 results.push((file, diags));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                err!("{}", super::out::error_line(&e.to_string()));
                 unreadable = true;
             }
         }
@@ -24,12 +24,14 @@ pub fn run(args: LintArgs) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => {
             for (file, diags) in &results {
-                print!("{}", render::human(file, diags));
-                println!("{}", render::summary_line(file, diags));
+                out!("{}", render::human_styled(file, diags));
+                if !quiet {
+                    outln!("{}", render::summary_line(file, diags));
+                }
             }
         }
-        Format::Json => print!("{}", render::json(&results)),
-        Format::Sarif => print!("{}", render::sarif(&results)),
+        Format::Json => out!("{}", render::json(&results)),
+        Format::Sarif => out!("{}", render::sarif(&results)),
     }
     let all = results.iter().flat_map(|(_, d)| d.iter());
     let tally = Tally::of(all);

@@ -9,7 +9,17 @@ use serde_json::{Value, json};
 
 /// Every finding of one file, rustc-style, without colour (stable for goldens and logs).
 pub fn human(file: &SourceFile, diags: &[Diagnostic]) -> String {
-    let renderer = Renderer::plain();
+    human_with(&Renderer::plain(), file, diags)
+}
+
+/// The same, with annotate-snippets' ANSI styling (rustc's colours); the CLI
+/// writes it through anstream, which drops the styling where it does not belong
+/// (pipes, files, `NO_COLOR`).
+pub fn human_styled(file: &SourceFile, diags: &[Diagnostic]) -> String {
+    human_with(&Renderer::styled(), file, diags)
+}
+
+fn human_with(renderer: &Renderer, file: &SourceFile, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let level = match d.severity() {
