@@ -4,7 +4,8 @@
 use super::args::{Format, LintArgs};
 use super::read::read_policy;
 use super::{CliError, Outcome};
-use crate::diagnostic::{Tally, has_parse_errors, render};
+use crate::diagnostic::{Diagnostic, SourceFile, Tally, has_parse_errors, render};
+use std::path::Path;
 
 pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut results = Vec::new();
@@ -31,7 +32,7 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
             }
         }
         Format::Json => out!("{}", render::json(&results)),
-        Format::Sarif => out!("{}", render::sarif(&results)),
+        Format::Sarif => out!("{}", render::sarif(&for_sarif(results.clone()))),
     }
     let all = results.iter().flat_map(|(_, d)| d.iter());
     let tally = Tally::of(all);
@@ -42,4 +43,25 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Success)
+}
+
+/// SARIF locations are relative to `%SRCROOT%`, the directory lint runs in: an
+/// absolute path inside it (as CI runners often pass) is made relative, so
+/// code scanning can match the file in the checkout.
+fn for_sarif(
+    mut results: Vec<(SourceFile, Vec<Diagnostic>)>,
+) -> Vec<(SourceFile, Vec<Diagnostic>)> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return results;
+    };
+    for (file, _) in &mut results {
+        let path = Path::new(&file.name);
+        if path.is_absolute()
+            && let Some(rel) = super::relpath::relative(path, &cwd)
+            && !rel.starts_with("../")
+        {
+            file.name = rel;
+        }
+    }
+    results
 }
