@@ -14,6 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_millis(500);
+/// A changed file is read again after this, and used only if both reads
+/// agree: an editor's save in progress is not reported as a broken policy.
+const SETTLE: Duration = Duration::from_millis(100);
 
 /// Watch `path`, whose text `initial` is being served, until the process ends.
 pub async fn watch(path: PathBuf, target: Option<Target>, initial: String, live: Arc<Live>) {
@@ -37,6 +40,10 @@ pub async fn watch(path: PathBuf, target: Option<Target>, initial: String, live:
         };
         last_read_error = None;
         if file.text == seen {
+            continue;
+        }
+        tokio::time::sleep(SETTLE).await;
+        if !read_policy(&path).is_ok_and(|again| again.text == file.text) {
             continue;
         }
         seen = file.text.clone();
