@@ -13,9 +13,13 @@ use std::path::PathBuf;
     long_about = "corsform reads a CORS policy written in TOML, lints it, and compiles it into \
 Terraform, SAM or CloudFormation for AWS API Gateway, so preflights, actual responses and \
 errors all carry the right CORS headers.",
-    after_help = "Examples:\n  corsform init --type http api.toml\n  corsform lint api.toml\n  corsform build api.toml\n  corsform build api.toml --target terraform --check\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors."
+    after_help = "Examples:\n  corsform init\n  corsform lint\n  corsform build\n      lint and build ./corsform.toml, the policy used when none is named\n  corsform build api.toml --target terraform --check\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors.\nMore: `corsform help <command>` (build lists the targets), `corsform schema` (every policy key and its type).",
+    styles = clap::builder::styling::Styles::styled(),
 )]
 pub struct Cli {
+    /// Print only findings, diffs and errors: no progress or summary lines, no request log.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Generate infrastructure code from one or more policies.
     #[command(
-        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout"
+        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout\n\nTargets:\n  terraform       main.tf, variables.tf, outputs.tf, versions.tf (HTTP and REST APIs)\n  sam             template.yaml (HTTP and REST APIs)\n  cloudformation  template.yaml (HTTP and REST APIs)\n  lambda-node     cors.mjs, for functions that send CORS headers themselves (REST APIs, or\n                  HTTP APIs with [cors] owner = \"lambda\"); only when asked for by name\n  lambda-python   cors.py, the same in Python\n\nThe generated files' first line names the policy, relative to the file, so builds from\nany directory and with absolute or relative paths give the same bytes."
     )]
     Build(BuildArgs),
     /// Check policies and print every finding, rustc-style.
@@ -39,7 +43,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve the deployment's CORS behaviour locally, for front-end development in a real browser.
     #[command(
-        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
+        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
     )]
     Serve(ServeArgs),
     /// Check a deployed API against its policy with real preflight and GET requests.
@@ -66,12 +70,24 @@ API: those could change data. Redirects are reported, not followed.",
     /// Print the JSON Schema of the policy format (for editors with TOML schema support).
     #[command(after_help = "Example:\n  corsform schema > corsform.schema.json")]
     Schema,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n  corsform completions zsh > \"${fpath[1]}/_corsform\"\n  corsform completions fish > ~/.config/fish/completions/corsform.fish\n  corsform completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Policy files to compile.
-    #[arg(required = true, value_name = "POLICY")]
+    /// Policy files to compile [default: corsform.toml].
+    #[arg(value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
     /// Targets to generate (repeatable). Default: every target the API type supports.
     #[arg(long = "target", short = 't', value_name = "T")]
@@ -96,8 +112,8 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Policy files to check.
-    #[arg(required = true, value_name = "POLICY")]
+    /// Policy files to check [default: corsform.toml].
+    #[arg(value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -109,9 +125,9 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The policy file.
+    /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
     /// The page's origin, as the browser sends it (https://app.example.com).
     #[arg(long)]
     pub origin: String,
@@ -138,18 +154,28 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The policy file.
+    /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
-    /// Backend for actual requests (http://host:port); without it routes answer a stub.
+    /// Backend for actual requests (http:// or https://, with an optional path
+    /// prefix: http://127.0.0.1:3000/api); without it routes answer a stub.
     #[arg(long, value_name = "URL")]
     pub upstream: Option<String>,
     /// The deployed target; IaC targets of one API type answer alike.
     #[arg(long, value_name = "T")]
     pub target: Option<Target>,
+    /// Reload the policy when the file changes (a bad edit keeps the last good policy).
+    #[arg(long)]
+    pub watch: bool,
+    /// Open connections served at once; past it a connection gets a 503.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request head (also ends idle keep-alive connections).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub head_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -204,7 +230,7 @@ pub struct InitArgs {
     /// API type of the starter policy.
     #[arg(long = "type", value_enum, default_value = "http")]
     pub api_type: ApiKind,
-    /// File to create (it must not exist).
+    /// File to create (it must not exist); the other commands use corsform.toml when no policy is named.
     #[arg(default_value = "corsform.toml")]
     pub file: PathBuf,
 }

@@ -1,9 +1,10 @@
 //! `corsform build`: check every policy first (nothing is written if any has an
 //! error), render every target, then write, check (`--check`) or print
-//! (`--stdout`). Diagnostics go to stderr, like a compiler's.
+//! (`--stdout`). Diagnostics go to stderr, like a compiler's, and so does the
+//! list of files written and left unchanged; `--check`'s diffs go to stdout.
 
 use super::args::BuildArgs;
-use super::read::read_policy;
+use super::read::{display_name, read_policy};
 use super::write::{check_overwritable, is_current, write_atomic};
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
@@ -12,10 +13,10 @@ use similar::TextDiff;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
+pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut policies = Vec::new();
     let mut failed = Outcome::Success;
-    for path in &args.policies {
+    for path in &super::policy_path::many(&args.policies)? {
         let file = read_policy(path)?;
         let (model, diags) = crate::check(&file);
         // Notes are for `lint`; a build shows what needs attention.
@@ -25,7 +26,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             .cloned()
             .collect();
         if !shown.is_empty() {
-            eprint!("{}", render::human(&file, &shown));
+            err!("{}", render::human_styled(&file, &shown));
         }
         if has_parse_errors(&diags) {
             failed = Outcome::Failed;
@@ -33,28 +34,37 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             failed = Outcome::Findings;
         }
         if has_errors(&diags) {
-            eprintln!("{}", render::summary_line(&file, &diags));
+            errln!("{}", render::summary_line(&file, &diags));
         }
         if let Some(model) = model {
-            policies.push((file.name.clone(), model));
+            policies.push((file.name.clone(), path.clone(), model));
         }
     }
     if failed != Outcome::Success {
-        eprintln!("error: nothing was written because a policy has errors");
+        err!(
+            "{}",
+            super::out::error_line("nothing was written because a policy has errors")
+        );
         return Ok(failed);
     }
 
     // path -> (contents, policy that produced it)
     let mut outputs: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
-    for (name, policy) in &policies {
+    for (name, path, policy) in &policies {
         let targets: Vec<Target> = if args.targets.is_empty() {
             default_targets(policy)
         } else {
             dedup(&args.targets)
         };
         for target in targets {
-            let files = crate::render::render(policy, target).map_err(CliError::Render)?;
             let dir = args.out.join(&policy.api.name).join(target.name());
+            // The marker names the policy relative to the files (they are
+            // written flat into `dir`), not as it was typed.
+            let mut policy = policy.clone();
+            if let Some(rel) = super::relpath::relative(path, &dir) {
+                policy.source_name = rel;
+            }
+            let files = crate::render::render(&policy, target).map_err(CliError::Render)?;
             for (file, contents) in files {
                 let path = dir.join(file);
                 if let Some((_, first)) = outputs.get(&path) {
@@ -73,9 +83,9 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         let many = outputs.len() > 1;
         for (path, (contents, _)) in &outputs {
             if many {
-                println!("==> {} <==", path.display());
+                outln!("==> {} <==", display_name(path));
             }
-            print!("{contents}");
+            out!("{contents}");
         }
         return Ok(Outcome::Success);
     }
@@ -84,25 +94,36 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         let mut drift = 0;
         for (path, (contents, _)) in &outputs {
             let existing = std::fs::read_to_string(path).unwrap_or_default();
+            let shown = display_name(path);
             if existing != *contents {
                 drift += 1;
-                let old = path.display().to_string();
                 let diff = TextDiff::from_lines(&existing, contents);
-                print!(
+                out!(
                     "{}",
                     diff.unified_diff()
                         .context_radius(3)
-                        .header(&format!("a/{old}"), &format!("b/{old}"))
+                        .header(&format!("a/{shown}"), &format!("b/{shown}"))
                 );
+                if !quiet {
+                    errln!("out of date  {shown}");
+                }
+            } else if !quiet {
+                errln!("up to date   {shown}");
             }
         }
         if drift > 0 {
-            eprintln!(
-                "error: {drift} generated file(s) are out of date; run `corsform build` without --check"
+            err!(
+                "{}",
+                super::out::error_line(&format!(
+                    "{drift} of {} generated file(s) are out of date; run `corsform build` without --check",
+                    outputs.len()
+                ))
             );
             return Ok(Outcome::Findings);
         }
-        eprintln!("{} generated file(s) are up to date", outputs.len());
+        if !quiet {
+            errln!("{} generated file(s) are up to date", outputs.len());
+        }
         return Ok(Outcome::Success);
     }
 
@@ -113,16 +134,27 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     check_overwritable(&list)?;
     let mut written = 0;
     for (path, contents) in &list {
-        if !is_current(path, contents) {
+        let shown = display_name(path);
+        if is_current(path, contents) {
+            if !quiet {
+                errln!("unchanged  {shown}");
+            }
+        } else {
             write_atomic(path, contents)?;
             written += 1;
+            if !quiet {
+                errln!("wrote      {shown}");
+            }
         }
     }
-    eprintln!(
-        "{} file(s) generated under {} ({written} changed)",
-        list.len(),
-        args.out.display()
-    );
+    if !quiet {
+        errln!(
+            "{} file(s) generated under {}: {written} written, {} unchanged",
+            list.len(),
+            display_name(&args.out),
+            list.len() - written
+        );
+    }
     Ok(Outcome::Success)
 }
 

@@ -9,7 +9,8 @@ use crate::explain::{default_path, explain, human};
 use crate::render::Target;
 
 pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
-    let Some((file, policy)) = read_valid_policy(&args.policy, "explain")? else {
+    let path = super::policy_path::one(args.policy.as_deref())?;
+    let Some((file, policy)) = read_valid_policy(&path, "explain")? else {
         return Ok(Outcome::Failed);
     };
     if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target
@@ -38,8 +39,8 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
         .unwrap_or_else(|| default_path(&policy, &method));
     let report = explain(&policy, &req, &path);
     match args.format {
-        ExplainFormat::Human => print!("{}", human(&file.name, &report)),
-        ExplainFormat::Json => println!(
+        ExplainFormat::Human => out!("{}", human(&file.name, &report)),
+        ExplainFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("report serializes")
         ),

@@ -144,7 +144,7 @@ fn walk_value(
 }
 
 /// How a table is written in TOML: `[api]`, `[[routes]]`, `[routes.cors]`.
-fn table_name(path: &str) -> String {
+pub(super) fn table_name(path: &str) -> String {
     if path.is_empty() {
         return "the top level".into();
     }

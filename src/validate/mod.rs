@@ -31,7 +31,10 @@ impl Findings {
     pub fn missing(&mut self, key: &str, table: &str, at: Range<usize>) {
         let help = match key {
             "version" => "add `version = 1` at the top of the file".to_string(),
-            _ => format!("add `{key} = ...` to {table}; see the policy reference in README.md"),
+            _ => format!(
+                "add `{key} = ...` to {table}; the policy reference: {}",
+                crate::diagnostic::render::POLICY_URL
+            ),
         };
         self.push(
             Diagnostic::new(
