@@ -84,8 +84,8 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
         verdicts,
     );
     match args.format {
-        ExplainFormat::Human => print!("{}", report.human()),
-        ExplainFormat::Json => println!(
+        ExplainFormat::Human => out!("{}", report.human()),
+        ExplainFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report.json()).expect("report serializes")
         ),
