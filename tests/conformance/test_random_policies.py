@@ -47,16 +47,37 @@ def random_policies(work):
     return policies
 
 
-def check_output(target, folder, tf, work):
-    """The problems the tools find in one built target folder."""
-    if target == "terraform":
-        if tf.validate_by == "terraform":
-            return terraform.validate(tf, folder, work) + terraform.fmt(tf, folder)
-        node_modules = tools.fallback_dir()
-        if node_modules is None:
-            tools.unavailable("terraform validate", f"{tf.reason}, and the terraform fallback is not installed")
-        validate, fmt = fallback.check(node_modules, [folder], work)[str(folder)]
-        return validate + fmt
+@pytest.fixture(scope="module")
+def random_builds(random_policies, corsform, work):
+    """[(policy, build problem or None, [(target, folder)])] in policy order:
+    each policy built by `corsform build` with its default targets."""
+    builds = []
+    for index, policy in enumerate(random_policies):
+        out = Path(tempfile.mkdtemp(dir=work, prefix=f"random-{index}-"))
+        build = subprocess.run([corsform, "build", str(policy), "--out", str(out)],
+                               capture_output=True, text=True, check=False)
+        error = None if build.returncode == 0 else f"corsform build exit {build.returncode}:\n{build.stdout}{build.stderr}"
+        builds.append((policy, error, [(t, f) for t in TARGETS for f in sorted(out.glob(f"*/{t}"))]))
+    return builds
+
+
+@pytest.fixture(scope="module")
+def random_terraform(random_builds, tf, work):
+    """{module: problems} for every Terraform module built, in one terraform
+    (or fallback) run, as test_terraform.py does for the goldens."""
+    modules = [f for _, _, folders in random_builds for t, f in folders if t == "terraform"]
+    if tf.validate_by == "terraform":
+        results = terraform.validate_many(tf, modules, work)
+        return {m: results[str(m)] + terraform.fmt(tf, m) for m in modules}
+    node_modules = tools.fallback_dir()
+    if node_modules is None:
+        tools.unavailable("terraform validate", f"{tf.reason}, and the terraform fallback is not installed")
+    results = fallback.check(node_modules, modules, work)
+    return {m: results[str(m)][0] + results[str(m)][1] for m in modules}
+
+
+def check_template(target, folder):
+    """The problems cfn-lint (and for SAM the translator) find in one built folder."""
     template = folder / "template.yaml"
     problems = [f"cfn-lint: {f}" for f in cfn.lint(template)]
     if target == "sam":
@@ -70,17 +91,14 @@ def check_output(target, folder, tf, work):
 
 @pytest.mark.tool("random policies")
 @pytest.mark.parametrize("index", range(COUNT), ids=[f"seed{SEED}_{i}" for i in range(COUNT)])
-def test_random_policy(index, random_policies, corsform, tf, work):
-    policy = random_policies[index]
-    out = Path(tempfile.mkdtemp(dir=work, prefix=f"random-{index}-"))
-    build = subprocess.run([corsform, "build", str(policy), "--out", str(out)],
-                           capture_output=True, text=True, check=False)
+def test_random_policy(index, random_builds, random_terraform):
+    policy, error, folders = random_builds[index]
     text = policy.read_text(encoding="utf-8")
-    assert build.returncode == 0, f"corsform build {policy}:\n{build.stdout}{build.stderr}\npolicy:\n{text}"
-    folders = [(t, f) for t in TARGETS for f in sorted(out.glob(f"*/{t}"))]
+    assert error is None, f"{error}\npolicy ({policy}):\n{text}"
     assert folders, f"corsform build {policy} wrote none of {TARGETS}:\npolicy:\n{text}"
     problems = []
     for target, folder in folders:
-        problems += [f"{target}: {p}" for p in check_output(target, folder, tf, work)]
+        found = random_terraform[folder] if target == "terraform" else check_template(target, folder)
+        problems += [f"{target}: {p}" for p in found]
         tally.add(random_outputs=1)
     assert not problems, "\n".join(problems) + f"\npolicy ({policy}):\n{text}"

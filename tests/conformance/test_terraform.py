@@ -33,6 +33,17 @@ def fallback_problems(fallback_results, tool, reason, dirs, which):
     return [p for d in dirs for p in fallback_results[str(d)][which]]
 
 
+@pytest.fixture(scope="module")
+def terraform_results(tf, policy_builds, work):
+    """terraform validate's problems for every golden module and every module
+    built from policies/, from one terraform run (terraform.validate_many)."""
+    if tf.validate_by != "terraform":
+        return {}
+    modules = [path for _, path in cases_with("terraform")]
+    modules += [m for built, _ in policy_builds.values() for m in built]
+    return terraform.validate_many(tf, modules, work)
+
+
 @pytest.mark.tool("policy build")
 @pytest.mark.parametrize("stem", POLICY_STEMS, ids=[f"policies_{case_id(s)}" for s in POLICY_STEMS])
 def test_policy_build(stem, policy_builds):
@@ -43,14 +54,14 @@ def test_policy_build(stem, policy_builds):
 
 @pytest.mark.tool("terraform validate")
 @pytest.mark.parametrize("module", MODULES, ids=MODULE_IDS)
-def test_terraform_validate(module, tf, policy_builds, fallback_results, work):
+def test_terraform_validate(module, tf, policy_builds, fallback_results, terraform_results):
     dirs = module_dirs(module, policy_builds)
     if tf.validate_by == "fallback":
         tally.note(f"terraform validate FALLS BACK to the wasm HCL parser and the provider name check ({tf.reason}): "
                    "value types and provider-side validation are NOT checked")
         problems = fallback_problems(fallback_results, "terraform validate", tf.reason, dirs, 0)
     else:
-        problems = [p for d in dirs for p in terraform.validate(tf, d, work)]
+        problems = [p for d in dirs for p in terraform_results[str(d)]]
     assert not problems, "\n".join(problems)
 
 

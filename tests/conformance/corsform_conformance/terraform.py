@@ -6,6 +6,7 @@ and excludes direct downloads.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,28 +19,63 @@ def run(tf, args, cwd=None):
     return subprocess.run(["terraform", *args], cwd=cwd, env=tf.env(), capture_output=True, text=True, check=False)
 
 
-def validate(tf, module, work):
-    """Problems of `terraform init` + `terraform validate` on a copy of MODULE
-    (warnings count too: a deprecated attribute is not silent either). The
-    modules have no provider block, and validate needs none: no wrapper."""
-    copy = Path(tempfile.mkdtemp(dir=work, prefix="tf-"))
-    shutil.copytree(module, copy, dirs_exist_ok=True)
-    shutil.rmtree(copy / ".terraform", ignore_errors=True)
-    (copy / ".terraform.lock.hcl").unlink(missing_ok=True)
-    init = run(tf, ["init", "-backend=false", "-input=false", "-no-color"], cwd=copy)
+def required_variables(module):
+    """The names of MODULE's variables that have no default."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(module).glob("*.tf")))
+    return [m.group(1) for m in re.finditer(r'^variable\s+"([^"]+)"\s*\{(.*?)^\}', text, re.S | re.M)
+            if not re.search(r"^\s*default\s*=", m.group(2), re.M)]
+
+
+def describe(diagnostic):
+    where = diagnostic.get("range", {})
+    return (f"{diagnostic['severity']}: {diagnostic['summary']}: {diagnostic.get('detail', '')} "
+            f"({where.get('filename', '?')}:{where.get('start', {}).get('line', '?')})")
+
+
+def validate_many(tf, modules, work):
+    """{module: problems of terraform validate} for MODULES, validated in
+    one terraform run: a root module calls a copy of each (m0, m1, ...),
+    passing each required variable a root variable without a value, which
+    validate treats as unknown, as it does when it validates a module on its
+    own. The aws provider (its schema takes seconds to load) starts once
+    instead of once per module. Each diagnostic goes to the module its file
+    is in; one in the root module goes to every module. Warnings count too: a
+    deprecated attribute is not silent either. (An error that stops terraform
+    early, a syntax error say, can hide another module's later findings: the
+    run fails either way, and the next one shows them.)"""
+    modules = [str(m) for m in modules]
+    root = Path(tempfile.mkdtemp(dir=work, prefix="tf-validate-"))
+    text = []
+    for i, module in enumerate(modules):
+        shutil.copytree(module, root / f"m{i}", ignore=shutil.ignore_patterns(".terraform*"))
+        args = []
+        for name in required_variables(module):
+            text.append(f'variable "m{i}_{name}" {{}}\n')
+            args.append(f"  {name} = var.m{i}_{name}\n")
+        text.append(f'module "m{i}" {{\n  source = "./m{i}"\n{"".join(args)}}}\n')
+    (root / "main.tf").write_text("".join(text), encoding="utf-8")
+    results = {m: [] for m in modules}
+    init = run(tf, ["init", "-backend=false", "-input=false", "-no-color"], cwd=root)
     if init.returncode:
-        return [f"terraform init failed: {init.stdout}{init.stderr}"]
-    out = run(tf, ["validate", "-json", "-no-color"], cwd=copy)
+        return {m: [f"terraform init failed: {init.stdout}{init.stderr}"] for m in modules}
+    out = run(tf, ["validate", "-json", "-no-color"], cwd=root)
     try:
         report = json.loads(out.stdout)
     except json.JSONDecodeError:
-        return [f"terraform validate exited {out.returncode}: {out.stdout}{out.stderr}"]
-    problems = [f"{d['severity']}: {d['summary']}: {d.get('detail', '')} "
-                f"({d.get('range', {}).get('filename', '?')}:{d.get('range', {}).get('start', {}).get('line', '?')})"
-                for d in report.get("diagnostics", [])]
-    if not report.get("valid") and not problems:
-        problems.append(f"terraform validate: not valid: {out.stdout}")
-    return problems
+        return {m: [f"terraform validate exited {out.returncode}: {out.stdout}{out.stderr}"] for m in modules}
+    for diagnostic in report.get("diagnostics", []):
+        owner = re.match(r"m(\d+)/", diagnostic.get("range", {}).get("filename", ""))
+        for module in [modules[int(owner.group(1))]] if owner else modules:
+            problem = describe(diagnostic)
+            results[module].append(problem.replace(f"({owner.group(0)}", f"({module}/") if owner else problem)
+    if not report.get("valid") and not report.get("diagnostics"):
+        return {m: [f"terraform validate: not valid, without a diagnostic: {out.stdout}"] for m in modules}
+    return results
+
+
+def validate(tf, module, work):
+    """Problems of terraform init + validate on MODULE (see validate_many)."""
+    return validate_many(tf, [module], work)[str(module)]
 
 
 def fmt(tf, module):
