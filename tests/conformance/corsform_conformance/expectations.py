@@ -1,24 +1,19 @@
 #!/usr/bin/env python3
 """What a deployed REST API must answer, computed from policy.toml alone.
 
-Part of scripts/conformance (the localstack check). It reads the policy, never
-the generated Terraform or CloudFormation: the deployed API is checked value by
-value against the policy's semantics (shared/DESIGN.md), so a generator bug
-cannot hide behind expectations derived from its own output. Standard library
-only (tomllib: Python 3.11+).
+The LocalStack tests check each deployment against this. It reads the policy,
+never the generated Terraform or CloudFormation: the deployed API is checked
+value by value against the policy's semantics (docs/design.md), so a generator
+bug cannot hide behind expectations derived from its own output. Standard
+library only (tomllib: Python 3.11+).
 
-  rest_expectations.py POLICY --cases CASES.json --gateway-responses GR.json
-                       [--extra-origin ORIGIN ...]
-
-CASES.json: a list of cases for scripts/localstack/probe.py --cases: for every
-route path, a preflight (OPTIONS) per origin to try, and for every MOCK route
-an actual request per method and origin. Proxy (lambda/http) actual responses
-belong to the backend and are not checked.
-GR.json: {"stage": ..., "types": {TYPE: {responseParameters key: value}}}: what
-get_gateway_responses must return for each configured gateway response type.
-Prints one line: "<api name> <stage> <N> cases, <M> gateway responses".
---extra-origin adds origins to try on every path (the redeploy proof passes the
-origin it removed, which must no longer be echoed).
+expect(policy) gives the stage, the request cases (scripts/localstack/probe.py's
+case format: for every route path, a preflight per origin to try, and for every
+MOCK route an actual request per method and origin; proxy (lambda/http) actual
+responses belong to the backend and are not checked) and, per configured
+gateway response type, the responseParameters get_gateway_responses must
+return. extra_origins adds origins to try on every path (the redeploy proof
+passes the origin it removed, which must no longer be echoed).
 
 The contract implemented here:
 - per path, the effective cors is [routes.cors] merged over [cors] (a key
@@ -45,11 +40,9 @@ The contract implemented here:
   only with reflect. Nothing else.
 """
 
-import argparse
-import json
 import re
-import sys
 import tomllib
+from dataclasses import dataclass
 
 ANY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
@@ -95,7 +88,7 @@ def max_age_seconds(value):
         return value
     m = DURATION.match(str(value))
     if not m:
-        raise SystemExit(f"rest_expectations: max_age {value!r} is not seconds or 30s/10m/1h/1d")
+        raise ValueError(f"max_age {value!r} is not seconds or 30s/10m/1h/1d")
     return int(m.group(1)) * UNIT_SECONDS[m.group(2)]
 
 
@@ -278,28 +271,33 @@ def gateway_responses(policy):
     return {t: dict(params) for t in gr.get("types", DEFAULT_GATEWAY_TYPES)}
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("policy")
-    p.add_argument("--cases", required=True, help="where to write the probe cases (JSON)")
-    p.add_argument("--gateway-responses", required=True, help="where to write the gateway responses (JSON)")
-    p.add_argument("--extra-origin", action="append", default=[], help="one more origin to try everywhere")
-    args = p.parse_args(argv)
-    with open(args.policy, "rb") as f:
-        policy = tomllib.load(f)
+@dataclass
+class Expected:
+    """What one REST deployment must answer."""
+
+    api_name: str
+    stage: str
+    cases: list  # probe.py cases
+    gateway_responses: dict  # response type -> {responseParameters key: value}
+
+
+def load_policy(path):
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def is_rest(policy):
+    return policy.get("api", {}).get("type") == "rest"
+
+
+def expect(policy, extra_origins=()):
+    """The Expected answers of a REST policy (a dict read by load_policy)."""
     api = policy.get("api", {})
-    if api.get("type") != "rest":
-        raise SystemExit(f"rest_expectations: {args.policy} is not a REST API policy")
-    stage = api.get("stage", "prod")
-    cases = build_cases(policy, args.extra_origin)
-    responses = gateway_responses(policy)
-    with open(args.cases, "w", encoding="utf-8") as f:
-        json.dump(cases, f, indent=1)
-    with open(args.gateway_responses, "w", encoding="utf-8") as f:
-        json.dump({"stage": stage, "types": responses}, f, indent=1)
-    print(f"{api.get('name')} {stage} {len(cases)} cases, {len(responses)} gateway responses")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    if not is_rest(policy):
+        raise ValueError("not a REST API policy")
+    return Expected(
+        api_name=api.get("name"),
+        stage=api.get("stage", "prod"),
+        cases=build_cases(policy, list(extra_origins)),
+        gateway_responses=gateway_responses(policy),
+    )
