@@ -3,7 +3,6 @@
 //! name can never break out of its string literal (tests below feed them hostile
 //! input). Templates never quote values themselves.
 
-use heck::ToUpperCamelCase;
 use tera::{Kwargs, State, Tera, Value};
 
 pub fn register(tera: &mut Tera) {
@@ -24,8 +23,10 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("py", |v: &Value, _: Kwargs, _: &State| {
         python_literal(&to_json(v), 0)
     });
+    // The CloudFormation form of an id; `derive::ids` allocates ids so that
+    // this form is unique too.
     tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
-        s.to_upper_camel_case()
+        crate::derive::ids::pascal(s)
     });
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
     tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
