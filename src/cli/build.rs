@@ -4,7 +4,7 @@
 
 use super::args::BuildArgs;
 use super::read::read_policy;
-use super::write::{check_overwritable, is_current, write_atomic};
+use super::write::write_all;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
 use crate::render::{Target, default_targets};
@@ -110,14 +110,8 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
         .iter()
         .map(|(p, (c, _))| (p.clone(), c.clone()))
         .collect();
-    check_overwritable(&list)?;
-    let mut written = 0;
-    for (path, contents) in &list {
-        if !is_current(path, contents) {
-            write_atomic(path, contents)?;
-            written += 1;
-        }
-    }
+    // Locks --out, removes leftovers of a killed run, checks, then writes.
+    let written = write_all(&args.out, &list)?;
     eprintln!(
         "{} file(s) generated under {} ({written} changed)",
         list.len(),
