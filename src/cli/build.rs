@@ -5,7 +5,7 @@
 
 use super::args::BuildArgs;
 use super::read::{display_name, read_policy};
-use super::write::{check_overwritable, is_current, write_atomic};
+use super::write::write_all;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
 use crate::render::{Target, default_targets};
@@ -131,23 +131,18 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         .iter()
         .map(|(p, (c, _))| (p.clone(), c.clone()))
         .collect();
-    check_overwritable(&list)?;
-    let mut written = 0;
-    for (path, contents) in &list {
-        let shown = display_name(path);
-        if is_current(path, contents) {
-            if !quiet {
+    // Locks --out, removes leftovers of a killed run, checks, then writes.
+    let changed = write_all(&args.out, &list)?;
+    let written = changed.iter().filter(|c| **c).count();
+    if !quiet {
+        for ((path, _), changed) in list.iter().zip(&changed) {
+            let shown = display_name(path);
+            if *changed {
+                errln!("wrote      {shown}");
+            } else {
                 errln!("unchanged  {shown}");
             }
-        } else {
-            write_atomic(path, contents)?;
-            written += 1;
-            if !quiet {
-                errln!("wrote      {shown}");
-            }
         }
-    }
-    if !quiet {
         errln!(
             "{} file(s) generated under {}: {written} written, {} unchanged",
             list.len(),

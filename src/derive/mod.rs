@@ -5,7 +5,7 @@
 
 pub mod content_hash;
 pub mod http_api;
-mod ids;
+pub mod ids;
 pub mod lambda;
 pub mod rest_api;
 pub mod vtl;

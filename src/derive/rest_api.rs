@@ -113,6 +113,8 @@ pub struct GatewayResponse {
 
 pub fn plan(policy: &Policy) -> RestApiPlan {
     let mut resource_ids = IdAllocator::default();
+    // The root path's methods are named `root_*`: keep `/root` from taking it.
+    resource_ids.take("root");
     let mut resources: Vec<RestResource> = Vec::new();
     let mut paths: Vec<RestPath> = Vec::new();
     let mut method_ids = IdAllocator::default();

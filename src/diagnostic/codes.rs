@@ -114,6 +114,16 @@ codes! {
     // Who owns the headers.
     GatewayOwnsCors = "CF0601", "gateway-owns-cors", Note, "on an HTTP API with cors_configuration the gateway drops CORS headers from the backend";
     BackendOwnsActualResponse = "CF0602", "backend-owns-actual-response", Note, "on REST proxy routes the backend must send CORS headers on actual responses";
+
+    // What the output languages and AWS's limits refuse (src/validate/{mapping_values,free_text,limits}.rs).
+    QuoteInRestHeader = "CF0701", "quote-in-rest-header", Error, "a header name with `'`, which a REST API's single-quoted mapping value cannot hold";
+    DescriptionTooLong = "CF0702", "description-too-long", Error, "api.description over CloudFormation's 1,024-byte template description limit";
+    RestResourcesQuota = "CF0703", "rest-resources-quota", Warning, "more API Gateway resources than a REST API's default quota (300)";
+    HttpRoutesQuota = "CF0704", "http-routes-quota", Warning, "more routes than an HTTP API's default quota (300)";
+    StackResourceLimit = "CF0705", "stack-resource-limit", Warning, "more resources than one CloudFormation stack holds (500)";
+    TemplateSizeLimit = "CF0706", "template-size-limit", Warning, "a CloudFormation template over the 1 MB template body limit";
+    MappingTemplateTooLarge = "CF0707", "mapping-template-too-large", Error, "an origin-check mapping template over API Gateway's 300 KB limit";
+    LargeOutput = "CF0708", "large-output", Warning, "origins x paths make `build` write tens of megabytes";
 }
 
 impl Code {

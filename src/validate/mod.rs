@@ -7,7 +7,10 @@
 mod api;
 mod closed_set;
 mod cors;
+mod free_text;
 mod gateway_responses;
+mod limits;
+mod mapping_values;
 mod max_age;
 mod origins;
 mod routes;
@@ -113,23 +116,29 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
         cors::ownership_notes(api, cors, &routes, raw, &mut f);
     }
 
-    let diags = f.0;
+    mapping_values::check(raw, api_type, &mut f);
+    free_text::check(raw, &mut f);
+
+    let mut diags = f.0;
     if has_errors(&diags) {
         return (None, diags);
     }
     match (api, cors) {
         (Some(api), Some(cors)) => {
             let routes = routes.into_iter().map(|r| r.route).collect();
-            (
-                Some(Policy {
-                    source_name: source_name.into(),
-                    api,
-                    cors,
-                    gateway_responses,
-                    routes,
-                }),
-                diags,
-            )
+            let policy = Policy {
+                source_name: source_name.into(),
+                api,
+                cors,
+                gateway_responses,
+                routes,
+            };
+            // Limits need the whole model (counts, the effective CORS of each path).
+            limits::check(&policy, raw, &mut diags);
+            if has_errors(&diags) {
+                return (None, diags);
+            }
+            (Some(policy), diags)
         }
         _ => (None, diags),
     }
