@@ -486,6 +486,7 @@ mod tests {
             pre.get("access-control-allow-headers"),
             Some("content-type")
         );
+        assert_eq!(pre.get("access-control-allow-methods"), Some("GET"));
         assert_eq!(pre.get("vary"), None);
         assert_eq!(pre.get("access-control-expose-headers"), None);
         let act = &ex.actual.response;
@@ -505,5 +506,31 @@ mod tests {
                 .status,
             404
         );
+    }
+
+    /// REST with several origins: the VTL override echoes only an allowed
+    /// Origin; any other request keeps the static first origin (mutation
+    /// testing found no test pinning the refused case).
+    #[test]
+    fn rest_vtl_override_echoes_only_allowed_origins() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example.com\", \"https://*.b.example.com\"]\n[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n",
+        );
+        let d = Deployment::new(p);
+        let allowed = d.exchange(&get("https://pr-1.b.example.com"), "/x");
+        for r in [&allowed.preflight.response, &allowed.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://pr-1.b.example.com")
+            );
+            assert_eq!(r.get("vary"), Some("Origin"));
+        }
+        let refused = d.exchange(&get("https://evil.example.net"), "/x");
+        for r in [&refused.preflight.response, &refused.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://a.example.com")
+            );
+        }
     }
 }
