@@ -1,16 +1,18 @@
 //! What a deployment answers: for one request, the CORS headers the chosen
 //! target sends on the preflight, on the actual response and on an error
-//! response. Everything is evaluated from the plans the renderers use
-//! (`derive::rest_api`, `derive::lambda`) or, for an HTTP API that owns CORS,
-//! from `cors_configuration` as API Gateway applies it; nothing here restates
-//! the policy rules. `explain` runs the browser model on these answers and
-//! `serve` sends them.
+//! response. Everything is evaluated from the plans the renderers render:
+//! the REST plan (`derive::rest_api`: preflights, MOCK responses, gateway
+//! responses), the HTTP API's `cors_configuration` (`derive::http_api`), and
+//! the Lambda helper's rules (`derive::lambda`) for proxy backends. Nothing
+//! here restates the policy's header rules. `explain` runs the browser model
+//! on these answers, `serve` sends them and `probe` compares them.
 
 use crate::browser::{Request, Response};
-use crate::derive::rest_api::{self, CorsResponse, Header, RestApiPlan};
-use crate::model::{
-    ApiPath, ApiType, Authorization, Cors, Integration, Owner, Policy, Route, Segment,
-};
+use crate::derive::header::Header;
+use crate::derive::http_api::{self, CorsConfiguration, HttpApiPlan};
+use crate::derive::lambda::{self, LambdaPlan, Rule};
+use crate::derive::rest_api::{self, CorsResponse, RestApiPlan};
+use crate::model::{ApiPath, ApiType, Authorization, Integration, Policy};
 
 /// One response and who produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,87 +34,19 @@ pub struct Exchange {
 
 /// Whether `template` (`/items/{id}`, `/files/{proxy+}`) matches the concrete `path`.
 pub fn path_matches(template: &ApiPath, path: &str) -> bool {
-    let parts: Vec<&str> = path
-        .trim_start_matches('/')
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    let segs = &template.segments;
-    for (i, seg) in segs.iter().enumerate() {
-        match seg {
-            Segment::Greedy(_) => return parts.len() > i,
-            Segment::Literal(l) => {
-                if parts.get(i) != Some(&l.as_str()) {
-                    return false;
-                }
-            }
-            Segment::Param(_) => {
-                if parts.get(i).is_none() {
-                    return false;
-                }
-            }
-        }
-    }
-    parts.len() == segs.len()
+    template.matches(path)
 }
 
-/// The most specific route path matching `path` (literals before parameters before greedy).
-fn matching_routes<'a>(policy: &'a Policy, path: &str) -> Vec<&'a Route> {
-    let mut best: Option<(usize, &str)> = None;
-    for r in &policy.routes {
-        if path_matches(&r.path, path) {
-            let score = r
-                .path
-                .segments
-                .iter()
-                .map(|s| match s {
-                    Segment::Literal(_) => 3,
-                    Segment::Param(_) => 2,
-                    Segment::Greedy(_) => 1,
-                })
-                .sum::<usize>()
-                * 10
-                + r.path.segments.len();
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, &r.path.text));
-            }
-        }
-    }
-    best.map(|(_, p)| policy.routes.iter().filter(|r| r.path.text == p).collect())
-        .unwrap_or_default()
-}
-
-fn find_method<'a>(routes: &[&'a Route], method: &str) -> Option<&'a Route> {
-    routes
+fn resolve(headers: &[Header], origin: &str) -> Vec<(String, String)> {
+    headers
         .iter()
-        .copied()
-        .find(|r| r.methods.iter().any(|m| m == method))
-        .or_else(|| {
-            routes
-                .iter()
-                .copied()
-                .find(|r| r.methods.iter().any(|m| m == "ANY"))
-        })
-}
-
-fn header_value(h: &Header, origin: &str) -> Option<String> {
-    if let Some(v) = h
-        .mapping
-        .strip_prefix('\'')
-        .and_then(|v| v.strip_suffix('\''))
-    {
-        return Some(v.to_string());
-    }
-    (h.mapping == "method.request.header.Origin" && !origin.is_empty()).then(|| origin.to_string())
+        .filter_map(|h| h.value.resolve(origin).map(|v| (h.name.clone(), v)))
+        .collect()
 }
 
 /// A REST response API Gateway produces: static mappings, then the VTL override.
 fn eval_rest(resp: &CorsResponse, origin: &str) -> Response {
-    let mut headers: Vec<(String, String)> = resp
-        .headers
-        .iter()
-        .filter_map(|h| header_value(h, origin).map(|v| (h.name.clone(), v)))
-        .collect();
+    let mut headers = resolve(&resp.headers, origin);
     if resp.template.is_some() && resp.echo_origins.iter().any(|o| o.matches(origin)) {
         headers.retain(|(n, _)| n != "Access-Control-Allow-Origin");
         headers.insert(
@@ -132,30 +66,68 @@ fn gateway_error(plan: &RestApiPlan, types: &[&str], status: u16, origin: &str) 
             .iter()
             .find(|g| g.response_type == *t)
     });
-    let headers = g
-        .map(|g| {
-            g.headers
-                .iter()
-                .filter_map(|h| header_value(h, origin).map(|v| (h.name.clone(), v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    Response { status, headers }
+    Response {
+        status,
+        headers: g.map(|g| resolve(&g.headers, origin)).unwrap_or_default(),
+    }
 }
 
-/// The headers corsform's Lambda helper sends (`derive::lambda`, same model).
-fn helper(cors: &Cors, origin: &str, preflight: bool, status: u16) -> Response {
+/// The CORS headers corsform's Lambda helper sends (the generated `preflight`
+/// and `corsHeaders`/`cors_headers`), from the rule the helper embeds.
+/// `status` is the handler's status on an actual response.
+pub fn helper(rule: &Rule, origin: &str, preflight: bool, status: u16) -> Response {
     let mut headers = Vec::new();
-    let allowed = cors.allows_any_origin() || cors.allow_origins.iter().any(|o| o.matches(origin));
-    if allowed {
-        headers.push((
-            "Access-Control-Allow-Origin".to_string(),
-            if cors.allows_any_origin() {
-                "*".into()
-            } else {
-                origin.to_string()
-            },
-        ));
+    let allowed = rule.allowed_origin(origin);
+    if let Some(value) = &allowed {
+        headers.push(("Access-Control-Allow-Origin".to_string(), value.clone()));
+        if rule.allow_credentials {
+            headers.push(("Access-Control-Allow-Credentials".into(), "true".into()));
+        }
+    }
+    if allowed.is_some() {
+        if preflight {
+            if !rule.allow_methods.is_empty() {
+                headers.push((
+                    "Access-Control-Allow-Methods".into(),
+                    rule.allow_methods.join(","),
+                ));
+            }
+            if !rule.allow_headers.is_empty() {
+                headers.push((
+                    "Access-Control-Allow-Headers".into(),
+                    rule.allow_headers.join(","),
+                ));
+            }
+            if let Some(m) = rule.max_age {
+                headers.push(("Access-Control-Max-Age".into(), m.to_string()));
+            }
+        } else if !rule.expose_headers.is_empty() {
+            headers.push((
+                "Access-Control-Expose-Headers".into(),
+                rule.expose_headers.join(","),
+            ));
+        }
+    }
+    if rule.vary {
+        headers.push(("Vary".into(), "Origin".into()));
+    }
+    Response {
+        status: if preflight {
+            rule.preflight_status
+        } else {
+            status
+        },
+        headers,
+    }
+}
+
+/// An HTTP API with cors_configuration: API Gateway answers preflights (204)
+/// and adds the configured headers to every response it returns, its own
+/// errors included; it sends no Vary (docs: http-api-cors).
+fn http_gateway(cors: &CorsConfiguration, origin: &str, preflight: bool, status: u16) -> Response {
+    let mut headers = Vec::new();
+    if let Some(value) = cors.allowed_origin(origin) {
+        headers.push(("Access-Control-Allow-Origin".to_string(), value));
         if cors.allow_credentials {
             headers.push(("Access-Control-Allow-Credentials".into(), "true".into()));
         }
@@ -182,28 +154,10 @@ fn helper(cors: &Cors, origin: &str, preflight: bool, status: u16) -> Response {
             ));
         }
     }
-    if rest_api::origin_varies(cors) {
-        headers.push(("Vary".into(), "Origin".into()));
-    }
     Response {
-        status: if preflight {
-            cors.preflight_status
-        } else {
-            status
-        },
+        status: if preflight { 204 } else { status },
         headers,
     }
-}
-
-/// An HTTP API with cors_configuration: API Gateway answers preflights and
-/// adds the headers to every response it returns, its own errors included.
-fn http_gateway(cors: &Cors, origin: &str, preflight: bool, status: u16) -> Response {
-    let mut r = helper(cors, origin, preflight, status);
-    r.headers.retain(|(n, _)| n != "Vary");
-    if preflight {
-        r.status = 204;
-    }
-    r
 }
 
 fn answer(response: Response, source: &str) -> Answer {
@@ -213,124 +167,129 @@ fn answer(response: Response, source: &str) -> Answer {
     }
 }
 
-/// A policy as deployed, with what its target is told derived once, so that
-/// answering many requests (serve, probe) does not derive it for each one:
-/// scripts/bench measured 47 ms per request on a 1,000-route REST API when
-/// the plan was derived per request.
+/// What the policy's targets are told, derived once.
+enum Plans {
+    Rest(RestApiPlan),
+    Http(HttpApiPlan),
+}
+
+/// A policy as deployed, with its plans derived once, so that answering many
+/// requests (serve, probe) does not derive them for each one: scripts/bench
+/// measured 47 ms per request on a 1,000-route REST API when the plan was
+/// derived per request.
 pub struct Deployment {
     pub policy: Policy,
-    rest: Option<RestApiPlan>,
+    plans: Plans,
+    /// The Lambda helper's rules: what a proxy backend answers.
+    lambda: LambdaPlan,
 }
 
 impl Deployment {
     pub fn new(policy: Policy) -> Self {
-        let rest = (policy.api.api_type == ApiType::Rest).then(|| rest_api::plan(&policy));
-        Deployment { policy, rest }
+        let plans = match policy.api.api_type {
+            ApiType::Rest => Plans::Rest(rest_api::plan(&policy)),
+            ApiType::Http => Plans::Http(http_api::plan(&policy)),
+        };
+        let lambda = lambda::plan(&policy);
+        Deployment {
+            policy,
+            plans,
+            lambda,
+        }
     }
 
     /// What the deployment answers to `req` on `path`.
     pub fn exchange(&self, req: &Request, path: &str) -> Exchange {
-        answer_with(&self.policy, self.rest.as_ref(), req, path)
-    }
-}
-
-/// What the deployment of `policy` answers to `req` on `path` (one request:
-/// use [`Deployment`] for many).
-pub fn exchange(policy: &Policy, req: &Request, path: &str) -> Exchange {
-    answer_with(policy, None, req, path)
-}
-
-/// `rest`: the policy's REST plan when already derived.
-fn answer_with(policy: &Policy, rest: Option<&RestApiPlan>, req: &Request, path: &str) -> Exchange {
-    let origin = req.origin.as_str();
-    let routes = matching_routes(policy, path);
-    let route_text = routes.first().map(|r| r.path.text.clone());
-    let method_route = find_method(&routes, &req.method);
-    match policy.api.api_type {
-        ApiType::Rest => {
-            let derived;
-            let plan = match rest {
-                Some(plan) => plan,
-                None => {
-                    derived = rest_api::plan(policy);
-                    &derived
-                }
-            };
-            let not_found = || {
-                answer(
-                    gateway_error(
-                        plan,
-                        &["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"],
-                        403,
-                        origin,
-                    ),
-                    "API Gateway: 403 Missing Authentication Token (no such resource or method), a gateway response",
-                )
-            };
-            let rest_path = route_text
-                .as_ref()
-                .and_then(|p| plan.paths.iter().find(|rp| rp.path == *p));
-            let preflight = match rest_path {
-                Some(rp) => answer(
-                    eval_rest(&rp.preflight, origin),
-                    "API Gateway: the path's OPTIONS method (MOCK integration)",
-                ),
-                None => not_found(),
-            };
-            let actual = match (rest_path, method_route) {
-                (Some(rp), Some(r)) if r.integration == Integration::Mock => {
-                    let m = rp
-                        .methods
-                        .iter()
-                        .find(|m| m.method == req.method || m.method == "ANY")
-                        .and_then(|m| m.mock_response.as_ref());
-                    match m {
-                        Some(resp) => answer(
-                            eval_rest(resp, origin),
-                            "API Gateway: MOCK integration response",
-                        ),
-                        None => not_found(),
-                    }
-                }
-                (Some(_), Some(r)) => {
-                    let cors = r.cors_override.as_ref().unwrap_or(&policy.cors);
-                    answer(
-                        helper(cors, origin, false, 200),
-                        "the backend (proxy integration), assuming it uses corsform's Lambda helper",
-                    )
-                }
-                _ => not_found(),
-            };
-            // An IAM method refuses a browser's unsigned request itself: 403
-            // Missing Authentication Token, the same gateway response as an
-            // unknown path (AWS knowledge center, "API Gateway authentication
-            // token errors"). Authorizers (Cognito, Lambda) answer 401.
-            let error = match method_route.map(|r| r.authorization) {
-                Some(Authorization::Iam) => answer(
-                    gateway_error(
-                        plan,
-                        &["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"],
-                        403,
-                        origin,
-                    ),
-                    "API Gateway: 403 Missing Authentication Token (IAM: the request is not SigV4-signed), a gateway response",
-                ),
-                _ => answer(
-                    gateway_error(plan, &["UNAUTHORIZED", "DEFAULT_4XX"], 401, origin),
-                    "API Gateway: 401 from an authorizer (gateway response UNAUTHORIZED / DEFAULT_4XX)",
-                ),
-            };
-            Exchange {
-                route: route_text,
-                preflight,
-                actual,
-                error,
-            }
+        match &self.plans {
+            Plans::Rest(plan) => self.rest(plan, req, path),
+            Plans::Http(plan) => self.http(plan, req, path),
         }
-        ApiType::Http if policy.cors.owner == Owner::Gateway => {
-            let cors = &policy.cors;
-            let found = method_route.is_some();
-            Exchange {
+    }
+
+    fn rest(&self, plan: &RestApiPlan, req: &Request, path: &str) -> Exchange {
+        let origin = req.origin.as_str();
+        let group = self.policy.path_for(path);
+        let route_text = group.as_ref().map(|g| g.path.text.clone());
+        let method_route = group.as_ref().and_then(|g| g.route_for(&req.method));
+        let not_found = || {
+            answer(
+                gateway_error(
+                    plan,
+                    &["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"],
+                    403,
+                    origin,
+                ),
+                "API Gateway: 403 Missing Authentication Token (no such resource or method), a gateway response",
+            )
+        };
+        let rest_path = route_text
+            .as_ref()
+            .and_then(|p| plan.paths.iter().find(|rp| rp.path == *p));
+        let preflight = match rest_path {
+            Some(rp) => answer(
+                eval_rest(&rp.preflight, origin),
+                "API Gateway: the path's OPTIONS method (MOCK integration)",
+            ),
+            None => not_found(),
+        };
+        let actual = match (rest_path, method_route) {
+            (Some(rp), Some(r)) if r.integration == Integration::Mock => {
+                let m = rp
+                    .methods
+                    .iter()
+                    .find(|m| m.method == req.method || m.method == "ANY")
+                    .and_then(|m| m.mock_response.as_ref());
+                match m {
+                    Some(resp) => answer(
+                        eval_rest(resp, origin),
+                        "API Gateway: MOCK integration response",
+                    ),
+                    None => not_found(),
+                }
+            }
+            (Some(rp), Some(_)) => answer(
+                helper(self.lambda.rule_for(&rp.path), origin, false, 200),
+                "the backend (proxy integration), assuming it uses corsform's Lambda helper",
+            ),
+            _ => not_found(),
+        };
+        // An IAM method refuses a browser's unsigned request itself: 403
+        // Missing Authentication Token, the same gateway response as an
+        // unknown path (AWS knowledge center, "API Gateway authentication
+        // token errors"). Authorizers (Cognito, Lambda) answer 401.
+        let error = match method_route.map(|r| r.authorization) {
+            Some(Authorization::Iam) => answer(
+                gateway_error(
+                    plan,
+                    &["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"],
+                    403,
+                    origin,
+                ),
+                "API Gateway: 403 Missing Authentication Token (IAM: the request is not SigV4-signed), a gateway response",
+            ),
+            _ => answer(
+                gateway_error(plan, &["UNAUTHORIZED", "DEFAULT_4XX"], 401, origin),
+                "API Gateway: 401 from an authorizer (gateway response UNAUTHORIZED / DEFAULT_4XX)",
+            ),
+        };
+        Exchange {
+            route: route_text,
+            preflight,
+            actual,
+            error,
+        }
+    }
+
+    fn http(&self, plan: &HttpApiPlan, req: &Request, path: &str) -> Exchange {
+        let origin = req.origin.as_str();
+        let group = self.policy.path_for(path);
+        let route_text = group.as_ref().map(|g| g.path.text.clone());
+        let found = group
+            .as_ref()
+            .and_then(|g| g.route_for(&req.method))
+            .is_some();
+        if let Some(cors) = &plan.cors {
+            return Exchange {
                 route: route_text,
                 preflight: answer(
                     http_gateway(cors, origin, true, 204),
@@ -348,64 +307,57 @@ fn answer_with(policy: &Policy, rest: Option<&RestApiPlan>, req: &Request, path:
                     http_gateway(cors, origin, false, 401),
                     "API Gateway: 401 from an authorizer (cors_configuration applies)",
                 ),
-            }
-        }
-        ApiType::Http => {
-            let cors = &policy.cors;
-            // No route: API Gateway answers 404 itself and the function, which
-            // owns CORS here, never runs, so the answer has no CORS headers.
-            let no_route = || {
-                answer(
-                    Response {
-                        status: 404,
-                        headers: vec![],
-                    },
-                    "API Gateway: 404 Not Found (no route; the function that owns CORS never runs)",
-                )
             };
-            Exchange {
-                preflight: match route_text {
-                    Some(_) => answer(
-                        helper(cors, origin, true, 204),
-                        "the function's Lambda helper (owner = \"lambda\", OPTIONS route)",
-                    ),
-                    None => no_route(),
+        }
+        // No cors_configuration: the function owns CORS. Without a route API
+        // Gateway answers 404 itself and the function never runs, so the
+        // answer has no CORS headers.
+        let no_route = || {
+            answer(
+                Response {
+                    status: 404,
+                    headers: vec![],
                 },
-                route: route_text,
-                actual: match method_route {
-                    Some(_) => answer(
-                        helper(cors, origin, false, 200),
-                        "the function's Lambda helper",
-                    ),
-                    None => no_route(),
-                },
-                error: answer(
-                    Response {
-                        status: 401,
-                        headers: vec![],
-                    },
-                    "API Gateway: 401 from an authorizer (no CORS headers: the gateway does not own CORS)",
+                "API Gateway: 404 Not Found (no route; the function that owns CORS never runs)",
+            )
+        };
+        let rule = |p: &str| self.lambda.rule_for(p);
+        Exchange {
+            preflight: match &route_text {
+                Some(p) => answer(
+                    helper(rule(p), origin, true, 204),
+                    "the function's Lambda helper (owner = \"lambda\", OPTIONS route)",
                 ),
-            }
+                None => no_route(),
+            },
+            actual: match (&route_text, found) {
+                (Some(p), true) => answer(
+                    helper(rule(p), origin, false, 200),
+                    "the function's Lambda helper",
+                ),
+                _ => no_route(),
+            },
+            route: route_text,
+            error: answer(
+                Response {
+                    status: 401,
+                    headers: vec![],
+                },
+                "API Gateway: 401 from an authorizer (no CORS headers: the gateway does not own CORS)",
+            ),
         }
     }
+}
+
+/// What the deployment of `policy` answers to `req` on `path` (one request:
+/// use [`Deployment`] for many).
+pub fn exchange(policy: &Policy, req: &Request, path: &str) -> Exchange {
+    Deployment::new(policy.clone()).exchange(req, path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_match_templates() {
-        let p = ApiPath::parse("/items/{id}").unwrap();
-        assert!(path_matches(&p, "/items/42"));
-        assert!(!path_matches(&p, "/items"));
-        assert!(!path_matches(&p, "/items/42/x"));
-        let g = ApiPath::parse("/files/{proxy+}").unwrap();
-        assert!(path_matches(&g, "/files/a/b"));
-        assert!(!path_matches(&g, "/files"));
-        assert!(path_matches(&ApiPath::parse("/").unwrap(), "/"));
-    }
 
     #[test]
     fn rest_iam_refusal_is_missing_authentication_token_not_an_authorizer_401() {
@@ -467,5 +419,118 @@ mod tests {
         }
         let wrong_method = exchange(&policy, &req("DELETE"), "/a");
         assert_eq!(wrong_method.actual.response.status, 404);
+    }
+
+    fn policy(text: &str) -> Policy {
+        let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
+        let (policy, diags) = crate::check(&file);
+        policy.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    fn get(origin: &str) -> Request {
+        Request {
+            origin: origin.into(),
+            method: "GET".into(),
+            headers: vec![],
+            credentials: false,
+        }
+    }
+
+    /// The issue's experiment: a REST proxy route must answer with its path's
+    /// `[routes.cors]`, as the Lambda helper the backend embeds does.
+    #[test]
+    fn rest_proxy_routes_answer_with_their_path_override() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\nexpose_headers = [\"etag\"]\n[[routes]]\npath = \"/private\"\nmethods = [\"GET\"]\n[[routes]]\npath = \"/open\"\nmethods = [\"GET\"]\n[routes.cors]\nallow_origins = [\"*\"]\nexpose_headers = [\"x-open\"]\n",
+        );
+        let d = Deployment::new(p);
+        let open = d.exchange(&get("https://elsewhere.example.net"), "/open");
+        assert_eq!(
+            open.actual.response.get("access-control-allow-origin"),
+            Some("*")
+        );
+        assert_eq!(
+            open.actual.response.get("access-control-expose-headers"),
+            Some("x-open")
+        );
+        let private = d.exchange(&get("https://elsewhere.example.net"), "/private");
+        assert_eq!(
+            private.actual.response.get("access-control-allow-origin"),
+            None
+        );
+        let app = d.exchange(&get("https://app.example.com"), "/private");
+        assert_eq!(
+            app.actual.response.get("access-control-expose-headers"),
+            Some("etag")
+        );
+    }
+
+    /// HTTP API with cors_configuration: evaluated from the plan's
+    /// configuration; no Vary, preflight 204 even with `preflight_status`.
+    #[test]
+    fn http_gateway_answers_from_cors_configuration() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"http\"\n[cors]\nallow_origins = [\"https://a.example.com\", \"https://b.example.com\"]\nallow_credentials = true\nmax_age = 600\nallow_headers = [\"content-type\"]\nexpose_headers = [\"etag\"]\n[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\n",
+        );
+        let d = Deployment::new(p);
+        let ex = d.exchange(&get("https://b.example.com"), "/x");
+        let pre = &ex.preflight.response;
+        assert_eq!(pre.status, 204);
+        assert_eq!(
+            pre.get("access-control-allow-origin"),
+            Some("https://b.example.com")
+        );
+        assert_eq!(pre.get("access-control-allow-credentials"), Some("true"));
+        assert_eq!(pre.get("access-control-max-age"), Some("600"));
+        assert_eq!(
+            pre.get("access-control-allow-headers"),
+            Some("content-type")
+        );
+        assert_eq!(pre.get("access-control-allow-methods"), Some("GET"));
+        assert_eq!(pre.get("vary"), None);
+        assert_eq!(pre.get("access-control-expose-headers"), None);
+        let act = &ex.actual.response;
+        assert_eq!(act.get("access-control-expose-headers"), Some("etag"));
+        assert_eq!(act.get("access-control-max-age"), None);
+        assert_eq!(ex.error.response.status, 401);
+        assert_eq!(
+            ex.error.response.get("access-control-allow-origin"),
+            Some("https://b.example.com")
+        );
+        let refused = d.exchange(&get("https://c.example.com"), "/x");
+        assert!(refused.preflight.response.headers.is_empty());
+        assert_eq!(
+            d.exchange(&get("https://a.example.com"), "/y")
+                .actual
+                .response
+                .status,
+            404
+        );
+    }
+
+    /// REST with several origins: the VTL override echoes only an allowed
+    /// Origin; any other request keeps the static first origin (mutation
+    /// testing found no test pinning the refused case).
+    #[test]
+    fn rest_vtl_override_echoes_only_allowed_origins() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example.com\", \"https://*.b.example.com\"]\n[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n",
+        );
+        let d = Deployment::new(p);
+        let allowed = d.exchange(&get("https://pr-1.b.example.com"), "/x");
+        for r in [&allowed.preflight.response, &allowed.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://pr-1.b.example.com")
+            );
+            assert_eq!(r.get("vary"), Some("Origin"));
+        }
+        let refused = d.exchange(&get("https://evil.example.net"), "/x");
+        for r in [&refused.preflight.response, &refused.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://a.example.com")
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::answer::{self, Answer};
 use crate::browser::{self, Block, Request};
-use crate::model::{Policy, Segment};
+use crate::model::Policy;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,19 +47,7 @@ pub fn default_path(policy: &Policy, method: &str) -> String {
         .iter()
         .find(|r| r.methods.iter().any(|m| m == method || m == "ANY"))
         .or(policy.routes.first());
-    match route {
-        None => "/".into(),
-        Some(r) if r.path.segments.is_empty() => "/".into(),
-        Some(r) => r
-            .path
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Literal(l) => format!("/{l}"),
-                Segment::Param(_) | Segment::Greedy(_) => "/example".into(),
-            })
-            .collect(),
-    }
+    route.map_or_else(|| "/".into(), |r| r.path.sample("example"))
 }
 
 fn stage(

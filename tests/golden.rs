@@ -8,15 +8,18 @@
 //! Outputs are compared byte for byte and also parsed: every `.tf` with hcl-rs,
 //! every `.yaml` with serde_yaml_ng. `SNAPSHOTS=overwrite cargo test --test golden`
 //! rewrites the expected files (then review the diff before committing).
+//!
+//! One test per case, named after its folder in snake_case, so one case runs
+//! alone: `cargo test --test golden -- rest_public` (libtest-mimic; see
+//! Cargo.toml).
+
+mod snapshot_file;
 
 use corsform::diagnostic::SourceFile;
+use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn overwrite() -> bool {
-    std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite")
-}
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
@@ -119,66 +122,65 @@ fn check_parses(case: &str, name: &str, contents: &str, failures: &mut Vec<Strin
     }
 }
 
-#[test]
-fn golden_cases() {
-    let cases = cases();
-    assert!(
-        cases.len() >= 10,
-        "expected the golden cases under golden/, found {}",
-        cases.len()
-    );
+/// One case: every file corsform produces equals the committed one, parses,
+/// and no committed file is stale.
+fn golden_case(dir: &Path) -> Result<(), Failed> {
+    let case = dir.file_name().unwrap().to_string_lossy().to_string();
     let mut failures = Vec::new();
-    for dir in &cases {
-        let case = dir.file_name().unwrap().to_string_lossy().to_string();
-        let expected = expected_outputs(dir, &mut failures);
-        let actual = actual_files(dir);
-        for (name, contents) in &expected {
-            check_parses(&case, name, contents, &mut failures);
+    let expected = expected_outputs(dir, &mut failures);
+    let actual = actual_files(dir);
+    for (name, contents) in &expected {
+        check_parses(&case, name, contents, &mut failures);
+        if let Err(e) = snapshot_file::check(&dir.join(name), contents) {
+            failures.push(e);
         }
-        if overwrite() {
-            for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
-                std::fs::remove_file(dir.join(name)).unwrap();
-            }
-            for (name, contents) in &expected {
-                let path = dir.join(name);
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(path, contents).unwrap();
-            }
-            continue;
-        }
-        for (name, contents) in &expected {
-            match actual.get(name) {
-                None => failures.push(format!(
-                    "{case}/{name}: missing (run SNAPSHOTS=overwrite cargo test --test golden)"
-                )),
-                Some(have) if have != contents => {
-                    let diff = similar::TextDiff::from_lines(have, contents);
-                    failures.push(format!(
-                        "{case}/{name} differs:\n{}",
-                        diff.unified_diff().header("expected", "actual")
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
+    }
+    for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
+        if snapshot_file::overwriting() {
+            std::fs::remove_file(dir.join(name)).unwrap();
+        } else {
             failures.push(format!(
                 "{case}/{name}: stale file, corsform no longer produces it"
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} golden failure(s):\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
-    println!("golden: {} cases checked", cases.len());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} failure(s):\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        )
+        .into())
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let cases = cases();
+    let mut trials = vec![
+        Trial::test("golden_cases_exist", {
+            let n = cases.len();
+            move || {
+                if n >= 10 {
+                    Ok(())
+                } else {
+                    Err(format!("expected the golden cases under golden/, found {n}").into())
+                }
+            }
+        }),
+        Trial::test("every_code_has_a_golden_case", every_code_has_a_golden_case),
+    ];
+    for dir in cases {
+        let name = dir.file_name().unwrap().to_string_lossy().replace('-', "_");
+        trials.push(Trial::test(name, move || golden_case(&dir)));
+    }
+    libtest_mimic::run(&args, trials).exit();
 }
 
 /// Every finding code has at least one golden case that shows it.
-#[test]
-fn every_code_has_a_golden_case() {
+fn every_code_has_a_golden_case() -> Result<(), Failed> {
     let mut seen = std::collections::HashSet::new();
     for dir in cases() {
         let lint = std::fs::read_to_string(dir.join("lint.txt")).unwrap_or_default();
@@ -193,5 +195,9 @@ fn every_code_has_a_golden_case() {
         .map(|c| c.id())
         .filter(|id| !seen.contains(id))
         .collect();
-    assert!(missing.is_empty(), "codes with no golden case: {missing:?}");
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("codes with no golden case: {missing:?}").into())
+    }
 }

@@ -9,6 +9,11 @@ use corsform::render::{self, Target};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
+/// A target by its `--target` name (targets live in the registry).
+fn tgt(name: &str) -> Target {
+    Target::named(name).expect("a registered target")
+}
+
 /// Literal segments built from the characters that collide after case
 /// conversion: digits, `-`, `.`, `_`, `~`, and words that are ids already.
 fn segment() -> impl Strategy<Value = String> {
@@ -90,7 +95,7 @@ fn check(kind: &str, paths: &[String]) -> Result<(), TestCaseError> {
         return Ok(());
     };
     let _ = diags;
-    let tf = render::render(&model, Target::Terraform).expect("terraform renders");
+    let tf = render::render(&model, tgt("terraform")).expect("terraform renders");
     let names = terraform_names(&tf["main.tf"]);
     let mut seen = HashSet::new();
     for (ty, name) in &names {
@@ -103,7 +108,7 @@ fn check(kind: &str, paths: &[String]) -> Result<(), TestCaseError> {
         );
         prop_assert!(seen.insert((ty, name)), "duplicate {ty}.{name} for {text}");
     }
-    for target in [Target::Cloudformation, Target::Sam] {
+    for target in [tgt("cloudformation"), tgt("sam")] {
         let files = render::render(&model, target).expect("renders");
         let ids = logical_ids(&files["template.yaml"]);
         prop_assert!(!ids.is_empty());

@@ -12,6 +12,7 @@
 //! `SNAPSHOTS=overwrite cargo test --test probe` rewrites it (review the diff).
 
 mod common;
+mod snapshot_file;
 
 use common::serve;
 use std::io::{BufRead, BufReader, Write};
@@ -145,20 +146,7 @@ fn the_human_report_is_pinned() {
     assert_eq!(code, 0, "{out}{err}");
     let out = out.replace(&url, "http://127.0.0.1:PORT");
     let snapshot = root().join("tests/snapshots/probe-rest-several-origins.txt");
-    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
-        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
-        std::fs::write(&snapshot, &out).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&snapshot)
-        .expect("snapshot exists (SNAPSHOTS=overwrite cargo test --test probe writes it)");
-    if want != out {
-        let diff = similar::TextDiff::from_lines(&want, &out);
-        panic!(
-            "probe output changed (SNAPSHOTS=overwrite cargo test --test probe to accept):\n{}",
-            diff.unified_diff().header("snapshot", "actual")
-        );
-    }
+    snapshot_file::assert_file(&snapshot, &out);
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! an editor using the schema agrees with `corsform lint`.
 //! `SNAPSHOTS=overwrite cargo test --test schema` refreshes the committed copy.
 
+mod snapshot_file;
+
 use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
@@ -14,15 +16,7 @@ fn root() -> &'static Path {
 fn committed_schema_is_current() {
     let path = root().join("schema/corsform.schema.json");
     let fresh = corsform::policy::schema::schema_json();
-    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed =
-        std::fs::read_to_string(&path).expect("schema/corsform.schema.json is committed");
-    assert!(
-        committed == fresh,
-        "schema/corsform.schema.json is stale: run SNAPSHOTS=overwrite cargo test --test schema"
-    );
+    snapshot_file::assert_file(&path, &fresh);
 }
 
 fn policies() -> Vec<(PathBuf, String)> {

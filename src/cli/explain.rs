@@ -6,17 +6,14 @@ use super::read::read_valid_policy;
 use super::{CliError, Outcome};
 use crate::browser::Request;
 use crate::explain::{default_path, explain, human};
-use crate::render::Target;
 
 pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
     let path = super::policy_path::one(args.policy.as_deref())?;
     let Some((file, policy)) = read_valid_policy(&path, "explain")? else {
         return Ok(Outcome::Failed);
     };
-    if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target
-        && let Err(e) = crate::render::render(&policy, t)
-    {
-        return Err(CliError::Render(e));
+    if let Some(t) = args.target {
+        crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
     let method = crate::browser::normalize_method(&args.method);
     let headers = args

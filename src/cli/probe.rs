@@ -17,7 +17,6 @@ use crate::probe::plan::{
 };
 use crate::probe::report::{Report, join_url};
 use crate::probe::{Verdict, judge, unreadable};
-use crate::render::Target;
 use crate::suggest::did_you_mean;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -38,8 +37,8 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     };
     let mut plan = match &policy {
         Some((file, policy)) => {
-            if let Some(t @ (Target::LambdaNode | Target::LambdaPython)) = args.target {
-                crate::render::render(policy, t).map_err(CliError::Render)?;
+            if let Some(t) = args.target {
+                crate::render::check(policy, t).map_err(CliError::Render)?;
             }
             let mut plan = plan(policy, &args.origins);
             narrow(&mut plan, &args.routes, policy, &file.name)?;

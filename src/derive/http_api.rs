@@ -6,7 +6,8 @@
 //! backend, which answers preflights itself.
 
 use super::ids::IdAllocator;
-use crate::model::{Authorization, Integration, Owner, Policy};
+use super::wiring::{Authorization, Authorizer, Integration};
+use crate::model::{self, ApiType, Origin, Owner, Policy};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,12 +30,26 @@ pub struct HttpApiPlan {
 /// `cors_configuration` / `CorsConfiguration`: exactly the policy's values.
 #[derive(Debug, Clone, Serialize)]
 pub struct CorsConfiguration {
-    pub allow_origins: Vec<String>,
+    /// Serialized as the policy's strings; `*` or exact origins (validation
+    /// refuses subdomain patterns on HTTP APIs).
+    pub allow_origins: Vec<Origin>,
     pub allow_methods: Vec<String>,
     pub allow_headers: Vec<String>,
     pub expose_headers: Vec<String>,
     pub allow_credentials: bool,
     pub max_age: Option<i64>,
+}
+
+impl CorsConfiguration {
+    /// The Access-Control-Allow-Origin API Gateway sends for a request from
+    /// `origin`: `*` when configured, the origin when listed, else none.
+    pub fn allowed_origin(&self, origin: &str) -> Option<String> {
+        if self.allow_origins.contains(&Origin::Any) {
+            return Some("*".into());
+        }
+        (!origin.is_empty() && self.allow_origins.iter().any(|o| o.matches(origin)))
+            .then(|| origin.to_string())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,17 +66,14 @@ pub struct HttpRoute {
     pub path: String,
     /// `GET /items/{id}`.
     pub route_key: String,
-    /// `lambda` or `http`: which integration the route targets.
-    pub integration: &'static str,
-    /// NONE, AWS_IAM, JWT or CUSTOM.
-    pub authorization_type: &'static str,
-    /// `jwt` or `custom` when an authorizer is attached.
-    pub authorizer: Option<&'static str>,
+    /// Lambda or HTTP proxy (validation refuses MOCK on HTTP APIs).
+    pub integration: Integration,
+    pub authorization: Authorization,
 }
 
 pub fn plan(policy: &Policy) -> HttpApiPlan {
     let cors = (policy.cors.owner == Owner::Gateway).then(|| CorsConfiguration {
-        allow_origins: policy.cors.origin_strings(),
+        allow_origins: policy.cors.allow_origins.clone(),
         allow_methods: policy.cors.allow_methods.clone(),
         allow_headers: policy.cors.allow_headers.clone(),
         expose_headers: policy.cors.expose_headers.clone(),
@@ -71,37 +83,33 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
 
     let mut ids = IdAllocator::default();
     let mut routes = Vec::new();
+    let groups = policy.paths();
     for r in &policy.routes {
+        let auth = Authorization::from_model(r.authorization, ApiType::Http)
+            .expect("validation refuses cognito authorization on HTTP APIs");
         for m in &r.methods {
-            routes.push(route(
-                &mut ids,
-                m,
-                &r.path.text,
-                &r.path.slug(),
-                r.integration,
-                r.authorization,
-            ));
+            routes.push(route(&mut ids, m, &r.path, r.integration, auth));
         }
     }
     if policy.cors.owner == Owner::Lambda {
         // Preflights must reach the function without an authorizer in the way.
-        for r in &policy.routes {
-            let shape = r.path.shape();
+        for g in &groups {
+            let shape = g.path.shape();
             let answered = policy.routes.iter().any(|o| {
                 o.path.shape() == shape
-                    && o.authorization == Authorization::None
+                    && o.authorization == model::Authorization::None
                     && o.methods.iter().any(|m| m == "OPTIONS" || m == "ANY")
             });
-            let already = routes
+            let declared = routes
                 .iter()
-                .any(|x: &HttpRoute| x.method == "OPTIONS" && x.path == r.path.text);
-            if !answered && !already {
+                .any(|x| x.method == "OPTIONS" && x.path == g.path.text);
+            if !answered && !declared {
+                let integration = g.routes[0].integration;
                 routes.push(route(
                     &mut ids,
                     "OPTIONS",
-                    &r.path.text,
-                    &r.path.slug(),
-                    r.integration,
+                    g.path,
+                    integration,
                     Authorization::None,
                 ));
             }
@@ -109,15 +117,16 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
     }
 
     let has = |f: &dyn Fn(&HttpRoute) -> bool| routes.iter().any(f);
+    let authorized_by = |a: Authorizer| has(&|r| r.authorization.authorizer() == Some(a));
     HttpApiPlan {
         name: policy.api.name.clone(),
         description: policy.api.description.clone(),
         stage: policy.api.stage.clone(),
-        uses_lambda: has(&|r| r.integration == "lambda"),
-        uses_http: has(&|r| r.integration == "http"),
-        uses_jwt: has(&|r| r.authorizer == Some("jwt")),
-        uses_custom: has(&|r| r.authorizer == Some("custom")),
-        uses_iam: has(&|r| r.authorization_type == "AWS_IAM"),
+        uses_lambda: has(&|r| r.integration == Integration::Lambda),
+        uses_http: has(&|r| r.integration == Integration::Http),
+        uses_jwt: authorized_by(Authorizer::Jwt),
+        uses_custom: authorized_by(Authorizer::Custom),
+        uses_iam: has(&|r| r.authorization == Authorization::Iam),
         cors,
         paths: group_by_path(&routes),
         routes,
@@ -141,30 +150,20 @@ fn group_by_path(routes: &[HttpRoute]) -> Vec<PathGroup> {
 fn route(
     ids: &mut IdAllocator,
     method: &str,
-    path: &str,
-    slug: &str,
-    integration: Integration,
-    auth: Authorization,
+    path: &model::ApiPath,
+    integration: model::Integration,
+    authorization: Authorization,
 ) -> HttpRoute {
-    let (authorization_type, authorizer) = match auth {
-        Authorization::None => ("NONE", None),
-        Authorization::Iam => ("AWS_IAM", None),
-        Authorization::Jwt => ("JWT", Some("jwt")),
-        Authorization::Custom => ("CUSTOM", Some("custom")),
-        // Refused by validation on HTTP APIs.
-        Authorization::Cognito => unreachable!("cognito is refused on HTTP APIs by validation"),
-    };
     HttpRoute {
-        id: ids.take(&format!("{}_{slug}", method.to_ascii_lowercase())),
+        id: ids.take(&format!("{}_{}", method.to_ascii_lowercase(), path.slug())),
         method: method.to_string(),
-        path: path.to_string(),
-        route_key: format!("{method} {path}"),
+        path: path.text.clone(),
+        route_key: format!("{method} {}", path.text),
         integration: match integration {
-            Integration::Http => "http",
+            model::Integration::Http => Integration::Http,
             // MOCK is refused on HTTP APIs by validation; lambda is the default.
-            _ => "lambda",
+            _ => Integration::Lambda,
         },
-        authorization_type,
-        authorizer,
+        authorization,
     }
 }

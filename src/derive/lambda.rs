@@ -8,7 +8,7 @@
 
 use super::vtl::pattern_regex;
 use crate::model::{Cors, Origin, Policy};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LambdaPlan {
@@ -29,8 +29,8 @@ pub struct PathRule {
 pub struct Rule {
     pub any_origin: bool,
     pub origins: Vec<String>,
-    /// Anchored regexes, one DNS label in place of `*`.
-    pub patterns: Vec<String>,
+    /// Subdomain patterns; the helpers receive them as anchored regexes.
+    pub patterns: Vec<Pattern>,
     pub allow_methods: Vec<String>,
     pub allow_headers: Vec<String>,
     pub expose_headers: Vec<String>,
@@ -41,18 +41,66 @@ pub struct Rule {
     pub vary: bool,
 }
 
-pub fn plan(policy: &Policy) -> LambdaPlan {
-    let mut routes: Vec<PathRule> = Vec::new();
-    for r in &policy.routes {
-        if let Some(c) = &r.cors_override
-            && !routes.iter().any(|p| p.path == r.path.text)
-        {
-            routes.push(PathRule {
-                path: r.path.text.clone(),
-                rule: rule(c),
-            });
+/// A one-label subdomain pattern. The helpers get it as an anchored regex,
+/// one DNS label in place of `*` (the same regex as the REST VTL); `answer`
+/// evaluates it with the model's matcher, which means the same (the Node and
+/// Python tests and `answer`'s replay of tests/lambda/scenarios.json hold the
+/// two to one expectation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern(Origin);
+
+impl Pattern {
+    pub fn matches(&self, origin: &str) -> bool {
+        self.0.matches(origin)
+    }
+}
+
+impl Serialize for Pattern {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Origin::Pattern { scheme, suffix, .. } => {
+                s.serialize_str(&pattern_regex(scheme, suffix))
+            }
+            other => s.serialize_str(other.as_str()),
         }
     }
+}
+
+impl LambdaPlan {
+    /// The rule the helper applies to a route declared on `path` (its
+    /// `event.resource` / route key path).
+    pub fn rule_for(&self, path: &str) -> &Rule {
+        self.routes
+            .iter()
+            .find(|r| r.path == path)
+            .map_or(&self.default, |r| &r.rule)
+    }
+}
+
+impl Rule {
+    /// The Access-Control-Allow-Origin value for a request from `origin`, or
+    /// `None` when the origin is not allowed (what the helpers' `allowedOrigin` computes).
+    pub fn allowed_origin(&self, origin: &str) -> Option<String> {
+        if self.any_origin {
+            return Some("*".into());
+        }
+        let granted = !origin.is_empty()
+            && (self.origins.iter().any(|o| o == origin)
+                || self.patterns.iter().any(|p| p.matches(origin)));
+        granted.then(|| origin.to_string())
+    }
+}
+
+pub fn plan(policy: &Policy) -> LambdaPlan {
+    let routes = policy
+        .paths()
+        .into_iter()
+        .filter(|g| g.routes.iter().any(|r| r.cors_override.is_some()))
+        .map(|g| PathRule {
+            path: g.path.text.clone(),
+            rule: rule(g.cors),
+        })
+        .collect();
     LambdaPlan {
         name: policy.api.name.clone(),
         default: rule(&policy.cors),
@@ -67,10 +115,9 @@ fn rule(c: &Cors) -> Rule {
         patterns: c
             .allow_origins
             .iter()
-            .filter_map(|o| match o {
-                Origin::Pattern { scheme, suffix, .. } => Some(pattern_regex(scheme, suffix)),
-                _ => None,
-            })
+            .filter(|o| matches!(o, Origin::Pattern { .. }))
+            .cloned()
+            .map(Pattern)
             .collect(),
         allow_methods: c.allow_methods.clone(),
         allow_headers: c.allow_headers.clone(),

@@ -4,11 +4,13 @@
 //! disagree about a header, a route or an authorizer.
 
 pub mod content_hash;
+pub mod header;
 pub mod http_api;
 pub mod ids;
 pub mod lambda;
 pub mod rest_api;
 pub mod vtl;
+pub mod wiring;
 
 pub use http_api::HttpApiPlan;
 pub use rest_api::RestApiPlan;

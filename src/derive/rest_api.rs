@@ -16,9 +16,11 @@
 //! Every target (Terraform, SAM, CloudFormation) renders this plan, so they
 //! cannot disagree about a header.
 
+use super::header::{Header, HeaderValue};
 use super::ids::IdAllocator;
 use super::vtl;
-use crate::model::{Authorization, Cors, GatewayOrigin, Integration, Origin, Policy, Segment};
+use super::wiring::{Authorization, Authorizer, Integration};
+use crate::model::{ApiType, Cors, GatewayOrigin, Origin, Policy};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,14 +49,6 @@ pub struct RestResource {
     pub parent: Option<String>,
     pub path_part: String,
     pub path: String,
-}
-
-/// A header a response carries, as an API Gateway mapping expression
-/// (`'value'` for a static value, or `method.request.header.Origin`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Header {
-    pub name: String,
-    pub mapping: String,
 }
 
 /// The CORS part of one response API Gateway produces itself.
@@ -87,14 +81,8 @@ pub struct RestMethod {
     /// snake_case id, unique: `items_id_get`.
     pub id: String,
     pub method: String,
-    /// NONE, AWS_IAM, COGNITO_USER_POOLS or CUSTOM.
-    pub authorization: &'static str,
-    /// `cognito` or `custom` when an authorizer is attached.
-    pub authorizer: Option<&'static str>,
-    /// AWS_PROXY, HTTP_PROXY or MOCK.
-    pub integration_type: &'static str,
-    /// `lambda`, `http` or `mock`.
-    pub integration: &'static str,
+    pub authorization: Authorization,
+    pub integration: Integration,
     /// HTTP_PROXY: the backend path with `{param}` placeholders, appended to the backend URL.
     pub backend_path: String,
     /// Path parameters the method declares and an HTTP proxy forwards.
@@ -119,17 +107,10 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
     let mut paths: Vec<RestPath> = Vec::new();
     let mut method_ids = IdAllocator::default();
 
-    for route in &policy.routes {
+    for group in policy.paths() {
         // The resource tree: one resource per prefix, shared prefixes once.
         let mut parent: Option<String> = None;
-        let mut prefix = String::new();
-        for seg in &route.path.segments {
-            let part = match seg {
-                Segment::Literal(l) => l.clone(),
-                Segment::Param(p) => format!("{{{p}}}"),
-                Segment::Greedy(p) => format!("{{{p}+}}"),
-            };
-            prefix = format!("{prefix}/{part}");
+        for (prefix, part) in group.path.prefixes() {
             let id = match resources.iter().find(|r| r.path == prefix) {
                 Some(r) => r.id.clone(),
                 None => {
@@ -141,7 +122,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
                         id: id.clone(),
                         parent: parent.clone(),
                         path_part: part,
-                        path: prefix.clone(),
+                        path: prefix,
                     });
                     id
                 }
@@ -149,73 +130,35 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
             parent = Some(id);
         }
 
-        let cors = route.cors_override.as_ref().unwrap_or(&policy.cors);
-        let idx = match paths.iter().position(|p| p.path == route.path.text) {
-            Some(i) => i,
-            None => {
-                let slug = parent.clone().unwrap_or_else(|| "root".into());
-                paths.push(RestPath {
-                    path: route.path.text.clone(),
-                    resource: parent.clone(),
-                    preflight: preflight(cors),
-                    methods: vec![],
-                    slug,
+        let slug = parent.clone().unwrap_or_else(|| "root".into());
+        let mut methods = Vec::new();
+        for route in &group.routes {
+            let integration = Integration::from_model(route.integration);
+            let authorization = Authorization::from_model(route.authorization, ApiType::Rest)
+                .expect("validation refuses jwt authorization on REST APIs");
+            for m in &route.methods {
+                methods.push(RestMethod {
+                    id: method_ids.take(&format!("{slug}_{}", m.to_ascii_lowercase())),
+                    method: m.clone(),
+                    authorization,
+                    integration,
+                    backend_path: group.path.backend_path(),
+                    path_params: if integration == Integration::Http {
+                        group.path.params()
+                    } else {
+                        vec![]
+                    },
+                    mock_response: (integration == Integration::Mock).then(|| actual(group.cors)),
                 });
-                paths.len() - 1
             }
-        };
-        let slug = paths[idx].slug.clone();
-        let params: Vec<String> = route
-            .path
-            .segments
-            .iter()
-            .filter_map(|s| match s {
-                Segment::Param(p) | Segment::Greedy(p) => Some(p.clone()),
-                Segment::Literal(_) => None,
-            })
-            .collect();
-        let backend_path: String = if route.path.segments.is_empty() {
-            "/".into()
-        } else {
-            route
-                .path
-                .segments
-                .iter()
-                .map(|s| match s {
-                    Segment::Literal(l) => format!("/{l}"),
-                    Segment::Param(p) | Segment::Greedy(p) => format!("/{{{p}}}"),
-                })
-                .collect()
-        };
-        for m in &route.methods {
-            let (authorization, authorizer) = match route.authorization {
-                Authorization::None => ("NONE", None),
-                Authorization::Iam => ("AWS_IAM", None),
-                Authorization::Cognito => ("COGNITO_USER_POOLS", Some("cognito")),
-                Authorization::Custom => ("CUSTOM", Some("custom")),
-                Authorization::Jwt => unreachable!("jwt is refused on REST APIs by validation"),
-            };
-            let (integration_type, integration) = match route.integration {
-                Integration::Lambda => ("AWS_PROXY", "lambda"),
-                Integration::Http => ("HTTP_PROXY", "http"),
-                Integration::Mock => ("MOCK", "mock"),
-            };
-            paths[idx].methods.push(RestMethod {
-                id: method_ids.take(&format!("{slug}_{}", m.to_ascii_lowercase())),
-                method: m.clone(),
-                authorization,
-                authorizer,
-                integration_type,
-                integration,
-                backend_path: backend_path.clone(),
-                path_params: if route.integration == Integration::Http {
-                    params.clone()
-                } else {
-                    vec![]
-                },
-                mock_response: (route.integration == Integration::Mock).then(|| actual(cors)),
-            });
         }
+        paths.push(RestPath {
+            path: group.path.text.clone(),
+            resource: parent,
+            preflight: preflight(group.cors),
+            methods,
+            slug,
+        });
     }
 
     let gateway_responses = policy
@@ -237,14 +180,16 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         .unwrap_or_default();
 
     let all_methods = || paths.iter().flat_map(|p| p.methods.iter());
+    let authorized_by =
+        |a: Authorizer| all_methods().any(|m| m.authorization.authorizer() == Some(a));
     let mut plan = RestApiPlan {
         name: policy.api.name.clone(),
         description: policy.api.description.clone(),
         stage: policy.api.stage.clone(),
-        uses_lambda: all_methods().any(|m| m.integration == "lambda"),
-        uses_http: all_methods().any(|m| m.integration == "http"),
-        uses_cognito: all_methods().any(|m| m.authorizer == Some("cognito")),
-        uses_custom: all_methods().any(|m| m.authorizer == Some("custom")),
+        uses_lambda: all_methods().any(|m| m.integration == Integration::Lambda),
+        uses_http: all_methods().any(|m| m.integration == Integration::Http),
+        uses_cognito: authorized_by(Authorizer::Cognito),
+        uses_custom: authorized_by(Authorizer::Custom),
         resources,
         paths,
         gateway_responses,
@@ -254,15 +199,8 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
     plan
 }
 
-fn literal(value: &str) -> String {
-    format!("'{value}'")
-}
-
 fn header(name: &str, value: &str) -> Header {
-    Header {
-        name: name.into(),
-        mapping: literal(value),
-    }
+    Header::fixed(name, value)
 }
 
 /// Whether Access-Control-Allow-Origin depends on the request's Origin.
@@ -361,7 +299,7 @@ fn gateway_headers(cors: &Cors, origin: GatewayOrigin) -> Vec<Header> {
     if reflect {
         headers.push(Header {
             name: "Access-Control-Allow-Origin".into(),
-            mapping: "method.request.header.Origin".into(),
+            value: HeaderValue::RequestOrigin,
         });
     } else {
         origin_headers(cors, &mut headers);

@@ -47,12 +47,47 @@ pub enum ApiType {
     Http,
 }
 
+impl ApiType {
+    /// As policies spell it, and as template folders are named.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiType::Rest => "rest",
+            ApiType::Http => "http",
+        }
+    }
+
+    /// As people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApiType::Rest => "REST",
+            ApiType::Http => "HTTP",
+        }
+    }
+}
+
+/// What corsform creates: the whole API (DESIGN.md `[api] scope`; only `api`
+/// exists today, `cors`, the CORS layer of an API defined elsewhere, comes later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Api,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Api => "api",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Api {
     pub name: String,
     pub api_type: ApiType,
     pub description: Option<String>,
     pub stage: String,
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,6 +178,36 @@ pub struct Route {
     pub cors_override: Option<Cors>,
 }
 
+impl Route {
+    /// The CORS this route's path answers with.
+    pub fn cors<'a>(&'a self, api: &'a Cors) -> &'a Cors {
+        self.cors_override.as_ref().unwrap_or(api)
+    }
+}
+
+/// The routes declared on one path. A path has one preflight, so one CORS
+/// setting (CF0409 refuses routes on one path that differ).
+#[derive(Debug, Clone)]
+pub struct PathRoutes<'a> {
+    pub path: &'a ApiPath,
+    pub cors: &'a Cors,
+    /// In policy order.
+    pub routes: Vec<&'a Route>,
+}
+
+impl PathRoutes<'_> {
+    /// The route serving `method`: the one that lists it, else an `ANY` route.
+    pub fn route_for(&self, method: &str) -> Option<&Route> {
+        let has = |m: &str| {
+            self.routes
+                .iter()
+                .copied()
+                .find(|r| r.methods.iter().any(|x| x == m))
+        };
+        has(method).or_else(|| has("ANY"))
+    }
+}
+
 /// A validated policy, ready for any target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
@@ -153,4 +218,39 @@ pub struct Policy {
     /// REST only; `None` on HTTP APIs.
     pub gateway_responses: Option<GatewayResponses>,
     pub routes: Vec<Route>,
+}
+
+impl Policy {
+    /// The routes grouped by path, paths in first-appearance order: the one
+    /// grouping every plan and the answer evaluation use.
+    pub fn paths(&self) -> Vec<PathRoutes<'_>> {
+        let mut out: Vec<PathRoutes<'_>> = Vec::new();
+        for r in &self.routes {
+            match out.iter_mut().find(|p| p.path.text == r.path.text) {
+                Some(p) => p.routes.push(r),
+                None => out.push(PathRoutes {
+                    path: &r.path,
+                    cors: r.cors(&self.cors),
+                    routes: vec![r],
+                }),
+            }
+        }
+        out
+    }
+
+    /// The path API Gateway would route the concrete `path` to: the most
+    /// specific matching template.
+    pub fn path_for(&self, path: &str) -> Option<PathRoutes<'_>> {
+        let mut best: Option<PathRoutes<'_>> = None;
+        for p in self.paths() {
+            if p.path.matches(path)
+                && best
+                    .as_ref()
+                    .is_none_or(|b| p.path.specificity() > b.path.specificity())
+            {
+                best = Some(p);
+            }
+        }
+        best
+    }
 }

@@ -12,6 +12,21 @@ pub enum Segment {
     Greedy(String),
 }
 
+impl Segment {
+    /// The segment as declared: `items`, `{id}`, `{proxy+}`.
+    pub fn declared(&self) -> String {
+        match self {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param(p) => format!("{{{p}}}"),
+            Segment::Greedy(p) => format!("{{{p}+}}"),
+        }
+    }
+
+    pub fn is_variable(&self) -> bool {
+        !matches!(self, Segment::Literal(_))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ApiPath {
     pub text: String,
@@ -89,9 +104,10 @@ impl ApiPath {
         })
     }
 
-    /// The path with parameter names erased: API Gateway treats `/a/{x}` and
-    /// `/a/{y}` as the same resource position.
-    pub fn shape(&self) -> String {
+    /// The path with every parameter written by `param(name, greedy)`: the one
+    /// place path templates are filled (shapes, backend paths, sample paths).
+    /// The root path is `/`.
+    pub fn fill(&self, param: impl Fn(&str, bool) -> String) -> String {
         if self.segments.is_empty() {
             return "/".into();
         }
@@ -99,10 +115,95 @@ impl ApiPath {
             .iter()
             .map(|s| match s {
                 Segment::Literal(l) => format!("/{l}"),
-                Segment::Param(_) => "/{}".into(),
-                Segment::Greedy(_) => "/{+}".into(),
+                Segment::Param(p) => format!("/{}", param(p, false)),
+                Segment::Greedy(p) => format!("/{}", param(p, true)),
             })
             .collect()
+    }
+
+    /// The path with parameter names erased: API Gateway treats `/a/{x}` and
+    /// `/a/{y}` as the same resource position.
+    pub fn shape(&self) -> String {
+        self.fill(|_, greedy| if greedy { "{+}" } else { "{}" }.to_string())
+    }
+
+    /// The shape of the path's first `n` segments (a resource position's parent).
+    pub fn prefix_shape(&self, n: usize) -> String {
+        ApiPath {
+            text: String::new(),
+            segments: self.segments[..n.min(self.segments.len())].to_vec(),
+        }
+        .shape()
+    }
+
+    /// The path an HTTP proxy integration forwards to: every parameter, the
+    /// greedy one included, as a plain `{name}` placeholder (API Gateway maps
+    /// `integration.request.path.name` into it).
+    pub fn backend_path(&self) -> String {
+        self.fill(|p, _| format!("{{{p}}}"))
+    }
+
+    /// A concrete path this template matches, every parameter set to `value`.
+    pub fn sample(&self, value: &str) -> String {
+        self.fill(|_, _| value.to_string())
+    }
+
+    /// The parameter names, in order (the greedy one included).
+    pub fn params(&self) -> Vec<String> {
+        self.segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param(p) | Segment::Greedy(p) => Some(p.clone()),
+                Segment::Literal(_) => None,
+            })
+            .collect()
+    }
+
+    /// Each prefix of the path with its last segment as declared:
+    /// `/a/{id}` -> `[("/a", "a"), ("/a/{id}", "{id}")]` (API Gateway's resources).
+    pub fn prefixes(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut prefix = String::new();
+        for seg in &self.segments {
+            let part = seg.declared();
+            prefix = format!("{prefix}/{part}");
+            out.push((prefix.clone(), part));
+        }
+        out
+    }
+
+    /// Whether this template matches the concrete request `path`.
+    pub fn matches(&self, path: &str) -> bool {
+        let parts: Vec<&str> = path
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .collect();
+        for (i, seg) in self.segments.iter().enumerate() {
+            match seg {
+                Segment::Greedy(_) => return parts.len() > i,
+                Segment::Literal(l) if parts.get(i) != Some(&l.as_str()) => return false,
+                Segment::Param(_) if parts.get(i).is_none() => return false,
+                _ => {}
+            }
+        }
+        parts.len() == self.segments.len()
+    }
+
+    /// How specific the template is, for picking the route API Gateway would
+    /// pick: literals before parameters before a greedy parameter, and longer
+    /// before shorter.
+    pub fn specificity(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(_) => 3,
+                Segment::Param(_) => 2,
+                Segment::Greedy(_) => 1,
+            })
+            .sum::<usize>()
+            * 10
+            + self.segments.len()
     }
 
     pub fn is_greedy(&self) -> bool {
@@ -143,6 +244,40 @@ mod tests {
         assert_eq!(p.shape(), "/v1/users/{}/files/{+}");
         assert_eq!(p.slug(), "v1_users_user_id_files_proxy");
         assert_eq!(ApiPath::parse("/").unwrap().slug(), "root");
+    }
+
+    #[test]
+    fn templates_are_filled_one_way() {
+        let p = ApiPath::parse("/items/{id}/files/{proxy+}").unwrap();
+        assert_eq!(p.backend_path(), "/items/{id}/files/{proxy}");
+        assert_eq!(p.sample("x"), "/items/x/files/x");
+        assert_eq!(p.params(), ["id", "proxy"]);
+        assert_eq!(
+            p.prefixes()[1],
+            ("/items/{id}".to_string(), "{id}".to_string())
+        );
+        assert_eq!(p.prefixes()[3].1, "{proxy+}");
+        let root = ApiPath::parse("/").unwrap();
+        assert_eq!(
+            (root.backend_path(), root.sample("x")),
+            ("/".into(), "/".into())
+        );
+        assert!(root.prefixes().is_empty());
+    }
+
+    #[test]
+    fn paths_match_templates() {
+        let p = ApiPath::parse("/items/{id}").unwrap();
+        assert!(p.matches("/items/42"));
+        assert!(!p.matches("/items"));
+        assert!(!p.matches("/items/42/x"));
+        assert!(!p.matches("/other/42"));
+        let g = ApiPath::parse("/files/{proxy+}").unwrap();
+        assert!(g.matches("/files/a/b"));
+        assert!(!g.matches("/files"));
+        assert!(ApiPath::parse("/").unwrap().matches("/"));
+        assert!(p.specificity() > ApiPath::parse("/{a}/{b}").unwrap().specificity());
+        assert!(p.specificity() > g.specificity());
     }
 
     #[test]

@@ -28,8 +28,36 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
         crate::derive::ids::pascal(s)
     });
+    tera.register_filter("openapi_method", |s: &str, _: Kwargs, _: &State| {
+        openapi_method(s)
+    });
+    tera.register_filter("lambda_invocation_uri", |s: &str, _: Kwargs, _: &State| {
+        lambda_invocation_uri(s)
+    });
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
     tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
+}
+
+/// The OpenAPI operation key of a method: the lower-case method, or API
+/// Gateway's extension for `ANY` (API Gateway developer guide,
+/// "x-amazon-apigateway-any-method object").
+pub fn openapi_method(method: &str) -> String {
+    if method == "ANY" {
+        "x-amazon-apigateway-any-method".into()
+    } else {
+        method.to_ascii_lowercase()
+    }
+}
+
+/// The `Fn::Sub` string of the URI API Gateway invokes a Lambda function
+/// through, for the function ARN in the CloudFormation parameter `param`
+/// (API Gateway developer guide, "Set up Lambda proxy integrations": the
+/// integration URI `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`).
+/// One spelling for CloudFormation and SAM, integrations and authorizers alike.
+pub fn lambda_invocation_uri(param: &str) -> String {
+    format!(
+        "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{param}}}/invocations"
+    )
 }
 
 /// An HCL quoted string. Besides the usual escapes, `${` and `%{` start template

@@ -1,17 +1,18 @@
 //! Stage 4: plans -> file contents, through Tera templates embedded at compile
-//! time (`templates/<target>/<api type>/`). The Tera environment is built once.
-//! The result is `relative path -> contents`; writing is the CLI's job.
+//! time (`templates/<target>/<api type>/`). Which target plans how and renders
+//! which template to which file is the registry's ([`registry`]); this module
+//! only runs it. The Tera environment is built once. The result is
+//! `relative path -> contents`; writing is the CLI's job.
 
 pub mod filters;
 pub mod layout;
+pub mod registry;
 mod target;
 mod templates;
 
 pub use target::Target;
 
-use crate::derive::{http_api, lambda, rest_api};
-use crate::model::{ApiType, Owner, Policy};
-use serde::Serialize;
+use crate::model::Policy;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -77,60 +78,38 @@ fn trim_block_lines(src: &str) -> String {
     out
 }
 
-/// The targets that apply to a policy when `--target` is not given.
-/// Both API types build the three IaC targets; the Lambda helpers are asked for by name.
-pub fn default_targets(_policy: &Policy) -> Vec<Target> {
-    vec![Target::Terraform, Target::Sam, Target::Cloudformation]
+/// The targets that apply to a policy when `--target` is not given: the
+/// registry's default targets that support it.
+pub fn default_targets(policy: &Policy) -> Vec<Target> {
+    Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| t.spec().default && t.spec().unsupported(policy).is_none())
+        .collect()
+}
+
+/// Whether `target` can express `policy`, without rendering anything.
+pub fn check(policy: &Policy, target: Target) -> Result<(), RenderError> {
+    match target.spec().unsupported(policy) {
+        Some(reason) => Err(RenderError::Unsupported { target, reason }),
+        None => Ok(()),
+    }
 }
 
 /// Render one target of one policy.
 pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
+    check(policy, target)?;
+    let spec = target.spec();
     let marker = format!(
         "{MARKER} (source: {})",
         filters::one_line(&policy.source_name)
     );
-    match (policy.api.api_type, target) {
-        (ApiType::Http, Target::Terraform | Target::Sam | Target::Cloudformation) => {
-            let plan = http_api::plan(policy);
-            render_set(target, "http", &plan, &marker)
-        }
-        (ApiType::Rest, Target::Terraform | Target::Sam | Target::Cloudformation) => {
-            let plan = rest_api::plan(policy);
-            render_set(target, "rest", &plan, &marker)
-        }
-        (ApiType::Http, Target::LambdaNode | Target::LambdaPython) if policy.cors.owner == Owner::Gateway => Err(RenderError::Unsupported {
-            target,
-            reason: "this HTTP API has cors_configuration, so API Gateway owns CORS and drops the headers a function sends; \
-                     set [cors] owner = \"lambda\" to let the function answer CORS"
-                .into(),
-        }),
-        (_, Target::LambdaNode | Target::LambdaPython) => {
-            let plan = lambda::plan(policy);
-            render_set(target, "", &plan, &marker)
-        }
-    }
-}
-
-/// Every target that can render this policy (the goldens pin them all).
-pub fn supported_targets(policy: &Policy) -> Vec<Target> {
-    Target::ALL
-        .iter()
-        .copied()
-        .filter(|t| render(policy, *t).is_ok())
-        .collect()
-}
-
-fn render_set<T: Serialize>(
-    target: Target,
-    flavour: &str,
-    plan: &T,
-    marker: &str,
-) -> Result<Files, RenderError> {
+    let plan = (spec.plan)(policy);
     let mut ctx = Context::new();
-    ctx.insert("plan", plan);
-    ctx.insert("marker", marker);
+    ctx.insert("plan", &plan);
+    ctx.insert("marker", &marker);
     let mut files = Files::new();
-    for (file, template) in target.files(flavour) {
+    for (file, template) in spec.templates(policy.api.api_type) {
         let text = tera()
             .render(&template, &ctx)
             .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
@@ -150,8 +129,68 @@ fn render_set<T: Serialize>(
     Ok(files)
 }
 
+/// Every target that can express this policy (the goldens pin them all).
+pub fn supported_targets(policy: &Policy) -> Vec<Target> {
+    Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| check(policy, *t).is_ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    /// Templates branch on the plans' typed flags (`m.integration.is_lambda`),
+    /// never on a spelled value: a comparison in a tag would restate a
+    /// spelling the plan already owns.
+    #[test]
+    fn templates_compare_no_strings() {
+        for (name, body) in super::templates::ALL {
+            for tag in body.split("{%").skip(1) {
+                let tag = tag.split("%}").next().unwrap_or("");
+                assert!(
+                    !tag.contains("==") && !tag.contains("!="),
+                    "{name}: comparison in {{%{tag}%}}"
+                );
+            }
+        }
+    }
+
+    fn policy(extra: &str, api_type: &str) -> crate::model::Policy {
+        let text = format!(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"{api_type}\"\n[cors]\nallow_origins = [\"https://a.example.com\"]\n{extra}[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\n"
+        );
+        let file = crate::diagnostic::SourceFile::new("t.toml", text);
+        crate::check(&file).0.expect("valid policy")
+    }
+
+    /// The registry decides support without rendering: the Lambda helpers are
+    /// refused where API Gateway owns CORS, and only there.
+    #[test]
+    fn support_is_read_from_the_registry() {
+        use super::{Target, check, default_targets, supported_targets};
+        let names = |ts: Vec<Target>| ts.iter().map(|t| t.name()).collect::<Vec<_>>();
+        let http = policy("", "http");
+        assert_eq!(
+            names(default_targets(&http)),
+            ["terraform", "sam", "cloudformation"]
+        );
+        assert_eq!(
+            names(supported_targets(&http)),
+            ["terraform", "sam", "cloudformation"]
+        );
+        let node = Target::named("lambda-node").unwrap();
+        let err = check(&http, node).unwrap_err().to_string();
+        assert!(err.contains("owner = \"lambda\""), "{err}");
+        let owned = policy("owner = \"lambda\"\n", "http");
+        assert!(check(&owned, node).is_ok());
+        assert_eq!(
+            supported_targets(&policy("", "rest")).len(),
+            Target::ALL.len()
+        );
+        assert!(super::render(&http, node).is_err());
+    }
+
     #[test]
     fn every_embedded_template_is_loaded() {
         let names: Vec<&str> = super::tera().get_template_names().collect();

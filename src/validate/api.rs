@@ -84,6 +84,8 @@ pub fn validate(raw: &Sp<RawApi>, f: &mut Findings) -> Option<Api> {
         api_type: api_type?,
         description,
         stage: stage?,
+        // The only scope today (DESIGN.md: `scope = "cors"` comes later).
+        scope: crate::model::Scope::Api,
     })
 }
 

@@ -1,4 +1,5 @@
-//! `[cors]` and `[routes.cors]`: the effective CORS settings, with every rule
+//! `[cors]` and `[routes.cors]`: the effective CORS settings (per-route ones
+//! resolved onto the checked routes, one per path), with every rule
 //! that depends on how settings combine (credentials with `*`, `*` headers
 //! without Authorization, route methods the browser would be refused). Facts
 //! from the Fetch standard (CORS-preflight fetch, CORS check): with credentials,
@@ -267,6 +268,73 @@ fn union_of_route_methods(routes: &[CheckedRoute]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Per-route CORS (REST only) and the rules that need the API's CORS settings.
+pub fn resolve_overrides<'a>(
+    mut routes: Vec<CheckedRoute<'a>>,
+    base: Option<&Cors>,
+    api_type: Option<ApiType>,
+    f: &mut Findings,
+) -> Vec<CheckedRoute<'a>> {
+    // By index: validate_override reads routes[i] and its result is stored back into it.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..routes.len() {
+        let Some(raw_cors) = &routes[i].raw.cors else {
+            continue;
+        };
+        if api_type == Some(ApiType::Http) {
+            f.push(
+                Diagnostic::new(
+                    Code::RouteCorsOnHttpApi,
+                    "HTTP APIs have one CORS configuration for the whole API",
+                    raw_cors.span(),
+                )
+                .label("per-route [routes.cors] on an HTTP API")
+                .help("move these settings to [cors], or use type = \"rest\""),
+            );
+            continue;
+        }
+        if let Some(base) = base {
+            let o = validate_override(raw_cors, base, api_type, &routes[i], f);
+            routes[i].route.cors_override = o;
+        }
+    }
+    if api_type == Some(ApiType::Http) && base.is_some_and(|c| c.owner == Owner::Gateway) {
+        super::routes::check_catch_all_authorizer(&routes, f);
+    }
+    if api_type == Some(ApiType::Rest)
+        && let Some(base) = base
+    {
+        check_one_cors_per_path(&routes, base, f);
+    }
+    routes
+}
+
+/// A REST path has one OPTIONS method, so every route on it must agree on CORS.
+fn check_one_cors_per_path(routes: &[CheckedRoute], base: &Cors, f: &mut Findings) {
+    for (i, r) in routes.iter().enumerate() {
+        let mine = r.route.cors_override.as_ref().unwrap_or(base);
+        let earlier = routes[..i]
+            .iter()
+            .find(|o| o.route.path.text == r.route.path.text);
+        if let Some(o) = earlier {
+            let theirs = o.route.cors_override.as_ref().unwrap_or(base);
+            if mine != theirs {
+                let span = r
+                    .raw
+                    .cors
+                    .as_ref()
+                    .or(o.raw.cors.as_ref())
+                    .map_or(r.raw.span(), |c| c.span());
+                f.push(
+                    Diagnostic::new(Code::ConflictingRouteCors, format!("routes on {} have different CORS settings, but a path has one preflight", r.route.path.text), span)
+                        .label("differs from another route on the same path")
+                        .help("give every route on this path the same [routes.cors], or merge them into one route"),
+                );
+            }
+        }
+    }
 }
 
 /// Who sends the CORS headers of actual responses, said once per policy.

@@ -102,7 +102,7 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
         Some(c) => cors::validate(c, api_type, &routes, &mut f),
     };
 
-    let routes = routes::resolve_overrides(routes, cors.as_ref(), api_type, &mut f);
+    let routes = cors::resolve_overrides(routes, cors.as_ref(), api_type, &mut f);
 
     let gateway_responses = gateway_responses::validate(
         raw.gateway_responses.as_ref(),

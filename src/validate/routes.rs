@@ -1,10 +1,12 @@
 //! `[[routes]]`: paths, methods, integrations, authorization, and the rules that
 //! look across routes (duplicates, conflicting parameter names, authorizers on
-//! an HTTP API catch-all, per-route CORS).
+//! an HTTP API catch-all). Per-route CORS (`[routes.cors]`) is `cors`'s: this
+//! module knows nothing of CORS settings, so `cors` may depend on it and not
+//! the other way round.
 
-use super::{Findings, closed_set, cors, tokens};
+use super::{Findings, closed_set, tokens};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{ApiPath, ApiType, Authorization, Cors, Integration, Owner, Route, Segment};
+use crate::model::{ApiPath, ApiType, Authorization, Integration, Route};
 use crate::policy::Sp;
 use crate::policy::raw::RawRoute;
 use std::collections::HashMap;
@@ -206,101 +208,27 @@ fn check_duplicates(routes: &[CheckedRoute], f: &mut Findings) {
 fn check_parameter_names(routes: &[CheckedRoute], f: &mut Findings) {
     let mut at_position: HashMap<String, (String, &str)> = HashMap::new();
     for r in routes {
-        let mut prefix = String::new();
-        for seg in &r.route.path.segments {
-            let variable = match seg {
-                Segment::Param(n) => Some(format!("{{{n}}}")),
-                Segment::Greedy(n) => Some(format!("{{{n}+}}")),
-                Segment::Literal(_) => None,
-            };
-            if let Some(v) = variable {
-                match at_position.get(&prefix) {
-                    Some((other, other_path)) if *other != v => {
-                        let span = r.raw.path.as_ref().map_or(r.raw.span(), |p| p.span());
-                        f.push(
-                            Diagnostic::new(Code::InvalidPath, format!("`{v}` conflicts with `{other}` in \"{other_path}\""), span)
-                                .label("two different variable parts at the same position")
-                                .help(format!("API Gateway allows one variable part per position: use `{other}` in both paths")),
-                        );
-                        break;
-                    }
-                    Some(_) => {}
-                    None => {
-                        at_position.insert(prefix.clone(), (v.clone(), &r.route.path.text));
-                    }
-                }
+        let path = &r.route.path;
+        for (i, seg) in path.segments.iter().enumerate() {
+            if !seg.is_variable() {
+                continue;
             }
-            prefix.push('/');
-            prefix.push_str(&match seg {
-                Segment::Literal(l) => l.clone(),
-                _ => "{}".into(),
-            });
-        }
-    }
-}
-
-/// Per-route CORS (REST only) and the rules that need the API's CORS settings.
-pub fn resolve_overrides<'a>(
-    mut routes: Vec<CheckedRoute<'a>>,
-    base: Option<&Cors>,
-    api_type: Option<ApiType>,
-    f: &mut Findings,
-) -> Vec<CheckedRoute<'a>> {
-    // By index: validate_override reads routes[i] and its result is stored back into it.
-    #[allow(clippy::needless_range_loop)]
-    for i in 0..routes.len() {
-        let Some(raw_cors) = &routes[i].raw.cors else {
-            continue;
-        };
-        if api_type == Some(ApiType::Http) {
-            f.push(
-                Diagnostic::new(
-                    Code::RouteCorsOnHttpApi,
-                    "HTTP APIs have one CORS configuration for the whole API",
-                    raw_cors.span(),
-                )
-                .label("per-route [routes.cors] on an HTTP API")
-                .help("move these settings to [cors], or use type = \"rest\""),
-            );
-            continue;
-        }
-        if let Some(base) = base {
-            let o = cors::validate_override(raw_cors, base, api_type, &routes[i], f);
-            routes[i].route.cors_override = o;
-        }
-    }
-    if api_type == Some(ApiType::Http) && base.is_some_and(|c| c.owner == Owner::Gateway) {
-        check_catch_all_authorizer(&routes, f);
-    }
-    if api_type == Some(ApiType::Rest)
-        && let Some(base) = base
-    {
-        check_one_cors_per_path(&routes, base, f);
-    }
-    routes
-}
-
-/// A REST path has one OPTIONS method, so every route on it must agree on CORS.
-fn check_one_cors_per_path(routes: &[CheckedRoute], base: &Cors, f: &mut Findings) {
-    for (i, r) in routes.iter().enumerate() {
-        let mine = r.route.cors_override.as_ref().unwrap_or(base);
-        let earlier = routes[..i]
-            .iter()
-            .find(|o| o.route.path.text == r.route.path.text);
-        if let Some(o) = earlier {
-            let theirs = o.route.cors_override.as_ref().unwrap_or(base);
-            if mine != theirs {
-                let span = r
-                    .raw
-                    .cors
-                    .as_ref()
-                    .or(o.raw.cors.as_ref())
-                    .map_or(r.raw.span(), |c| c.span());
-                f.push(
-                    Diagnostic::new(Code::ConflictingRouteCors, format!("routes on {} have different CORS settings, but a path has one preflight", r.route.path.text), span)
-                        .label("differs from another route on the same path")
-                        .help("give every route on this path the same [routes.cors], or merge them into one route"),
-                );
+            let v = seg.declared();
+            let position = path.prefix_shape(i);
+            match at_position.get(&position) {
+                Some((other, other_path)) if *other != v => {
+                    let span = r.raw.path.as_ref().map_or(r.raw.span(), |p| p.span());
+                    f.push(
+                        Diagnostic::new(Code::InvalidPath, format!("`{v}` conflicts with `{other}` in \"{other_path}\""), span)
+                            .label("two different variable parts at the same position")
+                            .help(format!("API Gateway allows one variable part per position: use `{other}` in both paths")),
+                    );
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    at_position.insert(position, (v, &path.text));
+                }
             }
         }
     }
@@ -309,7 +237,7 @@ fn check_one_cors_per_path(routes: &[CheckedRoute], base: &Cors, f: &mut Finding
 /// On an HTTP API an authorizer on `ANY /{proxy+}` also receives the browser's
 /// OPTIONS preflights, which then fail (CORS-FACTS.md; the known fix is an
 /// unauthorized OPTIONS route on the same path).
-fn check_catch_all_authorizer(routes: &[CheckedRoute], f: &mut Findings) {
+pub fn check_catch_all_authorizer(routes: &[CheckedRoute], f: &mut Findings) {
     for r in routes {
         let catches_options = r.route.methods.iter().any(|m| m == "ANY");
         if !r.route.path.is_greedy()

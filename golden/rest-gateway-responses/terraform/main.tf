@@ -231,7 +231,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "40adfcda5e",
+      "e413fd4c22",
       aws_api_gateway_resource.ping.id,
       aws_api_gateway_method.ping_options.id,
       aws_api_gateway_integration.ping_options.id,

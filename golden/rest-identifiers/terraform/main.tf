@@ -490,7 +490,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "39a7eb8cc8",
+      "e3dc29dc1b",
       aws_api_gateway_resource.root_2.id,
       aws_api_gateway_resource.n_2fa.id,
       aws_api_gateway_resource.x1.id,

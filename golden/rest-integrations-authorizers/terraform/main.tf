@@ -341,7 +341,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "3da85e11b5",
+      "4e146af021",
       aws_api_gateway_resource.lambda.id,
       aws_api_gateway_resource.http.id,
       aws_api_gateway_resource.mock.id,

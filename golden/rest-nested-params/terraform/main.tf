@@ -336,7 +336,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "e210dfddba",
+      "b8bbd058d9",
       aws_api_gateway_resource.users.id,
       aws_api_gateway_resource.users_user_id.id,
       aws_api_gateway_resource.users_user_id_orders.id,

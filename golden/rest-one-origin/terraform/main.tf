@@ -199,7 +199,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "3d3a42653b",
+      "254c158bdc",
       aws_api_gateway_resource.items.id,
       aws_api_gateway_resource.items_id.id,
       aws_api_gateway_method.items_id_options.id,

@@ -226,7 +226,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "cc75734470",
+      "c337b985b0",
       aws_api_gateway_resource.products.id,
       aws_api_gateway_method.root_options.id,
       aws_api_gateway_integration.root_options.id,

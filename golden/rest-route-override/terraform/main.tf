@@ -344,7 +344,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "bb78c00ef1",
+      "7260f60ae0",
       aws_api_gateway_resource.account.id,
       aws_api_gateway_resource.public.id,
       aws_api_gateway_resource.public_status.id,

@@ -307,7 +307,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "8bc2423583",
+      "0206275d60",
       aws_api_gateway_resource.cart.id,
       aws_api_gateway_resource.status.id,
       aws_api_gateway_method.cart_options.id,

@@ -126,7 +126,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "d1d43bc27c",
+      "c7eb5decaf",
       aws_api_gateway_resource.items.id,
       aws_api_gateway_method.items_options.id,
       aws_api_gateway_integration.items_options.id,

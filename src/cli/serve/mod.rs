@@ -21,7 +21,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
         return Ok(Outcome::Failed);
     };
     if let Some(t) = args.target {
-        crate::render::render(&policy, t).map_err(CliError::Render)?;
+        crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
     let backend = args
         .upstream

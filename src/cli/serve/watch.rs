@@ -57,7 +57,7 @@ pub async fn watch(path: PathBuf, target: Option<Target>, initial: String, live:
             continue;
         };
         if let Some(t) = target
-            && let Err(e) = crate::render::render(&policy, t)
+            && let Err(e) = crate::render::check(&policy, t)
         {
             eprintln!(
                 "corsform serve: {}: {e}; keeping the last good policy",
