@@ -53,3 +53,4 @@ fn sort(diags: &mut [Diagnostic]) {
 
 // Audit and import of IaC corsform did not write (issue 17).
 pub mod audit;
+pub mod import;

@@ -15,6 +15,9 @@ mod probe;
 mod read;
 mod serve;
 mod write;
+// audit and import (issue 17)
+mod audit;
+mod import;
 
 pub use error::CliError;
 
@@ -63,6 +66,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Probe(a) => probe::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Import(a) => import::run(a),
         Command::Schema => {
             print!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)

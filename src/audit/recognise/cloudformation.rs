@@ -1,0 +1,384 @@
+//! CloudFormation and SAM templates: `AWS::ApiGateway::*` (RestApi, Resource,
+//! Method with its Integration and responses, GatewayResponse, Deployment),
+//! `AWS::ApiGatewayV2::*` (Api with CorsConfiguration, Route), and SAM's
+//! `AWS::Serverless::Api` (Cors, Auth, GatewayResponses, DefinitionBody),
+//! `AWS::Serverless::HttpApi` (CorsConfiguration) and functions' Api events.
+
+use super::{cfn_ref, cors_config, loc, mappings, openapi, value};
+use crate::audit::doc::{Kind, Node};
+use crate::audit::model::*;
+use std::collections::HashMap;
+
+pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
+    let Some(resources) = doc.get("Resources") else {
+        return vec![];
+    };
+    let mut apis: Vec<(String, Api)> = Vec::new();
+    let ty = |r: &Node| r.get("Type").and_then(Node::text).unwrap_or("").to_string();
+    let props = |r: &'_ Node| {
+        r.get("Properties")
+            .cloned()
+            .unwrap_or(Node::new(r.span.clone(), Kind::Map(vec![])))
+    };
+    // APIs first, so the other resources can attach to them.
+    for e in resources.entries() {
+        let p = props(&e.value);
+        let at = Loc {
+            file,
+            span: e.key_span.clone(),
+        };
+        let name = p
+            .get("Name")
+            .and_then(Node::text)
+            .unwrap_or(&e.key)
+            .to_string();
+        let mut api = match ty(&e.value).as_str() {
+            "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => {
+                Api::new(name, ApiKind::Rest, at)
+            }
+            "AWS::ApiGatewayV2::Api"
+                if p.get("ProtocolType").and_then(Node::text) != Some("WEBSOCKET") =>
+            {
+                Api::new(name, ApiKind::Http, at)
+            }
+            "AWS::Serverless::HttpApi" => Api::new(name, ApiKind::Http, at),
+            _ => continue,
+        };
+        if let Some(body) = p.get("Body").or(p.get("DefinitionBody")) {
+            openapi::fill(&mut api, body, file);
+        }
+        if let Some(c) = p
+            .get("CorsConfiguration")
+            .filter(|c| !matches!(c.kind, Kind::Bool(_)))
+        {
+            let keys = [
+                "AllowOrigins",
+                "AllowMethods",
+                "AllowHeaders",
+                "ExposeHeaders",
+                "AllowCredentials",
+                "MaxAge",
+            ];
+            api.cors = Some(cors_config(c, file, keys));
+        }
+        if ty(&e.value) == "AWS::Serverless::Api" {
+            sam_api(&mut api, &p, file);
+        }
+        if ty(&e.value).starts_with("AWS::Serverless::") {
+            api.redeploy = Redeploy::Managed;
+        }
+        apis.push((e.key.clone(), api));
+    }
+    // Resource tree of plain REST APIs: logical id -> (parent, path part).
+    let mut tree: HashMap<&str, (Option<&str>, &str)> = HashMap::new();
+    for e in resources
+        .entries()
+        .iter()
+        .filter(|e| ty(&e.value) == "AWS::ApiGateway::Resource")
+    {
+        let p = e.value.get("Properties");
+        let parent = p
+            .and_then(|p| p.get("ParentId"))
+            .and_then(|n| match n.intrinsic() {
+                Some(("Ref", a)) => a.text(),
+                _ => None,
+            });
+        let part = p
+            .and_then(|p| p.get("PathPart"))
+            .and_then(Node::text)
+            .unwrap_or("");
+        tree.insert(&e.key, (parent, part));
+    }
+    let path_of = |id: Option<&str>| -> String {
+        let mut parts = Vec::new();
+        let mut cur = id;
+        while let Some(c) = cur {
+            let Some((parent, part)) = tree.get(c) else {
+                break;
+            };
+            parts.push(*part);
+            cur = *parent;
+            if parts.len() > 64 {
+                break;
+            }
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    };
+    for e in resources.entries() {
+        let p = props(&e.value);
+        let api_ref = p
+            .get("RestApiId")
+            .or(p.get("ApiId"))
+            .and_then(cfn_ref)
+            .unwrap_or("");
+        let t = ty(&e.value);
+        if t == "AWS::Serverless::Function" {
+            function_events(&mut apis, &p, file);
+            continue;
+        }
+        let Some((_, api)) = apis.iter_mut().find(|(id, _)| id == api_ref) else {
+            continue;
+        };
+        let at = Loc {
+            file,
+            span: e.key_span.clone(),
+        };
+        match t.as_str() {
+            "AWS::ApiGateway::Method" => {
+                let res = p.get("ResourceId").and_then(cfn_ref);
+                let path = if res.is_some_and(|r| tree.contains_key(r)) {
+                    path_of(res)
+                } else {
+                    "/".into()
+                };
+                api.methods.push(method(&p, path, at, file));
+            }
+            "AWS::ApiGateway::GatewayResponse" => api.gateway_responses.push(GatewayResponse {
+                response_type: p
+                    .get("ResponseType")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: at,
+                mappings: p
+                    .get("ResponseParameters")
+                    .map(|m| mappings(m, file))
+                    .unwrap_or_default(),
+            }),
+            "AWS::ApiGateway::Deployment" => {
+                api.redeploy = if hashed(&e.key) || doc.get("Transform").is_some() {
+                    Redeploy::OnChange
+                } else {
+                    Redeploy::Static {
+                        loc: at,
+                        why: format!("the Deployment's logical ID `{}` never changes, so a stack update that changes the API does not deploy it", e.key),
+                        fix: "give the Deployment a logical ID that carries a hash of the API's definition (as SAM and CDK do), or use SAM's AWS::Serverless::Api".into(),
+                    }
+                }
+            }
+            "AWS::ApiGatewayV2::Route" => api.http_routes.push(HttpRoute {
+                key: p
+                    .get("RouteKey")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: at,
+                authorized: p
+                    .get("AuthorizationType")
+                    .and_then(Node::text)
+                    .is_some_and(|a| a != "NONE"),
+            }),
+            "AWS::ApiGatewayV2::Stage"
+                if p.get("AutoDeploy").and_then(Node::bool) == Some(true) =>
+            {
+                api.redeploy = Redeploy::Managed;
+            }
+            _ => {}
+        }
+    }
+    apis.into_iter().map(|(_, a)| a).collect()
+}
+
+/// A logical ID that carries a content hash (CDK's `Deployment3F2A9C1B`,
+/// corsform's `Deployment8bc2423583`): a trailing run of hex with a digit.
+fn hashed(id: &str) -> bool {
+    let tail: String = id
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    tail.len() >= 8 && tail.chars().any(|c| c.is_ascii_digit())
+}
+
+fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
+    let integration = p.get("Integration").map(|i| Integration {
+        kind: i
+            .get("Type")
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_uppercase(),
+        loc: loc(file, i.get("Type").unwrap_or(i)),
+        content_handling: i
+            .get("ContentHandling")
+            .and_then(Node::text)
+            .map(str::to_string),
+        responses: i
+            .get("IntegrationResponses")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|r| IntegrationResponse {
+                status: r
+                    .get("StatusCode")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: loc(file, r),
+                mappings: r
+                    .get("ResponseParameters")
+                    .map(|m| mappings(m, file))
+                    .unwrap_or_default(),
+                templates: r
+                    .get("ResponseTemplates")
+                    .map(|t| t.entries().iter().map(|e| value(&e.value, file)).collect())
+                    .unwrap_or_default(),
+                races_integration: false,
+            })
+            .collect(),
+    });
+    Method {
+        path,
+        method: p
+            .get("HttpMethod")
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_uppercase(),
+        loc: at,
+        authorization: Some(match p.get("AuthorizationType") {
+            Some(a) => value(a, file),
+            None => Value {
+                text: Some("NONE".into()),
+                loc: loc(file, p),
+            },
+        }),
+        integration,
+        responses: p
+            .get("MethodResponses")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|r| MethodResponse {
+                status: r
+                    .get("StatusCode")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: loc(file, r),
+                headers: r
+                    .get("ResponseParameters")
+                    .map(|m| m.entries().iter().map(|e| e.key.clone()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// SAM `AWS::Serverless::Api`: Cors (a quoted origin string or a map),
+/// Auth (default authorizer, AddDefaultAuthorizerToCorsPreflight, default
+/// true per the SAM reference), GatewayResponses (Headers become
+/// `gatewayresponse.header.X`).
+fn sam_api(api: &mut Api, p: &Node, file: usize) {
+    if let Some(c) = p.get("Cors") {
+        api.sam_cors = Some(if c.get("AllowOrigin").is_some() {
+            cors_config(
+                c,
+                file,
+                [
+                    "AllowOrigin",
+                    "AllowMethods",
+                    "AllowHeaders",
+                    "ExposeHeaders",
+                    "AllowCredentials",
+                    "MaxAge",
+                ],
+            )
+        } else {
+            CorsConfig {
+                loc: loc(file, c),
+                origins: vec![value(c, file)],
+                ..Default::default()
+            }
+        });
+    }
+    if let Some(auth) = p.get("Auth") {
+        api.default_authorizer = auth.get("DefaultAuthorizer").map(|d| value(d, file));
+        if api
+            .default_authorizer
+            .as_ref()
+            .and_then(|d| d.text.as_deref())
+            == Some("AWS_IAM")
+            || api.default_authorizer.is_some()
+        {
+            api.authorizer_on_preflight = match auth.get("AddDefaultAuthorizerToCorsPreflight") {
+                Some(v) if v.bool() == Some(false) => None,
+                Some(v) => Some(value(v, file)),
+                None => api.default_authorizer.clone(),
+            };
+        }
+    }
+    if let Some(g) = p.get("GatewayResponses") {
+        for e in g.entries() {
+            let headers = e.value.at(&["ResponseParameters", "Headers"]);
+            let mut ms = headers.map(|h| mappings(h, file)).unwrap_or_default();
+            for m in &mut ms {
+                m.key = format!("gatewayresponse.header.{}", m.key);
+            }
+            api.gateway_responses.push(GatewayResponse {
+                response_type: e.key.clone(),
+                loc: Loc {
+                    file,
+                    span: e.key_span.clone(),
+                },
+                mappings: ms,
+            });
+        }
+    }
+}
+
+/// A SAM function's `Api` events are proxy methods of the API they name
+/// (or of the implicit one); `HttpApi` events are routes.
+fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize) {
+    for e in p.get("Events").map(Node::entries).unwrap_or(&[]) {
+        let ev = &e.value;
+        let t = ev.get("Type").and_then(Node::text).unwrap_or("");
+        let Some(ep) = ev.get("Properties") else {
+            continue;
+        };
+        let target = ep.get("RestApiId").or(ep.get("ApiId")).and_then(cfn_ref);
+        let Some((_, api)) = apis.iter_mut().find(|(id, a)| {
+            Some(id.as_str()) == target && ((t == "Api") == (a.kind == ApiKind::Rest))
+        }) else {
+            continue;
+        };
+        let path = ep
+            .get("Path")
+            .and_then(Node::text)
+            .unwrap_or("/")
+            .to_string();
+        let m = ep
+            .get("Method")
+            .and_then(Node::text)
+            .unwrap_or("ANY")
+            .to_ascii_uppercase();
+        let at = Loc {
+            file,
+            span: e.key_span.clone(),
+        };
+        let auth = ep
+            .at(&["Auth", "Authorizer"])
+            .map(|a| value(a, file))
+            .or(api.default_authorizer.clone());
+        if t == "Api" {
+            api.methods.push(Method {
+                path,
+                method: if m == "ANY" { "ANY".into() } else { m },
+                loc: at.clone(),
+                authorization: auth,
+                integration: Some(Integration {
+                    kind: "AWS_PROXY".into(),
+                    loc: at,
+                    content_handling: None,
+                    responses: vec![],
+                }),
+                responses: vec![],
+            });
+        } else {
+            api.http_routes.push(HttpRoute {
+                key: format!("{m} {path}"),
+                loc: at,
+                authorized: auth.and_then(|a| a.text).is_some_and(|a| a != "NONE"),
+            });
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! From parsed files to the neutral [`Api`] model: every API Gateway API
+//! (REST and HTTP) declared in Terraform, CloudFormation, SAM or OpenAPI.
+
+pub mod cloudformation;
+pub mod openapi;
+pub mod terraform;
+
+use super::doc::{Kind, Node};
+use super::hcl::TfBlock;
+use super::model::*;
+
+/// One input file, parsed.
+pub enum Parsed {
+    Yaml(Node),
+    Hcl(Vec<TfBlock>),
+}
+
+/// Every API in `files` (index = file number in [`Loc`]). Terraform blocks of
+/// all files are read together, as Terraform reads a module's files.
+pub fn apis(files: &[Parsed]) -> Vec<Api> {
+    let mut out = Vec::new();
+    let mut tf: Vec<(usize, &TfBlock)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match f {
+            Parsed::Hcl(blocks) => tf.extend(blocks.iter().map(|b| (i, b))),
+            Parsed::Yaml(doc) if doc.get("Resources").is_some() => {
+                out.extend(cloudformation::apis(doc, i))
+            }
+            Parsed::Yaml(doc) if openapi::is_openapi(doc) => {
+                out.push(openapi::api(doc, i, "openapi", None))
+            }
+            Parsed::Yaml(_) => {}
+        }
+    }
+    out.extend(terraform::apis(&tf));
+    out
+}
+
+pub(crate) fn loc(file: usize, n: &Node) -> Loc {
+    Loc {
+        file,
+        span: n.span.clone(),
+    }
+}
+
+pub(crate) fn value(n: &Node, file: usize) -> Value {
+    Value {
+        text: n.text().map(str::to_string),
+        loc: loc(file, n),
+    }
+}
+
+/// A `response_parameters` / `ResponseParameters` map.
+pub(crate) fn mappings(n: &Node, file: usize) -> Vec<Mapping> {
+    n.entries()
+        .iter()
+        .map(|e| Mapping {
+            key: e.key.clone(),
+            key_loc: Loc {
+                file,
+                span: e.key_span.clone(),
+            },
+            value: value(&e.value, file),
+        })
+        .collect()
+}
+
+/// A CORS configuration block, given its six key names in the order origins,
+/// methods, headers, expose, credentials, max age.
+pub(crate) fn cors_config(n: &Node, file: usize, keys: [&str; 6]) -> CorsConfig {
+    let list = |k: &str| -> Vec<Value> {
+        match n.get(k) {
+            Some(v) if matches!(v.kind, Kind::List(_)) => {
+                v.items().iter().map(|x| value(x, file)).collect()
+            }
+            Some(v) => vec![value(v, file)],
+            None => vec![],
+        }
+    };
+    CorsConfig {
+        loc: loc(file, n),
+        origins: list(keys[0]),
+        methods: list(keys[1]),
+        headers: list(keys[2]),
+        expose: list(keys[3]),
+        credentials: n.get(keys[4]).map(|v| value(v, file)),
+        max_age: n.get(keys[5]).map(|v| value(v, file)),
+    }
+}
+
+/// The logical id a CloudFormation reference names: `!Ref X`, `!GetAtt X.Y`,
+/// `{"Fn::GetAtt": ["X", "Y"]}`.
+pub(crate) fn cfn_ref(n: &Node) -> Option<&str> {
+    let (name, arg) = n.intrinsic()?;
+    match name {
+        "Ref" => arg.text(),
+        "Fn::GetAtt" => match arg.text() {
+            Some(t) => t.split('.').next(),
+            None => arg.items().first().and_then(Node::text),
+        },
+        _ => None,
+    }
+}
