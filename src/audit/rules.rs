@@ -144,7 +144,7 @@ fn rest(api: &Api, out: &mut Vec<Finding>) {
             None => {}
         }
         for m in &actuals {
-            actual(api, m, options, out);
+            actual(m, out);
         }
     }
     error_responses(api, out);
@@ -227,7 +227,7 @@ fn preflight(o: &Method, actuals: &[&Method], out: &mut Vec<Finding>) {
     }
 }
 
-fn actual(api: &Api, m: &Method, options: Option<&Method>, out: &mut Vec<Finding>) {
+fn actual(m: &Method, out: &mut Vec<Finding>) {
     let Some(i) = &m.integration else { return };
     if i.is_proxy() || i.kind.is_empty() {
         return; // proxy: the backend's headers, which audit cannot see.
@@ -236,11 +236,12 @@ fn actual(api: &Api, m: &Method, options: Option<&Method>, out: &mut Vec<Finding
         .responses
         .iter()
         .any(|r| header(&r.mappings, ALLOW_ORIGIN).is_some() || overrides_origin(&r.templates));
-    if !carries && (options.is_some() || api.sam_cors.is_some()) {
+    // Reached only when the API means to serve browsers (some response carries CORS).
+    if !carries {
         out.push(at(
             Code::ActualResponseWithoutCors,
             i.responses.first().map_or(&i.loc, |r| &r.loc),
-            format!("the {} {} response ({} integration) carries no Access-Control-Allow-Origin: the preflight passes, then the browser blocks the response", m.method, m.path, i.kind),
+            format!("the {} {} response ({} integration) carries no Access-Control-Allow-Origin: the browser blocks it and hides its status and body from the page", m.method, m.path, i.kind),
             "map method.response.header.Access-Control-Allow-Origin in this integration response and declare it in the method response",
         ));
     }

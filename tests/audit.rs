@@ -1,0 +1,206 @@
+//! `audit`: golden cases under golden-audit/<case>/ (input files beside the
+//! expected `audit.txt`, found by walking the folder; `SNAPSHOTS=overwrite
+//! cargo test --test audit` regenerates them for review), every DESIGN.md rule
+//! pinned by at least one case, `ok-*` cases clean, and everything corsform
+//! itself generates auditing clean.
+
+use corsform::diagnostic::{Code, Severity, SourceFile, render};
+use std::path::{Path, PathBuf};
+
+fn overwrite() -> bool {
+    std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The IaC files under `dir`, named relative to `base`, sorted.
+fn read_inputs(dir: &Path, base: &Path) -> Vec<SourceFile> {
+    let mut files: Vec<SourceFile> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name != "audit.txt" && corsform::audit::language(&name).is_some()
+        })
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            SourceFile::new(name, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
+}
+
+fn report(files: &[SourceFile]) -> (String, Vec<Code>) {
+    let diags = corsform::audit::audit(files);
+    let mut text = String::new();
+    let mut codes = Vec::new();
+    for (f, ds) in files.iter().zip(&diags) {
+        if ds.is_empty() {
+            continue;
+        }
+        text.push_str(&render::human(f, ds));
+        text.push_str(&render::summary_line(f, ds));
+        text.push('\n');
+        codes.extend(ds.iter().map(|d| d.code));
+    }
+    if text.is_empty() {
+        text.push_str("no findings\n");
+    }
+    (text, codes)
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("golden-audit"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The rule names DESIGN.md lists for audit.
+const RULES: &[&str] = &[
+    "preflight-without-cors",
+    "actual-response-without-cors",
+    "error-responses-without-cors",
+    "wildcard-origin-with-credentials",
+    "several-origins-in-one-header",
+    "origin-not-serialized",
+    "preflight-behind-authorizer",
+    "mapping-value-not-quoted",
+    "invalid-mapping-key",
+    "header-not-declared",
+    "no-redeploy-on-change",
+    "integration-response-race",
+    "mock-without-convert-to-text",
+    "expose-headers-on-preflight-only",
+    "credentials-mismatch",
+    "vary-missing",
+    "unescaped-origin-regex",
+    "wildcard-headers-without-authorization",
+    "max-age-out-of-range",
+];
+
+#[test]
+fn golden_audit_cases() {
+    let mut seen: Vec<Code> = Vec::new();
+    let mut failures = Vec::new();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let files = read_inputs(&case, &root().join("golden-audit"));
+        assert!(!files.is_empty(), "{name}: no input files");
+        let (text, codes) = report(&files);
+        if name.starts_with("ok-") {
+            assert!(codes.is_empty(), "{name} must audit clean:\n{text}");
+        } else {
+            assert!(!codes.is_empty(), "{name}: expected findings");
+        }
+        seen.extend(codes);
+        let expected = case.join("audit.txt");
+        if overwrite() {
+            std::fs::write(&expected, &text).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected) {
+            Ok(want) if want == text => {}
+            Ok(want) => failures.push(format!(
+                "{name}: audit.txt differs\n--- want\n{want}\n--- got\n{text}"
+            )),
+            Err(_) => failures.push(format!(
+                "{name}: missing audit.txt (run SNAPSHOTS=overwrite cargo test --test audit)"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for rule in RULES {
+        let code = Code::ALL.iter().find(|c| c.name() == *rule);
+        let code = code.unwrap_or_else(|| panic!("no code is named {rule}"));
+        assert!(
+            seen.contains(code),
+            "no golden-audit case pins rule {rule} ({})",
+            code.id()
+        );
+    }
+}
+
+/// Lint findings of the policy that an audit finding of its output restates.
+fn restates(audit: Code, lint: &[Code]) -> bool {
+    lint.contains(&audit)
+        || (audit == Code::PreflightBehindAuthorizer && lint.contains(&Code::AuthorizerOnCatchAll))
+}
+
+#[test]
+fn everything_corsform_generates_audits_clean() {
+    let golden = root().join("golden");
+    let mut checked = 0;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&golden)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for case in dirs {
+        let policy = case.join("policy.toml");
+        let Ok(text) = std::fs::read_to_string(&policy) else {
+            continue;
+        };
+        let (_, lint) = corsform::check(&SourceFile::new("policy.toml", text));
+        let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
+        for target in ["terraform", "sam", "cloudformation"] {
+            let dir = case.join(target);
+            if !dir.is_dir() {
+                continue;
+            }
+            let files = read_inputs(&dir, &golden);
+            let diags = corsform::audit::audit(&files);
+            for (f, ds) in files.iter().zip(&diags) {
+                for d in ds.iter().filter(|d| d.severity() <= Severity::Warning) {
+                    // A finding lint already reports on the policy (warn-* cases)
+                    // is the same problem seen from the output; anything else is a bug.
+                    assert!(
+                        restates(d.code, &lint),
+                        "{}: {}",
+                        f.name,
+                        render::human(f, std::slice::from_ref(d))
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} generated outputs found");
+}
+
+#[test]
+fn json_and_sarif_carry_the_rule_name() {
+    let case = root().join("golden-audit/tf-http-wildcard-credentials");
+    let files = read_inputs(&case, &root());
+    let diags = corsform::audit::audit(&files);
+    let results: Vec<_> = files.into_iter().zip(diags).collect();
+    let json: serde_json::Value = serde_json::from_str(&render::json(&results)).unwrap();
+    assert_eq!(
+        json["findings"][0]["name"],
+        "wildcard-origin-with-credentials"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&render::sarif(&results)).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"][index]["name"],
+        "wildcard-origin-with-credentials"
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        10
+    );
+}
