@@ -178,19 +178,21 @@ fn path_cors(api: &Api, path: &str) -> Option<Cors> {
     })
 }
 
-fn write_cors(out: &mut String, c: &Cors) {
+/// `full`: a `[routes.cors]` override, which merges over `[cors]`, so every
+/// list and the credentials flag are written even when empty or false.
+fn write_cors(out: &mut String, c: &Cors, full: bool) {
     let _ = writeln!(out, "allow_origins = {}", list(&c.origins));
-    if !c.methods.is_empty() {
+    if full || !c.methods.is_empty() {
         let _ = writeln!(out, "allow_methods = {}", list(&c.methods));
     }
-    if !c.headers.is_empty() {
+    if full || !c.headers.is_empty() {
         let _ = writeln!(out, "allow_headers = {}", list(&c.headers));
     }
-    if !c.expose.is_empty() {
+    if full || !c.expose.is_empty() {
         let _ = writeln!(out, "expose_headers = {}", list(&c.expose));
     }
-    if c.credentials {
-        out.push_str("allow_credentials = true\n");
+    if full || c.credentials {
+        let _ = writeln!(out, "allow_credentials = {}", c.credentials);
     }
     if let Some(m) = &c.max_age {
         let _ = writeln!(out, "max_age = {m}");
@@ -255,7 +257,7 @@ fn rest(api: &Api, out: &mut String) {
         }
     }
     let base = best.map(|(c, _)| c.clone()).unwrap_or_default();
-    write_cors(out, &base);
+    write_cors(out, &base, false);
     let with_cors: Vec<&str> = api
         .gateway_responses
         .iter()
@@ -313,7 +315,7 @@ fn rest(api: &Api, out: &mut String) {
             }
             if let Some(c) = c.as_ref().filter(|c| **c != base) {
                 out.push_str("\n[routes.cors]\n");
-                write_cors(out, c);
+                write_cors(out, c, true);
             }
         }
     }
@@ -335,6 +337,7 @@ fn http(api: &Api, out: &mut String) {
                     max_age: c.max_age.as_ref().and_then(|v| v.text.clone()),
                     status: None,
                 },
+                false,
             );
         }
         None => out.push_str("owner = \"lambda\"\nallow_origins = [\"https://app.example.com\"] # not in the files: the function owns CORS; set its origins here\n"),
