@@ -204,3 +204,112 @@ fn json_and_sarif_carry_the_rule_name() {
         10
     );
 }
+
+fn corsform(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_corsform"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn exit_codes_are_lints() {
+    let code = |args: &[&str]| corsform(args).status.code();
+    assert_eq!(
+        code(&[
+            "audit",
+            "golden-audit/ok-tf-rest",
+            "golden-audit/ok-sam-http"
+        ]),
+        Some(0)
+    );
+    // Warnings only: 0, unless --deny-warnings.
+    assert_eq!(code(&["audit", "golden-audit/tf-guide-rest-cors"]), Some(0));
+    assert_eq!(
+        code(&[
+            "audit",
+            "golden-audit/tf-guide-rest-cors",
+            "--deny-warnings"
+        ]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&["audit", "golden-audit/cfn-bad-mapping-key/template.yaml"]),
+        Some(1)
+    );
+    assert_eq!(code(&["audit", "golden-audit/no-such-dir"]), Some(2));
+}
+
+#[test]
+fn unreadable_files_name_their_position_and_skipped_folders_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".terraform/modules")).unwrap();
+    std::fs::write(d.join(".terraform/modules/broken.tf"), "resource {{{").unwrap();
+    std::fs::write(d.join("notes.yaml"), "a: [unclosed\n").unwrap();
+    std::fs::write(
+        d.join("main.tf"),
+        "resource \"aws_api_gateway_rest_api\" \"a\" {\n  name = \"a\"\n}\n",
+    )
+    .unwrap();
+    let out = corsform(&["audit", d.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("audit: 2 files read"), "{stdout}");
+    std::fs::write(
+        d.join("template.yaml"),
+        "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties: [\n",
+    )
+    .unwrap();
+    let out = corsform(&["audit", d.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("error[CF0900]") && stdout.contains("template.yaml:"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn import_then_build_check_round_trip_from_the_cli() {
+    let out = corsform(&["import", "golden-audit/ok-tf-rest"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let policy = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corsform.toml");
+    std::fs::write(&path, &policy).unwrap();
+    let lint = corsform(&["lint", path.to_str().unwrap(), "--deny-warnings"]);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{}\n{policy}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+    assert!(
+        policy.contains("allow_origins = [\"https://billing.example.com\"]"),
+        "{policy}"
+    );
+    assert!(policy.contains("max_age = 600"), "{policy}");
+    // Two APIs in one walk: --api chooses.
+    let both = corsform(&[
+        "import",
+        "golden-audit/ok-tf-rest",
+        "golden-audit/ok-sam-http",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("--api"));
+    let one = corsform(&[
+        "import",
+        "golden-audit/ok-tf-rest",
+        "golden-audit/ok-sam-http",
+        "--api",
+        "billing",
+    ]);
+    assert_eq!(one.status.code(), Some(0));
+}
