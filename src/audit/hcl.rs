@@ -143,6 +143,16 @@ fn expr(text: &str, e: &Expression) -> Node {
         Expression::HeredocTemplate(h) => {
             literal(&h.template).map_or_else(|| Kind::Expr(source(text, &span)), Kind::Str)
         }
+        // `body = jsonencode({ openapi = ... })`: the document is the argument.
+        Expression::FuncCall(f)
+            if ["jsonencode", "yamlencode"].contains(&f.name.name.as_str())
+                && f.args.len() == 1 =>
+        {
+            if let Some(arg) = f.args.iter().next() {
+                return expr(text, arg);
+            }
+            Kind::Expr(source(text, &span))
+        }
         _ => Kind::Expr(source(text, &span)),
     };
     Node::new(span, kind)

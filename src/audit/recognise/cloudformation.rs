@@ -69,6 +69,49 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
         }
         apis.push((e.key.clone(), api));
     }
+    // SAM: `Globals.Api` applies to every AWS::Serverless::Api, and to the
+    // implicit `ServerlessRestApi` that Api events without RestApiId create.
+    let globals = doc.at(&["Globals", "Api"]);
+    let implicit = resources.entries().iter().any(|e| {
+        e.value.at(&["Properties", "Events"]).is_some_and(|evs| {
+            evs.entries().iter().any(|ev| {
+                ev.value.get("Type").and_then(Node::text) == Some("Api")
+                    && ev.value.at(&["Properties", "RestApiId"]).is_none()
+            })
+        })
+    });
+    if implicit {
+        let at = globals.map_or(
+            Loc {
+                file,
+                span: resources.span.start..resources.span.start,
+            },
+            |g| loc(file, g),
+        );
+        let mut api = Api::new("ServerlessRestApi", ApiKind::Rest, at);
+        api.redeploy = Redeploy::Managed;
+        apis.push(("ServerlessRestApi".into(), api));
+    }
+    if let Some(g) = globals {
+        for (_, api) in apis.iter_mut().filter(|(id, _)| {
+            id == "ServerlessRestApi"
+                || resources
+                    .get(id)
+                    .and_then(|r| r.get("Type"))
+                    .and_then(Node::text)
+                    == Some("AWS::Serverless::Api")
+        }) {
+            let own = (
+                api.sam_cors.take(),
+                api.default_authorizer.take(),
+                api.authorizer_on_preflight.take(),
+            );
+            sam_api(api, g, file);
+            api.sam_cors = own.0.or(api.sam_cors.take());
+            api.default_authorizer = own.1.or(api.default_authorizer.take());
+            api.authorizer_on_preflight = own.2.or(api.authorizer_on_preflight.take());
+        }
+    }
     // Resource tree of plain REST APIs: logical id -> (parent, path part).
     let mut tree: HashMap<&str, (Option<&str>, &str)> = HashMap::new();
     for e in resources
@@ -335,7 +378,11 @@ fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize) {
         let Some(ep) = ev.get("Properties") else {
             continue;
         };
-        let target = ep.get("RestApiId").or(ep.get("ApiId")).and_then(cfn_ref);
+        let target = ep
+            .get("RestApiId")
+            .or(ep.get("ApiId"))
+            .and_then(cfn_ref)
+            .or((t == "Api").then_some("ServerlessRestApi"));
         let Some((_, api)) = apis.iter_mut().find(|(id, a)| {
             Some(id.as_str()) == target && ((t == "Api") == (a.kind == ApiKind::Rest))
         }) else {
