@@ -637,11 +637,21 @@ fn http(api: &Api, out: &mut Vec<Finding>) {
         }
     }
     // CORS-FACTS, HTTP API: an authorizer on $default or ANY /{proxy+} catches preflights.
-    let open_options = api
-        .http_routes
+    // Routes from resources/events, and from an OpenAPI body's operations.
+    let from_body: Vec<HttpRoute> = api
+        .methods
+        .iter()
+        .map(|m| HttpRoute {
+            key: format!("{} {}", m.method, m.path),
+            loc: m.loc.clone(),
+            authorized: m.is_authorized(),
+        })
+        .collect();
+    let routes: Vec<&HttpRoute> = api.http_routes.iter().chain(&from_body).collect();
+    let open_options = routes
         .iter()
         .any(|r| r.key.starts_with("OPTIONS ") && !r.authorized);
-    for r in &api.http_routes {
+    for r in routes {
         let catch_all = r.key == "$default" || (r.key.starts_with("ANY ") && r.key.ends_with("+}"));
         if catch_all && r.authorized && !open_options {
             out.push(at(

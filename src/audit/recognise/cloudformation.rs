@@ -64,6 +64,10 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
         if ty(&e.value) == "AWS::Serverless::Api" {
             sam_api(&mut api, &p, file);
         }
+        if ty(&e.value) == "AWS::Serverless::HttpApi" {
+            // Its events' routes take the default authorizer (SAM HttpApi Auth).
+            api.default_authorizer = p.at(&["Auth", "DefaultAuthorizer"]).map(|d| value(d, file));
+        }
         if ty(&e.value).starts_with("AWS::Serverless::") {
             api.redeploy = Redeploy::Managed;
         }
