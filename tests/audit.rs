@@ -225,11 +225,14 @@ fn exit_codes_are_lints() {
         Some(0)
     );
     // Warnings only: 0, unless --deny-warnings.
-    assert_eq!(code(&["audit", "golden-audit/tf-guide-rest-cors"]), Some(0));
+    assert_eq!(
+        code(&["audit", "golden-audit/tf-guide-rest-cors/main.tf"]),
+        Some(0)
+    );
     assert_eq!(
         code(&[
             "audit",
-            "golden-audit/tf-guide-rest-cors",
+            "golden-audit/tf-guide-rest-cors/main.tf",
             "--deny-warnings"
         ]),
         Some(1)

@@ -379,6 +379,14 @@ fn response_checks(ms: &[Mapping], templates: &[Value], out: &mut Vec<Finding>) 
                     "Access-Control-Allow-Origin `*` with Access-Control-Allow-Credentials: true: browsers refuse credentialed responses with `*`",
                     "send the exact origin (and Vary: Origin) instead of `*`, or drop credentials",
                 )),
+                // CORS-FACTS, browsers: Allow-Origin is compared with the
+                // request's origin as a string; `https://*.x` is never equal.
+                _ if value != "*" && value.contains('*') => out.push(at(
+                    Code::OriginNotSerialized,
+                    &o.value.loc,
+                    format!("`{value}` is a pattern, but browsers compare Access-Control-Allow-Origin with their origin as a string: no origin ever matches"),
+                    "send one exact origin here, and pick the request's Origin in a response template after matching it against an escaped, anchored regex",
+                )),
                 _ if value != "*" => {
                     if let Some(help) = origin_problem(value) {
                         out.push(at(
