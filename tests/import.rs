@@ -120,6 +120,11 @@ fn import_of_every_generated_golden_answers_like_its_policy() {
             let back = back.unwrap_or_else(|| {
                 panic!("{label}: imported policy has errors: {diags:?}\n{toml}")
             });
+            assert_eq!(back.api.stage, original.api.stage, "{label}: stage\n{toml}");
+            assert_eq!(
+                back.api.api_type, original.api.api_type,
+                "{label}: API type"
+            );
             for d in &diags {
                 assert!(
                     lint.contains(&d.code),

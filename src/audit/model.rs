@@ -162,6 +162,8 @@ pub struct Api {
     pub default_authorizer: Option<Value>,
     pub authorizer_on_preflight: Option<Value>,
     pub http_routes: Vec<HttpRoute>,
+    /// The stage name, when the files create one.
+    pub stage: Option<String>,
 }
 
 impl Api {
@@ -178,6 +180,7 @@ impl Api {
             default_authorizer: None,
             authorizer_on_preflight: None,
             http_routes: vec![],
+            stage: None,
         }
     }
 

@@ -232,6 +232,25 @@ fn policy(api: &Api) -> String {
         "# Imported by `corsform import` from what the files deploy; review it, then\n# `corsform build --check` guards it from now on.\nversion = 1\n\n[api]\nname = {}",
         q(&slug(&api.name))
     );
+    let _ = writeln!(
+        out,
+        "type = {}",
+        q(if api.kind == ApiKind::Rest {
+            "rest"
+        } else {
+            "http"
+        })
+    );
+    // A stage name the policy accepts ($default is the HTTP default already).
+    let stage = api.stage.as_ref().filter(|st| {
+        !st.is_empty()
+            && st
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
+    if let Some(st) = stage {
+        let _ = writeln!(out, "stage = {}", q(st));
+    }
     match api.kind {
         ApiKind::Rest => rest(api, &mut out),
         ApiKind::Http => http(api, &mut out),
@@ -240,7 +259,7 @@ fn policy(api: &Api) -> String {
 }
 
 fn rest(api: &Api, out: &mut String) {
-    out.push_str("type = \"rest\"\n\n[cors]\n");
+    out.push_str("\n[cors]\n");
     let paths = api.paths();
     let per_path: Vec<(&str, Option<Cors>)> =
         paths.iter().map(|p| (*p, path_cors(api, p))).collect();
@@ -322,7 +341,7 @@ fn rest(api: &Api, out: &mut String) {
 }
 
 fn http(api: &Api, out: &mut String) {
-    out.push_str("type = \"http\"\n\n[cors]\n");
+    out.push_str("\n[cors]\n");
     match &api.cors {
         Some(c) => {
             let texts = |v: &[crate::audit::model::Value]| v.iter().filter_map(|x| x.text.clone()).collect::<Vec<_>>();

@@ -68,6 +68,7 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             // Its events' routes take the default authorizer (SAM HttpApi Auth).
             api.default_authorizer = p.at(&["Auth", "DefaultAuthorizer"]).map(|d| value(d, file));
         }
+        api.stage = p.get("StageName").and_then(Node::text).map(str::to_string);
         if ty(&e.value).starts_with("AWS::Serverless::") {
             api.redeploy = Redeploy::Managed;
         }
@@ -216,10 +217,11 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                     .and_then(Node::text)
                     .is_some_and(|a| a != "NONE"),
             }),
-            "AWS::ApiGatewayV2::Stage"
-                if p.get("AutoDeploy").and_then(Node::bool) == Some(true) =>
-            {
-                api.redeploy = Redeploy::Managed;
+            "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage" => {
+                api.stage = p.get("StageName").and_then(Node::text).map(str::to_string);
+                if p.get("AutoDeploy").and_then(Node::bool) == Some(true) {
+                    api.redeploy = Redeploy::Managed;
+                }
             }
             _ => {}
         }

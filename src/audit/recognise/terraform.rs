@@ -178,10 +178,17 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     .is_some_and(|a| a != "NONE")
                     || body.get("authorizer_id").is_some(),
             }),
-            "aws_apigatewayv2_stage"
-                if body.get("auto_deploy").and_then(Node::bool) == Some(true) =>
-            {
-                api.redeploy = Redeploy::Managed;
+            "aws_api_gateway_stage" => {
+                api.stage = body
+                    .get("stage_name")
+                    .and_then(Node::text)
+                    .map(str::to_string);
+            }
+            "aws_apigatewayv2_stage" => {
+                api.stage = body.get("name").and_then(Node::text).map(str::to_string);
+                if body.get("auto_deploy").and_then(Node::bool) == Some(true) {
+                    api.redeploy = Redeploy::Managed;
+                }
             }
             _ => {}
         }
