@@ -125,6 +125,23 @@ fn import_of_every_generated_golden_answers_like_its_policy() {
                 back.api.api_type, original.api.api_type,
                 "{label}: API type"
             );
+            let routes = |p: &Policy| {
+                let mut v: Vec<String> = p
+                    .routes
+                    .iter()
+                    .flat_map(|r| {
+                        r.methods.iter().map(move |m| {
+                            format!(
+                                "{m} {} {:?} {:?}",
+                                r.path.text, r.integration, r.authorization
+                            )
+                        })
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(routes(&back), routes(&original), "{label}: routes\n{toml}");
             for d in &diags {
                 assert!(
                     lint.contains(&d.code),

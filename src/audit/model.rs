@@ -144,6 +144,10 @@ pub struct HttpRoute {
     pub key: String,
     pub loc: Loc,
     pub authorized: bool,
+    /// The authorization as written (`JWT`, `CUSTOM`, `AWS_IAM`, a scheme's name).
+    pub kind: String,
+    /// The integration type it targets (`AWS_PROXY`, `HTTP_PROXY`), when known.
+    pub integration: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

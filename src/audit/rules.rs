@@ -653,6 +653,8 @@ fn http(api: &Api, out: &mut Vec<Finding>) {
             key: format!("{} {}", m.method, m.path),
             loc: m.loc.clone(),
             authorized: m.is_authorized(),
+            kind: String::new(),
+            integration: None,
         })
         .collect();
     let routes: Vec<&HttpRoute> = api.http_routes.iter().chain(&from_body).collect();

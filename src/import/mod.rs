@@ -361,17 +361,38 @@ fn http(api: &Api, out: &mut String) {
         }
         None => out.push_str("owner = \"lambda\"\nallow_origins = [\"https://app.example.com\"] # not in the files: the function owns CORS; set its origins here\n"),
     }
-    let mut routes: Vec<(String, Vec<String>, bool)> = Vec::new();
+    // One route per path, authorization and integration.
+    let mut routes: Vec<(String, Vec<String>, (&str, &str))> = Vec::new();
+    let integ = |t: Option<&str>| {
+        if t.is_some_and(|t| t.starts_with("HTTP")) {
+            "http"
+        } else {
+            "lambda"
+        }
+    };
     let keys = api
         .http_routes
         .iter()
-        .map(|r| (r.key.clone(), r.authorized))
-        .chain(
-            api.methods
-                .iter()
-                .map(|m| (format!("{} {}", m.method, m.path), m.is_authorized())),
-        );
-    for (key, authorized) in keys {
+        .map(|r| {
+            let how = (
+                http_auth(r.authorized, &r.kind),
+                integ(r.integration.as_deref()),
+            );
+            (r.key.clone(), how)
+        })
+        .chain(api.methods.iter().map(|m| {
+            let kind = m
+                .authorization
+                .as_ref()
+                .and_then(|a| a.text.as_deref())
+                .unwrap_or("NONE");
+            let i = m.integration.as_ref().map(|i| i.kind.as_str());
+            (
+                format!("{} {}", m.method, m.path),
+                (http_auth(m.is_authorized(), kind), integ(i)),
+            )
+        }));
+    for (key, how) in keys {
         let Some((m, p)) = key.split_once(' ') else {
             continue;
         };
@@ -380,21 +401,40 @@ fn http(api: &Api, out: &mut String) {
         }
         match routes
             .iter_mut()
-            .find(|(path, _, a)| path == p && *a == authorized)
+            .find(|(path, _, h)| path == p && *h == how)
         {
             Some((_, ms, _)) => ms.push(m.to_string()),
-            None => routes.push((p.to_string(), vec![m.to_string()], authorized)),
+            None => routes.push((p.to_string(), vec![m.to_string()], how)),
         }
     }
-    for (p, ms, authorized) in routes {
+    for (p, ms, (authorized, integration)) in routes {
         let _ = writeln!(
             out,
             "\n[[routes]]\npath = {}\nmethods = {}",
             q(&p),
             list(&ms)
         );
-        if authorized {
-            out.push_str("authorization = \"jwt\"\n");
+        if integration != "lambda" {
+            let _ = writeln!(out, "integration = {}", q(integration));
         }
+        if authorized != "none" {
+            let _ = writeln!(out, "authorization = {}", q(authorized));
+        }
+    }
+}
+
+/// An HTTP API route's authorization as the policy names it. An OpenAPI
+/// security scheme is known by its name only: `jwt`/`cognito` and
+/// `iam`/`sigv4` in it are read as such, anything else as a Lambda authorizer.
+fn http_auth(authorized: bool, kind: &str) -> &'static str {
+    let k = kind.to_ascii_lowercase();
+    if !authorized {
+        "none"
+    } else if k.contains("jwt") || k.contains("cognito") {
+        "jwt"
+    } else if k.contains("iam") || k.contains("sigv4") {
+        "iam"
+    } else {
+        "custom"
     }
 }

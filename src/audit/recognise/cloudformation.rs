@@ -4,7 +4,7 @@
 //! `AWS::Serverless::Api` (Cors, Auth, GatewayResponses, DefinitionBody),
 //! `AWS::Serverless::HttpApi` (CorsConfiguration) and functions' Api events.
 
-use super::{cfn_ref, cors_config, loc, mappings, openapi, value};
+use super::{cfn_ref, cors_config, loc, mappings, name_authorizers, openapi, value};
 use crate::audit::doc::{Kind, Node};
 use crate::audit::model::*;
 use std::collections::HashMap;
@@ -206,6 +206,16 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                 }
             }
             "AWS::ApiGatewayV2::Route" => api.http_routes.push(HttpRoute {
+                // `Target: !Sub "integrations/${LambdaIntegration}"`.
+                integration: p.get("Target").and_then(|t| {
+                    let (_, arg) = t.intrinsic()?;
+                    let text = arg.text()?;
+                    let name = text.split("${").nth(1)?.split('}').next()?;
+                    let r = resources.get(name)?;
+                    r.at(&["Properties", "IntegrationType"])
+                        .and_then(Node::text)
+                        .map(str::to_string)
+                }),
                 key: p
                     .get("RouteKey")
                     .and_then(Node::text)
@@ -216,6 +226,11 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                     .get("AuthorizationType")
                     .and_then(Node::text)
                     .is_some_and(|a| a != "NONE"),
+                kind: p
+                    .get("AuthorizationType")
+                    .and_then(Node::text)
+                    .unwrap_or("NONE")
+                    .to_string(),
             }),
             "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage" => {
                 api.stage = p.get("StageName").and_then(Node::text).map(str::to_string);
@@ -225,6 +240,16 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             }
             _ => {}
         }
+    }
+    for (id, api) in &mut apis {
+        let p = resources.get(id).and_then(|r| r.get("Properties"));
+        let body = p.and_then(|p| p.get("Body").or(p.get("DefinitionBody")));
+        name_authorizers(
+            api,
+            p.and_then(|p| p.get("Auth"))
+                .or(globals.and_then(|g| g.get("Auth"))),
+            body,
+        );
     }
     apis.into_iter().map(|(_, a)| a).collect()
 }
@@ -430,7 +455,12 @@ fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize) {
             api.http_routes.push(HttpRoute {
                 key: format!("{m} {path}"),
                 loc: at,
-                authorized: auth.and_then(|a| a.text).is_some_and(|a| a != "NONE"),
+                authorized: auth
+                    .as_ref()
+                    .and_then(|a| a.text.as_deref())
+                    .is_some_and(|a| a != "NONE"),
+                kind: auth.and_then(|a| a.text).unwrap_or_else(|| "NONE".into()),
+                integration: Some("AWS_PROXY".into()),
             });
         }
     }

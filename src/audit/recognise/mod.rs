@@ -101,3 +101,65 @@ pub(crate) fn cfn_ref(n: &Node) -> Option<&str> {
         _ => None,
     }
 }
+
+/// What each named authorizer is, so a method's `security: [{Name: []}]`
+/// reads as its kind: SAM `Auth.Authorizers` (UserPoolArn: Cognito,
+/// FunctionArn: Lambda, JwtConfiguration: JWT) and OpenAPI security schemes
+/// (`x-amazon-apigateway-authtype`, `x-amazon-apigateway-authorizer.type`).
+pub(crate) fn name_authorizers(api: &mut Api, sam_auth: Option<&Node>, body: Option<&Node>) {
+    let mut kinds: Vec<(String, &'static str)> = Vec::new();
+    for e in sam_auth
+        .and_then(|a| a.get("Authorizers"))
+        .map(Node::entries)
+        .unwrap_or(&[])
+    {
+        let v = &e.value;
+        let kind = if v.get("UserPoolArn").is_some() {
+            "COGNITO_USER_POOLS"
+        } else if v.get("JwtConfiguration").is_some() {
+            "JWT"
+        } else {
+            "CUSTOM"
+        };
+        kinds.push((e.key.clone(), kind));
+    }
+    let schemes = body.and_then(|b| {
+        b.get("securityDefinitions")
+            .or(b.at(&["components", "securitySchemes"]))
+    });
+    for e in schemes.map(Node::entries).unwrap_or(&[]) {
+        let t = e
+            .value
+            .get("x-amazon-apigateway-authtype")
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let a = e
+            .value
+            .at(&["x-amazon-apigateway-authorizer", "type"])
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let kind = match (t.as_str(), a.as_str()) {
+            ("awssigv4", _) => "AWS_IAM",
+            ("cognito_user_pools", _) | (_, "cognito_user_pools") => "COGNITO_USER_POOLS",
+            (_, "jwt") => "JWT",
+            _ if e.value.get("openIdConnectUrl").is_some() => "JWT",
+            _ => "CUSTOM",
+        };
+        kinds.push((e.key.clone(), kind));
+    }
+    let rename = |text: &mut String| {
+        if let Some((_, k)) = kinds.iter().find(|(n, _)| n == text) {
+            *text = k.to_string();
+        }
+    };
+    for m in &mut api.methods {
+        if let Some(t) = m.authorization.as_mut().and_then(|a| a.text.as_mut()) {
+            rename(t);
+        }
+    }
+    for r in &mut api.http_routes {
+        rename(&mut r.kind);
+    }
+}

@@ -41,6 +41,7 @@ pub fn api(doc: &Node, file: usize, name: &str, kind: Option<ApiKind>) -> Api {
         .unwrap_or(name);
     let mut api = Api::new(title, kind, loc(file, doc));
     fill(&mut api, doc, file);
+    super::name_authorizers(&mut api, None, Some(doc));
     api
 }
 

@@ -44,6 +44,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         let mut api = Api::new(name, ApiKind::Rest, at(*r));
         if let Some(body) = r.1.body.get("body").filter(|b| openapi::is_openapi(b)) {
             openapi::fill(&mut api, body, r.0);
+            super::name_authorizers(&mut api, None, Some(body));
         }
         apis.push((addr.clone(), api));
     }
@@ -166,6 +167,21 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                 };
             }
             "aws_apigatewayv2_route" => api.http_routes.push(HttpRoute {
+                // `target = "integrations/${aws_apigatewayv2_integration.x.id}"`.
+                integration: body.get("target").and_then(|t| {
+                    let text = match &t.kind {
+                        Kind::Expr(e) => e.as_str(),
+                        _ => t.text()?,
+                    };
+                    let i = text.find("aws_apigatewayv2_integration.")?;
+                    let mut parts = text[i..].split('.');
+                    let addr = format!("{}.{}", parts.next()?, parts.next()?);
+                    let (_, ib) = by_addr.get(addr.as_str())?;
+                    ib.body
+                        .get("integration_type")
+                        .and_then(Node::text)
+                        .map(str::to_string)
+                }),
                 key: body
                     .get("route_key")
                     .and_then(Node::text)
@@ -177,6 +193,11 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     .and_then(Node::text)
                     .is_some_and(|a| a != "NONE")
                     || body.get("authorizer_id").is_some(),
+                kind: body
+                    .get("authorization_type")
+                    .and_then(Node::text)
+                    .unwrap_or("NONE")
+                    .to_string(),
             }),
             "aws_api_gateway_stage" => {
                 api.stage = body
