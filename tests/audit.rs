@@ -316,3 +316,33 @@ fn import_then_build_check_round_trip_from_the_cli() {
     ]);
     assert_eq!(one.status.code(), Some(0));
 }
+
+/// No input panics audit: every golden input and generated output, cut at
+/// forty points (mostly invalid files), is read and judged or refused.
+#[test]
+fn truncated_inputs_never_panic() {
+    let mut files = read_inputs(&root().join("golden-audit"), &root());
+    files.extend(read_inputs(&root().join("golden"), &root()));
+    let mut runs = 0;
+    for f in &files {
+        let step = f.text.len() / 40 + 1;
+        for cut in (0..f.text.len()).step_by(step) {
+            let mut end = cut;
+            while !f.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let part = SourceFile::new(f.name.clone(), f.text[..end].to_string());
+            let diags = corsform::audit::audit(std::slice::from_ref(&part));
+            for d in &diags[0] {
+                let span = d.span.clone().unwrap_or(0..0);
+                assert!(
+                    span.start <= span.end && span.end <= part.text.len(),
+                    "{}@{end}: {d:?}",
+                    f.name
+                );
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs > 1000, "{runs}");
+}
