@@ -3,6 +3,7 @@
 
 pub mod cloudformation;
 pub mod openapi;
+pub mod sam;
 pub mod terraform;
 
 use super::doc::{Kind, Node};
