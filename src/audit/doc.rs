@@ -53,14 +53,6 @@ impl Node {
         }
     }
 
-    /// Every entry with this key (HCL repeats nested blocks).
-    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.entries()
-            .iter()
-            .filter(move |e| e.key == key)
-            .map(|e| &e.value)
-    }
-
     /// A path of keys.
     pub fn at(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |n, k| n.get(k))
@@ -99,33 +91,7 @@ impl Node {
         }
     }
 
-    /// The strings of a list, or of a comma-delimited string (SAM and
-    /// CloudFormation accept both in places).
-    pub fn strings(&self) -> Vec<(String, Range<usize>)> {
-        match &self.kind {
-            Kind::List(v) => v
-                .iter()
-                .filter_map(|n| n.text().map(|t| (t.to_string(), n.span.clone())))
-                .collect(),
-            Kind::Str(s) => vec![(s.clone(), self.span.clone())],
-            _ => vec![],
-        }
-    }
-
-    /// The source text behind a non-literal (a reference or an intrinsic), to
-    /// say what could not be evaluated.
-    pub fn reference(&self) -> Option<String> {
-        match &self.kind {
-            Kind::Expr(e) => Some(e.clone()),
-            Kind::Intrinsic(name, arg) => Some(match arg.text() {
-                Some(t) => format!("{name} {t}"),
-                None => name.clone(),
-            }),
-            _ => None,
-        }
-    }
-
-    /// Every string anywhere below this node, with its span (for references
+    /// Every string anywhere below this node (keys included), for references
     /// by name, like `Ref: CartResource` or `aws_api_gateway_integration.x`).
     pub fn walk_text<'a>(&'a self, out: &mut Vec<&'a str>) {
         match &self.kind {

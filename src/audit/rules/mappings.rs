@@ -52,13 +52,6 @@ pub(super) fn mapping_checks(ms: &[Mapping], prefix: &str, out: &mut Vec<Finding
 }
 
 pub(super) fn undeclared(m: &Method, r: &IntegrationResponse, out: &mut Vec<Finding>) {
-    if m.responses.is_empty()
-        && m.integration
-            .as_ref()
-            .is_some_and(|i| i.loc.span.is_empty())
-    {
-        return;
-    }
     let declared = m.responses.iter().find(|mr| mr.status == r.status);
     for map in r
         .mappings
