@@ -55,7 +55,7 @@ pub(super) fn http(api: &Api, out: &mut Vec<Finding>) {
         if let Some(m) = &c.max_age
             && let Some(t) = m.text.as_deref()
         {
-            max_age(t, &m.loc, 86400, out);
+            max_age(t, &m.loc, ApiKind::Http, out);
         }
     }
     // CORS-FACTS, HTTP API: an authorizer on $default or ANY /{proxy+} catches preflights.

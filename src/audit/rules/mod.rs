@@ -11,6 +11,7 @@
 //! [`http`] (HTTP APIs).
 
 mod http;
+mod lint;
 mod mappings;
 mod response;
 mod rest;

@@ -2,6 +2,7 @@
 //! CORS check of [`crate::browser`]), and the values behind them: origins,
 //! credentials, Allow-Headers wildcards, Max-Age, origin-picking regexes.
 
+use super::lint;
 use super::*;
 use crate::browser::{self, Block, Request};
 
@@ -94,42 +95,57 @@ pub(super) fn response_checks(ms: &[Mapping], templates: &[Value], out: &mut Vec
     if let Some(h) = header(ms, "Access-Control-Max-Age")
         && let Some(v) = h.literal()
     {
-        max_age(v, &h.value.loc, 86400, out);
+        max_age(v, &h.value.loc, ApiKind::Rest, out);
     }
 }
 
+/// Lint's CF0204 on an Allow-Headers list (CORS-FACTS, browsers:
+/// Authorization is never covered by `*`).
 pub(super) fn wildcard_headers<'a>(
-    mut names: impl Iterator<Item = &'a str> + Clone,
+    names: impl Iterator<Item = &'a str>,
     loc: &Loc,
     out: &mut Vec<Finding>,
 ) {
-    if names.clone().any(|n| n == "*") && !names.any(|n| n.eq_ignore_ascii_case("authorization")) {
-        // CORS-FACTS, browsers: Authorization is never covered by `*`.
-        out.push(at(
-            Code::WildcardHeadersWithoutAuthorization,
+    let list: Vec<String> = names
+        .map(|n| toml::Value::String(n.to_string()).to_string())
+        .collect();
+    let line = format!("allow_headers = [{}]", list.join(", "));
+    restate(
+        lint::verdict(ApiKind::Http, &line),
+        &[Code::WildcardHeadersWithoutAuthorization],
+        loc,
+        out,
+    );
+}
+
+/// Lint's max_age rules (CF0302, CF0303) on a Max-Age written in IaC: HTTP
+/// APIs accept -1..86400, browsers cap at 7200 (Chromium). A value that is
+/// not whole seconds is ignored by browsers (5 s).
+pub(super) fn max_age(v: &str, loc: &Loc, kind: ApiKind, out: &mut Vec<Finding>) {
+    match v.trim().parse::<i64>() {
+        Ok(n) => {
+            let codes = [Code::MaxAgeOutOfRange, Code::MaxAgeOverBrowserCap];
+            restate(lint::verdict(kind, &format!("max_age = {n}")), &codes, loc, out);
+        }
+        Err(_) => out.push(at(
+            Code::MaxAgeOutOfRange,
             loc,
-            "`*` in Allow-Headers never covers Authorization: requests that send it are blocked (Chromium only warns today)",
-            "list `authorization` beside `*`, or list the headers by name",
-        ));
+            format!("max age `{v}` is not whole seconds: browsers ignore it and cache the preflight for 5 s"),
+            "use whole seconds between 0 and 7200",
+        )),
     }
 }
 
-/// CORS-FACTS: HTTP API MaxAge -1..86400; browsers cap at 7200 (Chromium).
-pub(super) fn max_age(v: &str, loc: &Loc, max: i64, out: &mut Vec<Finding>) {
-    match v.trim().parse::<i64>() {
-        Ok(n) if (-1..=max).contains(&n) && n <= 7200 => {}
-        Ok(n) if (-1..=max).contains(&n) => out.push(at(
-            Code::MaxAgeOverBrowserCap,
-            loc,
-            format!("max age {n} s is above Chromium's 7200 s cap: browsers cache the preflight for 7200 s at most"),
-            "use 7200 or less",
-        )),
-        _ => out.push(at(
-            Code::MaxAgeOutOfRange,
-            loc,
-            format!("max age `{v}` is outside -1..{max}: API Gateway refuses it or browsers ignore it (5 s)"),
-            "use whole seconds between 0 and 7200",
-        )),
+/// Lint's findings with these codes, at `loc`.
+fn restate(
+    diags: Vec<crate::diagnostic::Diagnostic>,
+    codes: &[Code],
+    loc: &Loc,
+    out: &mut Vec<Finding>,
+) {
+    for d in diags.into_iter().filter(|d| codes.contains(&d.code)) {
+        let help = d.help.clone().unwrap_or_default();
+        out.push(at(d.code, loc, d.message, help));
     }
 }
 
@@ -175,12 +191,11 @@ pub(super) fn in_class(re: &str, k: usize) -> bool {
 
 /// The policy validator's verdict on an origin (CF0102), as its help line.
 pub(super) fn origin_problem(origin: &str) -> Option<String> {
-    let quoted = toml::Value::String(origin.to_string()).to_string();
-    let text = format!(
-        "version = 1\n[api]\nname = \"audit\"\ntype = \"rest\"\n[cors]\nallow_origins = [{quoted}]\n[[routes]]\npath = \"/\"\nmethods = [\"GET\"]\n"
+    let line = format!(
+        "allow_origins = [{}]",
+        toml::Value::String(origin.to_string())
     );
-    let (_, diags) = crate::check(&crate::diagnostic::SourceFile::new("audit", text));
-    diags
+    lint::verdict(ApiKind::Rest, &line)
         .into_iter()
         .find(|d| d.code == Code::MalformedOrigin)
         .map(|d| d.help.unwrap_or(d.message))

@@ -68,7 +68,7 @@ pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
                 .as_ref()
                 .map(|v| v.loc.clone())
                 .unwrap_or_default(),
-            86400,
+            ApiKind::Rest,
             out,
         );
     }
