@@ -346,3 +346,23 @@ fn truncated_inputs_never_panic() {
     }
     assert!(runs > 1000, "{runs}");
 }
+
+/// One walk over many modules (every folder of golden/ at once) finds exactly
+/// what auditing each folder alone finds: Terraform files are joined per
+/// folder, so `aws_apigatewayv2_api.this` of two modules are two APIs.
+#[test]
+fn one_walk_over_many_modules_judges_each_alone() {
+    let golden = root().join("golden");
+    let all = read_inputs(&golden, &golden);
+    let together = corsform::audit::audit(&all);
+    let mut checked = 0;
+    for (f, ds) in all.iter().zip(&together) {
+        let dir = f.name.rsplit_once('/').map_or("", |(d, _)| d);
+        let alone_files = read_inputs(&golden.join(dir), &golden);
+        let alone = corsform::audit::audit(&alone_files);
+        let i = alone_files.iter().position(|g| g.name == f.name).unwrap();
+        assert_eq!(ds, &alone[i], "{}", f.name);
+        checked += 1;
+    }
+    assert!(checked > 100, "{checked}");
+}

@@ -86,16 +86,20 @@ fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
                 )
                 .help("fix the syntax error; audit judges only files it can read")
             };
+            let dir = f.name.rsplit_once('/').map_or("", |(d, _)| d).to_string();
             match language(&f.name) {
-                Some(Language::Hcl) => hcl::parse(&f.text).map(Parsed::Hcl).unwrap_or_else(|e| {
-                    out[i].push(bad(e.offset, e.message));
-                    Parsed::Hcl(vec![])
-                }),
+                Some(Language::Hcl) => match hcl::parse(&f.text) {
+                    Ok(blocks) => Parsed::Hcl(blocks, dir),
+                    Err(e) => {
+                        out[i].push(bad(e.offset, e.message));
+                        Parsed::Hcl(vec![], dir)
+                    }
+                },
                 _ => yaml::parse(&f.text).map(Parsed::Yaml).unwrap_or_else(|e| {
                     if looks_like_iac(&f.text) {
                         out[i].push(bad(e.offset, e.message));
                     }
-                    Parsed::Hcl(vec![])
+                    Parsed::Hcl(vec![], dir.clone())
                 }),
             }
         })

@@ -13,17 +13,25 @@ use super::model::*;
 /// One input file, parsed.
 pub enum Parsed {
     Yaml(Node),
-    Hcl(Vec<TfBlock>),
+    /// A Terraform file's blocks and its folder (the module it belongs to).
+    Hcl(Vec<TfBlock>, String),
 }
 
-/// Every API in `files` (index = file number in [`Loc`]). Terraform blocks of
-/// all files are read together, as Terraform reads a module's files.
+/// Every API in `files` (index = file number in [`Loc`]). The Terraform
+/// files of one folder are read together, as Terraform reads a module; two
+/// folders are two modules, whose `aws_api_gateway_rest_api.this` differ.
 pub fn apis(files: &[Parsed]) -> Vec<Api> {
     let mut out = Vec::new();
-    let mut tf: Vec<(usize, &TfBlock)> = Vec::new();
+    let mut modules: Vec<(&str, Vec<(usize, &TfBlock)>)> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         match f {
-            Parsed::Hcl(blocks) => tf.extend(blocks.iter().map(|b| (i, b))),
+            Parsed::Hcl(blocks, dir) => {
+                let blocks = blocks.iter().map(|b| (i, b));
+                match modules.iter_mut().find(|(d, _)| d == dir) {
+                    Some((_, tf)) => tf.extend(blocks),
+                    None => modules.push((dir, blocks.collect())),
+                }
+            }
             Parsed::Yaml(doc) if doc.get("Resources").is_some() => {
                 out.extend(cloudformation::apis(doc, i))
             }
@@ -33,7 +41,9 @@ pub fn apis(files: &[Parsed]) -> Vec<Api> {
             Parsed::Yaml(_) => {}
         }
     }
-    out.extend(terraform::apis(&tf));
+    for (_, tf) in &modules {
+        out.extend(terraform::apis(tf));
+    }
     out
 }
 
