@@ -70,6 +70,14 @@ API: those could change data. Redirects are reported, not followed.",
     /// Print the JSON Schema of the policy format (for editors with TOML schema support).
     #[command(after_help = "Example:\n  corsform schema > corsform.schema.json")]
     Schema,
+    /// Find the CORS mistakes in Terraform, CloudFormation, SAM or OpenAPI files corsform did not write.
+    #[command(
+        after_help = "Examples:\n  corsform audit infra/\n  corsform audit template.yaml --format sarif > audit.sarif\n\nExit codes: 0 no error-level finding; 1 error-level findings (or warnings with --deny-warnings); 2 unreadable files."
+    )]
+    Audit(AuditArgs),
+    /// Print the policy (TOML) that describes what Terraform, CloudFormation, SAM or OpenAPI files deploy.
+    #[command(after_help = "Example:\n  corsform import infra/ --api orders-api > corsform.toml")]
+    Import(ImportArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n  corsform completions zsh > \"${fpath[1]}/_corsform\"\n  corsform completions fish > ~/.config/fish/completions/corsform.fish\n  corsform completions powershell >> $PROFILE"
@@ -233,4 +241,29 @@ pub struct InitArgs {
     /// File to create (it must not exist); the other commands use corsform.toml when no policy is named.
     #[arg(default_value = "corsform.toml")]
     pub file: PathBuf,
+}
+
+/// `audit` (issue 17).
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories (walked recursively; .terraform/, node_modules/, .git/ skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// `import` (issue 17).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories, as for `audit`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The API to import when the files declare several (its name).
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
 }

@@ -20,6 +20,9 @@ mod read;
 mod relpath;
 mod serve;
 mod write;
+// audit and import (issue 17)
+mod audit;
+mod import;
 
 pub use error::CliError;
 
@@ -77,6 +80,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a, quiet),
         Command::Probe(a) => probe::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Import(a) => import::run(a),
         Command::Schema => {
             out!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)

@@ -124,6 +124,25 @@ codes! {
     TemplateSizeLimit = "CF0706", "template-size-limit", Warning, "a CloudFormation template over the 1 MB template body limit";
     MappingTemplateTooLarge = "CF0707", "mapping-template-too-large", Error, "an origin-check mapping template over API Gateway's 300 KB limit";
     LargeOutput = "CF0708", "large-output", Warning, "origins x paths make `build` write tens of megabytes";
+    // `audit` of IaC corsform did not write (src/audit): one code per rule of
+    // DESIGN.md's audit list; CF0101, CF0204, CF0302 and CF0303 are shared with lint.
+    UnreadableIac = "CF0900", "unreadable-iac", Error, "an IaC file audit could not parse";
+    PreflightWithoutCors = "CF0901", "preflight-without-cors", Error, "a path whose preflight carries no Access-Control-Allow-Origin (or has no OPTIONS method)";
+    ActualResponseWithoutCors = "CF0902", "actual-response-without-cors", Error, "a non-proxy method whose responses carry no Access-Control-Allow-Origin";
+    ErrorResponsesWithoutCors = "CF0903", "error-responses-without-cors", Warning, "API Gateway's own error responses carry no CORS headers";
+    SeveralOriginsInOneHeader = "CF0904", "several-origins-in-one-header", Error, "several origins in one Access-Control-Allow-Origin value";
+    OriginNotSerialized = "CF0905", "origin-not-serialized", Error, "an origin not written as browsers serialize it (path, trailing slash, upper case)";
+    PreflightBehindAuthorizer = "CF0906", "preflight-behind-authorizer", Error, "an authorizer catches the preflight, which carries no credentials";
+    MappingValueNotQuoted = "CF0907", "mapping-value-not-quoted", Error, "a static header value without single quotes is read as a mapping expression";
+    InvalidMappingKey = "CF0908", "invalid-mapping-key", Error, "a response parameter key API Gateway does not accept";
+    HeaderNotDeclared = "CF0909", "header-not-declared", Error, "an integration response maps a header its method response does not declare";
+    NoRedeployOnChange = "CF0910", "no-redeploy-on-change", Warning, "a REST deployment that does not change when the API does";
+    IntegrationResponseRace = "CF0911", "integration-response-race", Warning, "an integration response that does not wait for its integration";
+    MockWithoutConvertToText = "CF0912", "mock-without-convert-to-text", Warning, "a MOCK preflight without content handling CONVERT_TO_TEXT";
+    ExposeHeadersOnPreflightOnly = "CF0913", "expose-headers-on-preflight-only", Warning, "Access-Control-Expose-Headers on the preflight, where browsers ignore it";
+    CredentialsMismatch = "CF0914", "credentials-mismatch", Error, "Allow-Credentials not `true`, or on the preflight but not on the actual or error responses";
+    VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
+    UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
 }
 
 impl Code {
