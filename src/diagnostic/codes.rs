@@ -114,6 +114,7 @@ codes! {
     // Who owns the headers.
     GatewayOwnsCors = "CF0601", "gateway-owns-cors", Note, "on an HTTP API with cors_configuration the gateway drops CORS headers from the backend";
     BackendOwnsActualResponse = "CF0602", "backend-owns-actual-response", Note, "on REST proxy routes the backend must send CORS headers on actual responses";
+    CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
 }
 
 impl Code {

@@ -11,6 +11,7 @@ mod gateway_responses;
 mod max_age;
 mod origins;
 mod routes;
+mod scope;
 mod tokens;
 
 use crate::diagnostic::{Code, Diagnostic, has_errors};
@@ -108,6 +109,9 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
 
     if let (Some(api), Some(cors)) = (&api, &cors) {
         cors::ownership_notes(api, cors, &routes, raw, &mut f);
+    }
+    if let Some(api) = &api {
+        scope::caller_owns_notes(api, &routes, raw, &mut f);
     }
 
     let diags = f.0;
