@@ -12,7 +12,7 @@ use crate::derive::header::Header;
 use crate::derive::http_api::{self, CorsConfiguration, HttpApiPlan};
 use crate::derive::lambda::{self, LambdaPlan, Rule};
 use crate::derive::rest_api::{self, CorsResponse, RestApiPlan};
-use crate::model::{ApiPath, ApiType, Authorization, Integration, Policy};
+use crate::model::{ApiPath, ApiType, Authorization, Integration, Policy, Scope};
 
 /// One response and who produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,7 +242,13 @@ impl Deployment {
                 match m {
                     Some(resp) => answer(
                         eval_rest(resp, origin),
-                        "API Gateway: MOCK integration response",
+                        match self.policy.api.scope {
+                            Scope::Api => "API Gateway: MOCK integration response",
+                            // The layer does not create the caller's methods (lint CF0603).
+                            Scope::Cors => {
+                                "your API's own non-proxy method (scope = \"cors\": corsform does not create it), assuming its integration response sends the policy's headers"
+                            }
+                        },
                     ),
                     None => not_found(),
                 }
@@ -297,7 +303,9 @@ impl Deployment {
                 ),
                 actual: answer(
                     http_gateway(cors, origin, false, if found { 200 } else { 404 }),
-                    if found {
+                    if found && self.policy.api.scope == Scope::Cors {
+                        "your API's integration, with the headers API Gateway adds once your API sets the generated cors_configuration (scope = \"cors\")"
+                    } else if found {
                         "the integration, with the headers API Gateway adds"
                     } else {
                         "API Gateway: 404 Not Found (no route)"

@@ -4,6 +4,7 @@
 //! disagree about a header, a route or an authorizer.
 
 pub mod content_hash;
+pub mod cors_layer;
 pub mod header;
 pub mod http_api;
 pub mod ids;

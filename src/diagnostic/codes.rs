@@ -143,6 +143,7 @@ codes! {
     CredentialsMismatch = "CF0914", "credentials-mismatch", Error, "Allow-Credentials not `true`, or on the preflight but not on the actual or error responses";
     VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
+    CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
 }
 
 impl Code {

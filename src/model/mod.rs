@@ -65,18 +65,22 @@ impl ApiType {
     }
 }
 
-/// What corsform creates: the whole API (DESIGN.md `[api] scope`; only `api`
-/// exists today, `cors`, the CORS layer of an API defined elsewhere, comes later).
+/// What corsform creates (DESIGN.md "Scope"): the whole API, or only the CORS
+/// layer (preflights, gateway responses) of an API defined elsewhere, whose
+/// own methods answer the actual requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Api,
+    Cors,
 }
 
 impl Scope {
+    /// As policies spell it.
     pub fn name(self) -> &'static str {
         match self {
             Scope::Api => "api",
+            Scope::Cors => "cors",
         }
     }
 }

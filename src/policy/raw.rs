@@ -43,6 +43,10 @@ pub struct RawApi {
     pub description: Option<Sp<String>>,
     /// Stage name. Default: "prod" on REST, "$default" on HTTP APIs.
     pub stage: Option<Sp<String>>,
+    /// "api" (default): corsform creates the whole API. "cors": only the CORS
+    /// layer (preflights, gateway responses) of an API defined elsewhere.
+    #[schemars(with = "Option<ScopeName>")]
+    pub scope: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -116,6 +120,14 @@ pub struct RawRoute {
 enum ApiTypeName {
     Rest,
     Http,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ScopeName {
+    Api,
+    Cors,
 }
 
 #[derive(JsonSchema)]

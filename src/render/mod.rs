@@ -7,6 +7,7 @@
 pub mod filters;
 pub mod layout;
 pub mod registry;
+mod scope;
 mod target;
 mod templates;
 
@@ -109,7 +110,7 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
     ctx.insert("plan", &plan);
     ctx.insert("marker", &marker);
     let mut files = Files::new();
-    for (file, template) in spec.templates(policy.api.api_type) {
+    for (file, template) in spec.templates(policy.api.api_type, policy.api.scope) {
         let text = tera()
             .render(&template, &ctx)
             .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;

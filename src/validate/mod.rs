@@ -14,6 +14,7 @@ mod mapping_values;
 mod max_age;
 mod origins;
 mod routes;
+mod scope;
 mod tokens;
 
 use crate::diagnostic::{Code, Diagnostic, has_errors};
@@ -114,6 +115,9 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
 
     if let (Some(api), Some(cors)) = (&api, &cors) {
         cors::ownership_notes(api, cors, &routes, raw, &mut f);
+    }
+    if let Some(api) = &api {
+        scope::caller_owns_notes(api, &routes, raw, &mut f);
     }
 
     mapping_values::check(raw, api_type, &mut f);

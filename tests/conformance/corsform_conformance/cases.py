@@ -18,10 +18,24 @@ def cases_with(relative, root=REPO):
             if (d / relative).exists()]
 
 
+def whole_api(policy):
+    """scope = "api" (the default): the module creates the whole API. A scope =
+    "cors" layer needs the caller's REST API (rest_api_id, resource_ids) around
+    it, so it is never deployed alone; terraform validate/fmt and cfn-lint still
+    check it like every golden."""
+    return policy.get("api", {}).get("scope", "api") == "api"
+
+
 def rest_cases(root=REPO):
-    """The REST cases LocalStack can deploy: a REST policy and a terraform/ module."""
-    return [name for name, d in cases_with("terraform", root)
-            if (d.parent / "policy.toml").is_file() and is_rest(load_policy(d.parent / "policy.toml"))]
+    """The REST cases LocalStack can deploy: a whole REST API and a terraform/ module."""
+    out = []
+    for name, d in cases_with("terraform", root):
+        policy_file = d.parent / "policy.toml"
+        if policy_file.is_file():
+            policy = load_policy(policy_file)
+            if is_rest(policy) and whole_api(policy):
+                out.append(name)
+    return out
 
 
 def params(pairs):
