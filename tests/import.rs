@@ -107,6 +107,12 @@ fn import_of_every_generated_golden_answers_like_its_policy() {
         if original.cors.owner == corsform::model::Owner::Lambda {
             continue;
         }
+        // scope = "cors": the files hold only the CORS layer of an API defined
+        // elsewhere (no API resource to find); importing a layer back into a
+        // policy is not built yet.
+        if original.api.scope != corsform::model::Scope::Api {
+            continue;
+        }
         let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
         for target in ["terraform", "sam", "cloudformation"] {
             let dir = case.join(target);
