@@ -114,6 +114,16 @@ codes! {
     // Who owns the headers.
     GatewayOwnsCors = "CF0601", "gateway-owns-cors", Note, "on an HTTP API with cors_configuration the gateway drops CORS headers from the backend";
     BackendOwnsActualResponse = "CF0602", "backend-owns-actual-response", Note, "on REST proxy routes the backend must send CORS headers on actual responses";
+
+    // Named backends and environments.
+    UndeclaredBackend = "CF0701", "undeclared-backend", Error, "a route names a backend that [backends] does not declare";
+    UnusedBackend = "CF0702", "unused-backend", Warning, "a declared backend that no route uses";
+    BackendOnMockRoute = "CF0703", "backend-on-mock-route", Error, "a backend on a mock route, which API Gateway answers itself";
+    InvalidBackendName = "CF0704", "invalid-backend-name", Error, "a backend name outside [a-z][a-z0-9_]{0,39} or an environment name outside [a-z][a-z0-9]{0,39}";
+    BackendTypeMismatch = "CF0705", "backend-type-mismatch", Error, "a route's integration differs from its backend's type";
+    RouteWithoutBackend = "CF0706", "route-without-backend", Error, "with [backends], a lambda or http route that names no backend";
+    ValidOnlyInSomeEnvironments = "CF0711", "valid-only-in-some-environments", Error, "the policy is valid in some environments and not in others";
+    InsecureOriginInProduction = "CF0712", "insecure-origin-in-production", Warning, "a localhost or http:// origin in an environment named prod or production";
 }
 
 impl Code {

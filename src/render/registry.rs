@@ -35,6 +35,12 @@ pub struct TargetSpec {
     /// A policy this target cannot express although its type and scope fit:
     /// the reason and what to do instead.
     pub refuses: fn(&Policy) -> Option<&'static str>,
+    /// It gives each `[backends]` entry its own input (DESIGN.md "Named
+    /// backends"); a target without it refuses policies that declare backends.
+    pub named_backends: bool,
+    /// It serves every `[environments]` entry from one output, chosen by one
+    /// input; a target without it refuses policies with environments.
+    pub environments: bool,
     /// The plan its templates render.
     pub plan: fn(&Policy) -> Plan,
     /// `(output file, template)`; `{api}` in a template name is the API type
@@ -77,6 +83,8 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
+    named_backends: false,
+    environments: false,
     plan: api_plan,
     files: &[
         ("main.tf", "terraform/{api}/main.tf"),
@@ -94,6 +102,8 @@ pub static SAM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
+    named_backends: false,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
 };
@@ -105,6 +115,8 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
+    named_backends: false,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
 };
@@ -116,6 +128,9 @@ pub static LAMBDA_NODE: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: true,
+    environments: false,
     plan: lambda_plan,
     // The helpers do not depend on the API type.
     files: &[("cors.mjs", "lambda-node/cors.mjs")],
@@ -128,6 +143,9 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: true,
+    environments: false,
     plan: lambda_plan,
     files: &[("cors.py", "lambda-python/cors.py")],
 };
@@ -156,6 +174,18 @@ impl TargetSpec {
                 "scope \"{}\" is not supported by this target",
                 policy.api.scope.name()
             ));
+        }
+        if !self.named_backends && !policy.backends.is_empty() {
+            return Some(
+                "named [backends] are not supported by this target yet; remove [backends] and routes' `backend` to build it"
+                    .into(),
+            );
+        }
+        if !self.environments && !policy.environments.is_empty() {
+            return Some(
+                "[environments] are not supported by this target yet; build one policy per environment without [environments]"
+                    .into(),
+            );
         }
         (self.refuses)(policy).map(String::from)
     }

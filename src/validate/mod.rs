@@ -5,8 +5,10 @@
 //! model, so nothing can be built from it.
 
 mod api;
+mod backends;
 mod closed_set;
 mod cors;
+mod environments;
 mod gateway_responses;
 mod max_age;
 mod origins;
@@ -46,8 +48,17 @@ impl Findings {
 }
 
 /// Validate a loaded policy. `source_name` is recorded in the model for the
-/// generated-file marker.
+/// generated-file marker. A policy with `[environments]` is validated once
+/// per environment (see [`environments`]).
 pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    match &raw.environments {
+        Some(envs) if !envs.is_empty() => environments::validate(raw, source_name, validate_one),
+        _ => validate_one(raw, source_name),
+    }
+}
+
+/// Validate a policy without environments (or one environment's view).
+fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut f = Findings::default();
     let top = 0..0;
 
@@ -74,7 +85,9 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     };
     let api_type = api.as_ref().map(|a| a.api_type);
 
-    let routes = routes::validate(&raw.routes, api_type, &mut f);
+    let mut routes = routes::validate(&raw.routes, api_type, &mut f);
+    let backends = backends::validate(raw.backends.as_ref(), &mut f);
+    backends::resolve_routes(raw.backends.as_ref(), &backends, &mut routes, &mut f);
     if api_type == Some(ApiType::Rest) && raw.routes.is_empty() {
         let at = raw
             .api
@@ -124,6 +137,8 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
                     cors,
                     gateway_responses,
                     routes,
+                    backends,
+                    environments: vec![],
                 }),
                 diags,
             )
