@@ -109,6 +109,9 @@ pub struct ExplainArgs {
     /// The policy file.
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// The page's origin, as the browser sends it (https://app.example.com).
     #[arg(long)]
     pub origin: String,
@@ -138,6 +141,9 @@ pub struct ServeArgs {
     /// The policy file.
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
@@ -157,6 +163,9 @@ pub struct ProbeArgs {
     /// The policy the API was deployed from.
     #[arg(long, value_name = "POLICY")]
     pub policy: PathBuf,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Another origin to probe besides the policy's and the attack origins (repeatable).
     #[arg(long = "origin", value_name = "O")]
     pub origins: Vec<String>,

@@ -6,6 +6,7 @@
 
 pub mod args;
 mod build;
+mod env;
 mod error;
 mod explain;
 mod http;

@@ -23,6 +23,7 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&args.policy, "probe")? else {
         return Ok(Outcome::Failed);
     };
+    let policy = super::env::choose(policy, args.env.as_deref(), "probe")?;
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }

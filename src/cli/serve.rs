@@ -167,6 +167,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&args.policy, "serve")? else {
         return Ok(Outcome::Failed);
     };
+    let policy = super::env::choose(policy, args.env.as_deref(), "serve")?;
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
