@@ -35,9 +35,10 @@ pub struct TargetSpec {
     /// A policy this target cannot express although its type and scope fit:
     /// the reason and what to do instead.
     pub refuses: fn(&Policy) -> Option<&'static str>,
-    /// It gives each `[backends]` entry its own input (DESIGN.md "Named
-    /// backends"); a target without it refuses policies that declare backends.
-    pub named_backends: bool,
+    /// The API types for which it gives each `[backends]` entry its own input
+    /// (DESIGN.md "Named backends"); for the others it refuses policies that
+    /// declare backends.
+    pub named_backends: &'static [ApiType],
     /// It serves every `[environments]` entry from one output, chosen by one
     /// input; a target without it refuses policies with environments.
     pub environments: bool,
@@ -83,7 +84,7 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: false,
+    named_backends: &[ApiType::Rest],
     environments: false,
     plan: api_plan,
     files: &[
@@ -102,7 +103,7 @@ pub static SAM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: false,
+    named_backends: &[],
     environments: false,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
@@ -115,7 +116,7 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: false,
+    named_backends: &[],
     environments: false,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
@@ -129,7 +130,7 @@ pub static LAMBDA_NODE: TargetSpec = TargetSpec {
     default: false,
     refuses: refuses_gateway_owned_http,
     // The helpers run inside the function, whatever backend it is.
-    named_backends: true,
+    named_backends: BOTH,
     environments: false,
     plan: lambda_plan,
     // The helpers do not depend on the API type.
@@ -144,7 +145,7 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     default: false,
     refuses: refuses_gateway_owned_http,
     // The helpers run inside the function, whatever backend it is.
-    named_backends: true,
+    named_backends: BOTH,
     environments: false,
     plan: lambda_plan,
     files: &[("cors.py", "lambda-python/cors.py")],
@@ -175,7 +176,7 @@ impl TargetSpec {
                 policy.api.scope.name()
             ));
         }
-        if !self.named_backends && !policy.backends.is_empty() {
+        if !self.named_backends.contains(&api_type) && !policy.backends.is_empty() {
             return Some(
                 "named [backends] are not supported by this target yet; remove [backends] and routes' `backend` to build it"
                     .into(),
