@@ -84,7 +84,7 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: &[ApiType::Rest],
+    named_backends: BOTH,
     environments: false,
     plan: api_plan,
     files: &[
