@@ -116,7 +116,7 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: &[ApiType::Rest],
+    named_backends: BOTH,
     environments: false,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
