@@ -103,7 +103,7 @@ pub static SAM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
-    named_backends: &[],
+    named_backends: BOTH,
     environments: false,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
