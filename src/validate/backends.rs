@@ -10,6 +10,7 @@ use crate::model::{Backend, BackendType, Integration};
 use crate::policy::Sp;
 use crate::policy::raw::RawBackend;
 use crate::suggest::did_you_mean;
+use heck::ToUpperCamelCase;
 use std::collections::BTreeMap;
 
 type RawBackends = Sp<BTreeMap<String, Sp<RawBackend>>>;
@@ -49,6 +50,21 @@ pub fn validate(raw: Option<&RawBackends>, f: &mut Findings) -> Vec<Backend> {
                 f,
             ),
         };
+        // CloudFormation and SAM name a backend's Parameter and resources after
+        // its PascalCase form (the templates' `pascal` filter), where `a_1`
+        // and `a1` are both `A1`: two such names would collide.
+        let pascal = name.to_upper_camel_case();
+        if let Some(other) = out
+            .iter()
+            .find(|o: &&Backend| o.name.to_upper_camel_case() == pascal)
+        {
+            f.push(
+                Diagnostic::new(Code::InvalidBackendName, format!("backend names \"{}\" and \"{name}\" both become `{pascal}` in CloudFormation", other.name), b.span())
+                    .label("same Parameter and resource names as another backend")
+                    .help("rename one of them so they differ in more than underscores"),
+            );
+            continue;
+        }
         if let Some(backend_type) = backend_type {
             out.push(Backend {
                 name: name.clone(),
@@ -190,4 +206,41 @@ fn quoted(names: &[&str]) -> String {
         .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Code, SourceFile};
+
+    #[test]
+    fn names_that_collide_in_cloudformation_are_refused() {
+        let text = r#"
+version = 1
+[api]
+name = "shop"
+type = "http"
+[cors]
+allow_origins = ["https://app.example.com"]
+[backends.a_1]
+type = "lambda"
+[backends.a1]
+type = "lambda"
+[[routes]]
+path = "/x"
+methods = ["GET"]
+backend = "a1"
+[[routes]]
+path = "/y"
+methods = ["GET"]
+backend = "a_1"
+"#;
+        let (policy, diags) = crate::check(&SourceFile::new("t.toml", text.to_string()));
+        assert!(policy.is_none());
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == Code::InvalidBackendName && d.message.contains("`A1`")),
+            "{diags:?}"
+        );
+    }
 }
