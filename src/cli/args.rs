@@ -136,6 +136,9 @@ pub struct ExplainArgs {
     /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
     pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// The page's origin, as the browser sends it (https://app.example.com).
     #[arg(long)]
     pub origin: String,
@@ -165,6 +168,9 @@ pub struct ServeArgs {
     /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
     pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
@@ -195,6 +201,9 @@ pub struct ProbeArgs {
     /// misconfigurations on the --route paths given.
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Another origin to probe besides the policy's and the lookalikes
     /// (repeatable); without --policy, the origins the API trusts.
     #[arg(long = "origin", value_name = "O")]

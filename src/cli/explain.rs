@@ -12,6 +12,7 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&path, "explain")? else {
         return Ok(Outcome::Failed);
     };
+    let policy = super::env::choose(policy, args.env.as_deref(), "explain")?;
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }

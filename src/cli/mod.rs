@@ -9,6 +9,7 @@
 mod out;
 pub mod args;
 mod build;
+mod env;
 mod error;
 mod explain;
 mod http;

@@ -30,7 +30,7 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     }
     let policy = match &args.policy {
         Some(path) => match read_valid_policy(path, "probe")? {
-            Some(p) => Some(p),
+            Some((file, p)) => Some((file, super::env::choose(p, args.env.as_deref(), "probe")?)),
             None => return Ok(Outcome::Failed),
         },
         None => None,

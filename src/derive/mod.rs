@@ -3,6 +3,7 @@
 //! IaC language read the same plan, so Terraform, SAM and CloudFormation cannot
 //! disagree about a header, a route or an authorizer.
 
+pub mod backends;
 pub mod content_hash;
 pub mod cors_layer;
 pub mod header;

@@ -144,6 +144,16 @@ codes! {
     VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
     CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
+    // Named backends and environments (src/validate/{backends,environments}.rs).
+    // Named backends and environments.
+    UndeclaredBackend = "CF0801", "undeclared-backend", Error, "a route names a backend that [backends] does not declare";
+    UnusedBackend = "CF0802", "unused-backend", Warning, "a declared backend that no route uses";
+    BackendOnMockRoute = "CF0803", "backend-on-mock-route", Error, "a backend on a mock route, which API Gateway answers itself";
+    InvalidBackendName = "CF0804", "invalid-backend-name", Error, "a backend name outside [a-z][a-z0-9_]{0,39} or an environment name outside [a-z][a-z0-9]{0,39}";
+    BackendTypeMismatch = "CF0805", "backend-type-mismatch", Error, "a route's integration differs from its backend's type";
+    RouteWithoutBackend = "CF0806", "route-without-backend", Error, "with [backends], a lambda or http route that names no backend";
+    ValidOnlyInSomeEnvironments = "CF0811", "valid-only-in-some-environments", Error, "the policy is valid in some environments and not in others";
+    InsecureOriginInProduction = "CF0812", "insecure-origin-in-production", Warning, "a localhost or http:// origin in an environment named prod or production";
 }
 
 impl Code {

@@ -39,6 +39,13 @@ pub struct TargetSpec {
     /// A policy this target cannot express although its type and scope fit:
     /// the reason and what to do instead.
     pub refuses: fn(&Policy) -> Option<&'static str>,
+    /// The API types for which it gives each `[backends]` entry its own input
+    /// (DESIGN.md "Named backends"); for the others it refuses policies that
+    /// declare backends.
+    pub named_backends: &'static [ApiType],
+    /// It serves every `[environments]` entry from one output, chosen by one
+    /// input; a target without it refuses policies with environments.
+    pub environments: bool,
     /// The plan its templates render.
     pub plan: fn(&Policy) -> Plan,
     /// `(output file, template)`; `{api}` in a template name is the API type
@@ -88,6 +95,8 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
     scopes: BOTH_SCOPES,
     default: true,
     refuses: scope::terraform_refuses,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[
         ("main.tf", "terraform/{api}/main.tf"),
@@ -106,6 +115,8 @@ pub static SAM: TargetSpec = TargetSpec {
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
 };
@@ -117,6 +128,8 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     scopes: BOTH_SCOPES,
     default: true,
     refuses: scope::cloudformation_refuses,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
 };
@@ -129,6 +142,9 @@ pub static LAMBDA_NODE: TargetSpec = TargetSpec {
     scopes: BOTH_SCOPES,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: BOTH,
+    environments: false,
     plan: lambda_plan,
     // The helpers do not depend on the API type.
     files: &[("cors.mjs", "lambda-node/cors.mjs")],
@@ -141,6 +157,9 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     scopes: BOTH_SCOPES,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: BOTH,
+    environments: false,
     plan: lambda_plan,
     files: &[("cors.py", "lambda-python/cors.py")],
 };
@@ -166,6 +185,18 @@ impl TargetSpec {
         }
         if !self.scopes.contains(&policy.api.scope) {
             return Some(scope::refusal(self.name, policy));
+        }
+        if !self.named_backends.contains(&api_type) && !policy.backends.is_empty() {
+            return Some(
+                "named [backends] are not supported by this target yet; remove [backends] and routes' `backend` to build it"
+                    .into(),
+            );
+        }
+        if !self.environments && !policy.environments.is_empty() {
+            return Some(
+                "[environments] are not supported by this target yet; build one policy per environment without [environments]"
+                    .into(),
+            );
         }
         (self.refuses)(policy).map(String::from)
     }

@@ -5,8 +5,10 @@
 //! model, so nothing can be built from it.
 
 mod api;
+mod backends;
 mod closed_set;
 mod cors;
+mod environments;
 mod free_text;
 mod gateway_responses;
 mod limits;
@@ -53,8 +55,17 @@ impl Findings {
 }
 
 /// Validate a loaded policy. `source_name` is recorded in the model for the
-/// generated-file marker.
+/// generated-file marker. A policy with `[environments]` is validated once
+/// per environment (see [`environments`]).
 pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    match &raw.environments {
+        Some(envs) if !envs.is_empty() => environments::validate(raw, source_name, validate_one),
+        _ => validate_one(raw, source_name),
+    }
+}
+
+/// Validate a policy without environments (or one environment's view).
+fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut f = Findings::default();
     let top = 0..0;
 
@@ -81,7 +92,9 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     };
     let api_type = api.as_ref().map(|a| a.api_type);
 
-    let routes = routes::validate(&raw.routes, api_type, &mut f);
+    let mut routes = routes::validate(&raw.routes, api_type, &mut f);
+    let backends = backends::validate(raw.backends.as_ref(), &mut f);
+    backends::resolve_routes(raw.backends.as_ref(), &backends, &mut routes, &mut f);
     if api_type == Some(ApiType::Rest) && raw.routes.is_empty() {
         let at = raw
             .api
@@ -136,6 +149,8 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
                 cors,
                 gateway_responses,
                 routes,
+                backends,
+                environments: vec![],
             };
             // Limits need the whole model (counts, the effective CORS of each path).
             limits::check(&policy, raw, &mut diags);

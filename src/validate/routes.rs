@@ -175,6 +175,8 @@ fn validate_one<'a>(
             integration: integration?,
             authorization: authorization?,
             cors_override: None,
+            // Set by `backends::resolve_routes`.
+            backend: None,
         },
         raw,
         method_spans,

@@ -20,6 +20,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
     let Some((file, policy)) = read_valid_policy(&path, "serve")? else {
         return Ok(Outcome::Failed);
     };
+    let policy = super::env::choose(policy, args.env.as_deref(), "serve")?;
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
@@ -63,6 +64,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             tokio::spawn(watch::watch(
                 path.clone(),
                 args.target,
+                args.env.clone(),
                 file.text.clone(),
                 Arc::clone(&live),
             ));

@@ -19,7 +19,13 @@ const POLL: Duration = Duration::from_millis(500);
 const SETTLE: Duration = Duration::from_millis(100);
 
 /// Watch `path`, whose text `initial` is being served, until the process ends.
-pub async fn watch(path: PathBuf, target: Option<Target>, initial: String, live: Arc<Live>) {
+pub async fn watch(
+    path: PathBuf,
+    target: Option<Target>,
+    env: Option<String>,
+    initial: String,
+    live: Arc<Live>,
+) {
     let mut seen = initial;
     let mut last_read_error: Option<String> = None;
     let mut interval = tokio::time::interval(POLL);
@@ -55,6 +61,17 @@ pub async fn watch(path: PathBuf, target: Option<Target>, initial: String, live:
                 file.name
             );
             continue;
+        };
+        // The same --env as at start: an edit never switches environments.
+        let policy = match crate::cli::env::choose(policy, env.as_deref(), "serve") {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!(
+                    "corsform serve: {}: {e}; keeping the last good policy",
+                    file.name
+                );
+                continue;
+            }
         };
         if let Some(t) = target
             && let Err(e) = crate::render::check(&policy, t)

@@ -39,6 +39,32 @@ CFN_VALUES = {
     "BackendUrl": BACKEND_URL,
     "CognitoUserPoolArns": USER_POOL_ARN,
 }
+
+
+def tf_value(name):
+    """The HCL value of a Terraform variable: a fixed one, or a named backend's
+    (`backend_<name>_invoke_arn`, `backend_<name>_url`), which all share the
+    placeholder function and URL: preflights and MOCK routes never reach them."""
+    if name in TF_VALUES:
+        return TF_VALUES[name]
+    if re.fullmatch(r"backend_[a-z0-9_]+_invoke_arn", name):
+        return json.dumps(invoke_arn(FUNCTION_ARN))
+    if re.fullmatch(r"backend_[a-z0-9_]+_url", name):
+        return json.dumps(BACKEND_URL)
+    return None
+
+
+def cfn_value(key):
+    """A CloudFormation parameter's value, named backends' included."""
+    if key in CFN_VALUES:
+        return CFN_VALUES[key]
+    if re.fullmatch(r"Backend[A-Za-z0-9]+FunctionArn", key):
+        return FUNCTION_ARN
+    if re.fullmatch(r"Backend[A-Za-z0-9]+Url", key):
+        return BACKEND_URL
+    return None
+
+
 # Resource types LocalStack's (community) CloudFormation cannot create: it
 # "deploys them as a fallback" with a made-up physical id that nothing else
 # accepts.
@@ -68,8 +94,8 @@ def tf_vars(module):
         name, body = m.group(1), m.group(2)
         if re.search(r"^\s*default\s*=", body, re.M):
             continue
-        if name in TF_VALUES:
-            values[name] = TF_VALUES[name]
+        if tf_value(name) is not None:
+            values[name] = tf_value(name)
         else:
             unknown.append(name)
     if unknown:
@@ -172,8 +198,8 @@ def cfn_deploy(endpoint, stack, template, update=False, timeout=120):
     params = []
     for p in declared:
         key = p["ParameterKey"]
-        if key in CFN_VALUES:
-            params.append({"ParameterKey": key, "ParameterValue": CFN_VALUES[key]})
+        if cfn_value(key) is not None:
+            params.append({"ParameterKey": key, "ParameterValue": cfn_value(key)})
         elif "DefaultValue" not in p:
             raise DeployError(f"no plain value for parameter {key!r} (add it to CFN_VALUES in {__file__})")
     call = cf.update_stack if update else cf.create_stack
