@@ -1,6 +1,6 @@
 //! `audit`: golden cases under golden-audit/<case>/ (input files beside the
 //! expected `audit.txt`, found by walking the folder; `SNAPSHOTS=overwrite
-//! cargo test --test audit` regenerates them for review), every DESIGN.md rule
+//! cargo test --test audit` regenerates them for review), every docs/design.md rule
 //! pinned by at least one case, `ok-*` cases clean, and everything corsform
 //! itself generates auditing clean.
 
@@ -69,7 +69,7 @@ fn cases() -> Vec<PathBuf> {
     v
 }
 
-/// The rule names DESIGN.md lists for audit.
+/// The rule names docs/design.md lists for audit.
 const RULES: &[&str] = &[
     "preflight-without-cors",
     "actual-response-without-cors",

@@ -1,4 +1,4 @@
-//! `--env NAME` of explain, serve and probe (DESIGN.md "Environments"): a
+//! `--env NAME` of explain, serve and probe (docs/design.md "Environments"): a
 //! policy with `[environments]` answers differently per environment, so these
 //! commands must be told which one; they never pick one themselves.
 

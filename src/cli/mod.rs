@@ -1,7 +1,7 @@
 //! The command line: the only part of corsform that reads arguments, touches the
 //! disk or prints. [`args`] holds the raw clap types; each command module turns
 //! them into work on the library and returns an [`Outcome`]; [`run`] is the one
-//! place that prints a [`CliError`] and picks the exit code (DESIGN.md: 0
+//! place that prints a [`CliError`] and picks the exit code (docs/design.md: 0
 //! success; 1 findings at error level or drift; 2 usage, I/O or parse errors).
 //! Output goes through [`out`] (colour on terminals, quiet on closed pipes).
 

@@ -1,4 +1,4 @@
-//! Named backends as plans carry them (DESIGN.md "Named backends"): one input
+//! Named backends as plans carry them (docs/design.md "Named backends"): one input
 //! per `[backends]` entry, with a boolean per type so templates branch on
 //! `b.is_lambda`, never on a string. Shared by the REST and HTTP API plans.
 

@@ -1,5 +1,5 @@
 //! The CORS layer of an HTTP API defined elsewhere (`[api] scope = "cors"`,
-//! DESIGN.md "Scope"): the API's `cors_configuration`, which the caller puts
+//! docs/design.md "Scope"): the API's `cors_configuration`, which the caller puts
 //! on its own `aws_apigatewayv2_api`, and the unauthorized OPTIONS routes that
 //! keep preflights away from authorizers.
 //!
@@ -7,7 +7,7 @@
 //! itself, but a route that matches OPTIONS (an `ANY` route) runs its
 //! authorizer first, and the browser's preflight carries no credentials, so
 //! it fails; the known fix is an OPTIONS route on that path with no
-//! authorizer (CORS-FACTS.md, HTTP API section; AWS re:Post, "JWT authorizers
+//! authorizer (docs/cors-facts.md, HTTP API section; AWS re:Post, "JWT authorizers
 //! and CORS"). A REST layer renders the REST plan's preflights and gateway
 //! responses (the same template partials as the whole API), plus the list of
 //! paths whose resource ids the caller must pass.

@@ -2,7 +2,7 @@
 //! integration, and the CORS headers of each response API Gateway itself
 //! produces: the preflight (an OPTIONS method with a MOCK integration per path),
 //! the actual responses of MOCK routes, and the gateway responses. Facts
-//! (CORS-FACTS.md, REST API section):
+//! (docs/cors-facts.md, REST API section):
 //! - header values in integration and gateway responses are mapping expressions:
 //!   a static value is written as a single-quoted literal, `'value'`;
 //! - a static header holds one origin, so with several origins the static value

@@ -125,7 +125,7 @@ codes! {
     MappingTemplateTooLarge = "CF0707", "mapping-template-too-large", Error, "an origin-check mapping template over API Gateway's 300 KB limit";
     LargeOutput = "CF0708", "large-output", Warning, "origins x paths make `build` write tens of megabytes";
     // `audit` of IaC corsform did not write (src/audit): one code per rule of
-    // DESIGN.md's audit list; CF0101, CF0204, CF0302 and CF0303 are shared with lint.
+    // docs/design.md's audit list; CF0101, CF0204, CF0302 and CF0303 are shared with lint.
     UnreadableIac = "CF0900", "unreadable-iac", Error, "an IaC file audit could not parse";
     PreflightWithoutCors = "CF0901", "preflight-without-cors", Error, "a path whose preflight carries no Access-Control-Allow-Origin (or has no OPTIONS method)";
     ActualResponseWithoutCors = "CF0902", "actual-response-without-cors", Error, "a non-proxy method whose responses carry no Access-Control-Allow-Origin";

@@ -1,4 +1,4 @@
-//! Named backends (DESIGN.md "Named backends"): each is its own input of the
+//! Named backends (docs/design.md "Named backends"): each is its own input of the
 //! generated code, so one API can route `/orders` to one function and
 //! `/catalog` to an HTTP service. A policy without `[backends]` has none and
 //! keeps today's single backend input.

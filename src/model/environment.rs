@@ -1,4 +1,4 @@
-//! Named environments (DESIGN.md "Environments"): each is the whole policy
+//! Named environments (docs/design.md "Environments"): each is the whole policy
 //! with its `[environments.NAME]` overrides applied, validated on its own, so
 //! every target and the answer evaluation read an environment exactly as they
 //! read a policy without environments.

@@ -69,7 +69,7 @@ impl ApiType {
     }
 }
 
-/// What corsform creates (DESIGN.md "Scope"): the whole API, or only the CORS
+/// What corsform creates (docs/design.md "Scope"): the whole API, or only the CORS
 /// layer (preflights, gateway responses) of an API defined elsewhere, whose
 /// own methods answer the actual requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,4 +1,4 @@
-//! The policy format (DESIGN.md "The policy file") as serde types. Everything is
+//! The policy format (docs/design.md "The policy file") as serde types. Everything is
 //! optional here, even required keys: the validator reports a missing key with
 //! the span of its table instead of serde stopping at the first one. Values whose
 //! set is closed (`type`, `integration`, ...) are read as strings and checked by
@@ -42,7 +42,7 @@ pub struct RawPolicy {
     pub environments: Option<Sp<BTreeMap<String, Sp<RawEnvironment>>>>,
 }
 
-/// One named backend (DESIGN.md "Named backends").
+/// One named backend (docs/design.md "Named backends").
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RawBackend {
     /// "lambda" (Lambda proxy integration) or "http" (HTTP proxy integration).
@@ -50,7 +50,7 @@ pub struct RawBackend {
     pub r#type: Option<Sp<String>>,
 }
 
-/// One named environment (DESIGN.md "Environments").
+/// One named environment (docs/design.md "Environments").
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RawEnvironment {
     /// Overrides of any [cors] key in this environment.

@@ -32,7 +32,7 @@ pub struct TargetSpec {
     pub help: &'static str,
     /// The API types it can express.
     pub api_types: &'static [ApiType],
-    /// The scopes it can express (DESIGN.md `[api] scope`).
+    /// The scopes it can express (docs/design.md `[api] scope`).
     pub scopes: &'static [Scope],
     /// Built by `build` when no `--target` is given.
     pub default: bool,
@@ -40,7 +40,7 @@ pub struct TargetSpec {
     /// the reason and what to do instead.
     pub refuses: fn(&Policy) -> Option<&'static str>,
     /// The API types for which it gives each `[backends]` entry its own input
-    /// (DESIGN.md "Named backends"); for the others it refuses policies that
+    /// (docs/design.md "Named backends"); for the others it refuses policies that
     /// declare backends.
     pub named_backends: &'static [ApiType],
     /// It serves every `[environments]` entry from one output, chosen by one
@@ -56,7 +56,7 @@ pub struct TargetSpec {
 }
 
 /// The plan of an IaC target: the REST or the HTTP API plan.
-/// With `scope = "cors"`, the plan of the CORS layer (DESIGN.md "Scope").
+/// With `scope = "cors"`, the plan of the CORS layer (docs/design.md "Scope").
 fn api_plan(policy: &Policy) -> Plan {
     match (policy.api.api_type, policy.api.scope) {
         (ApiType::Rest, Scope::Api) => Plan::Rest(rest_api::plan(policy)),

@@ -1,4 +1,4 @@
-//! Which target can express which `[api] scope` (DESIGN.md "Scope"), and what
+//! Which target can express which `[api] scope` (docs/design.md "Scope"), and what
 //! a target says when it cannot: the registry entries point here, so every
 //! refusal names the targets that can build the policy instead.
 //!
@@ -36,8 +36,9 @@ fn why_not(target: &str) -> &'static str {
         // A SAM Api (or HttpApi) resource is the API: its CORS lives in its
         // own definition, which another template cannot add to.
         "sam" => {
-            " (a SAM template defines its own Api; to add the CORS layer to a SAM API, put the \
-             openapi target's document (DESIGN.md \"OpenAPI\") in its DefinitionBody)"
+            " (a SAM template defines its own Api, and another template cannot add to its \
+             definition; an `openapi` target that writes the CORS layer into a SAM API's \
+             DefinitionBody is planned)"
         }
         _ => "",
     }

@@ -78,7 +78,7 @@ pub fn validate(raw: &Sp<RawApi>, f: &mut Findings) -> Option<Api> {
         }
     };
 
-    // DESIGN.md "Scope": the whole API (default) or only its CORS layer.
+    // docs/design.md "Scope": the whole API (default) or only its CORS layer.
     let scope = match &raw.scope {
         None => Some(Scope::Api),
         Some(s) => closed_set::parse(s, "scope", &[("api", Scope::Api), ("cors", Scope::Cors)], f),

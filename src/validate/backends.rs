@@ -1,4 +1,4 @@
-//! `[backends]` and `routes.backend` (DESIGN.md "Named backends"): names and
+//! `[backends]` and `routes.backend` (docs/design.md "Named backends"): names and
 //! types, each route's backend declared and fitting its integration, every
 //! declared backend used. Runs after `routes`, whose checked routes it
 //! completes with their backend.

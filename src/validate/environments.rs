@@ -1,4 +1,4 @@
-//! `[environments]` (DESIGN.md "Environments"): each environment is the whole
+//! `[environments]` (docs/design.md "Environments"): each environment is the whole
 //! policy with its overrides applied (any `[cors]` key, `api.stage`) and is
 //! validated as a policy of its own. A finding that every environment shares
 //! is reported once, as it would be without environments; one that only some
@@ -145,7 +145,7 @@ fn is_production(name: &str) -> bool {
 
 /// Production answers real users: an http:// origin can be impersonated by
 /// anyone on the network path, and a localhost origin is any developer's
-/// machine (CORS-FACTS.md; Fetch standard, "origin" is scheme + host + port).
+/// machine (docs/cors-facts.md; Fetch standard, "origin" is scheme + host + port).
 fn insecure_origins(name: &str, merged: &RawPolicy, f: &mut Findings) {
     let Some(list) = merged.cors.as_ref().and_then(|c| c.allow_origins.as_ref()) else {
         return;

@@ -1,7 +1,7 @@
 //! `[gateway_responses]` (REST only). API Gateway's own errors (authorizer
 //! 401/403, throttling, missing route, timeouts) carry no CORS headers unless
 //! configured, and their header values are static or a mapping of a request
-//! header: no VTL, so no origin check (CORS-FACTS.md, REST API section).
+//! header: no VTL, so no origin check (docs/cors-facts.md, REST API section).
 
 use super::{Findings, closed_set};
 use crate::diagnostic::{Code, Diagnostic};

@@ -1,5 +1,5 @@
 //! Stage 2: raw policy -> [`crate::model::Policy`], collecting every finding.
-//! Each submodule owns one part of the format and the rules about it (DESIGN.md
+//! Each submodule owns one part of the format and the rules about it (docs/design.md
 //! "Findings `lint` must raise"); they report into one [`Findings`] list and
 //! return normalised values. A policy with any error-level finding yields no
 //! model, so nothing can be built from it.

@@ -1,5 +1,5 @@
 //! `[api] scope = "cors"`: what the caller still owns. corsform builds only
-//! the CORS layer (DESIGN.md "Scope"), so the actual responses of the
+//! the CORS layer (docs/design.md "Scope"), so the actual responses of the
 //! caller's non-proxy methods (a MOCK or AWS integration's integration
 //! responses) carry CORS headers only if the caller adds them, and an HTTP
 //! API's cors_configuration is live only once the caller's API sets it. Said

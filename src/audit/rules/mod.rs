@@ -1,9 +1,9 @@
-//! The audit rules (DESIGN.md, "Judging IaC and deployments corsform did not
+//! The audit rules (docs/design.md, "Judging IaC and deployments corsform did not
 //! write"), run over the neutral [`Api`] model. Whether a response passes is
 //! the browser's verdict ([`crate::browser::cors_check`], the Fetch standard's
 //! CORS check that explain uses); whether an origin is written as browsers
 //! serialize it is the policy validator's verdict ([`crate::check`]). Each
-//! fact's source is CORS-FACTS.md, cited at the rule.
+//! fact's source is docs/cors-facts.md, cited at the rule.
 //!
 //! One file per part: [`rest`] (preflights, actual and error responses, per
 //! path), [`mappings`] (response parameter keys and values), [`response`]
