@@ -192,6 +192,11 @@ fn json_and_sarif_carry_the_rule_name() {
         json["findings"][0]["name"],
         "wildcard-origin-with-credentials"
     );
+    // docs/design.md names the field `rule`.
+    assert_eq!(
+        json["findings"][0]["rule"],
+        "wildcard-origin-with-credentials"
+    );
     let sarif: serde_json::Value = serde_json::from_str(&render::sarif(&results)).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     let index = result["ruleIndex"].as_u64().unwrap() as usize;

@@ -110,6 +110,9 @@ fn finding_json(file: &SourceFile, d: &Diagnostic) -> Value {
         "file": file.name,
         "code": d.code.id(),
         "name": d.code.name(),
+        // docs/design.md: every audit finding carries its `rule` (the rule
+        // names are the codes' names); lint's findings carry it the same way.
+        "rule": d.code.name(),
         "severity": d.severity().as_str(),
         "message": d.message,
         "label": d.label,
