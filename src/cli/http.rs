@@ -109,16 +109,7 @@ impl Client {
         }
         let mut resp = req.call()?;
         let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).to_string(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(resp.headers());
         let mut body = Vec::new();
         if method != SafeMethod::Head {
             // Kept for attribution; a body that fails to read changes nothing.
@@ -298,6 +289,20 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     url.parse::<ureq::http::Uri>()
         .map(|_| ())
         .map_err(|e| format!("{url}: not a valid URL ({e})"))
+}
+
+/// Every header of a response as `(name, value)` pairs, in order; a value
+/// that is not UTF-8 is read lossily (probe and serve's upstream read them).
+pub fn header_pairs(headers: &ureq::http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -124,16 +124,7 @@ impl Backend for HttpUpstream {
         };
         let mut resp = sent.map_err(|e| format!("{url}: {e}"))?;
         let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = crate::cli::http::header_pairs(resp.headers());
         // A HEAD answer keeps the upstream's Content-Length: it describes the
         // body a GET would get, and there is no body to re-frame.
         let framing: &[&str] = if req.method == "HEAD" {
