@@ -1,6 +1,9 @@
-//! `serve`'s pure request handling on arbitrary bytes: parse the request head,
-//! then answer it from a fixed deployment (several origins, a pattern,
-//! credentials, a MOCK route), without a backend. No input may panic.
+//! `serve`'s pure request handling on arbitrary requests: hyper parses the
+//! wire format (src/cli/serve/), so the input is read as a request already
+//! split into its parts (first line `METHOD TARGET`, then `name: value`
+//! lines, any bytes in either) and answered from a fixed deployment (several
+//! origins, a pattern, credentials, a MOCK route), without a backend, then
+//! logged. No input may panic.
 
 #![no_main]
 
@@ -20,11 +23,20 @@ fn deployment() -> &'static Deployment {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(head) = std::str::from_utf8(data) else {
-        return;
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or("");
+    let (method, target) = first.split_once(' ').unwrap_or((first, "/"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let req = corsform::serve::HttpRequest {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+        body: Vec::new(),
     };
-    if let Some(req) = corsform::serve::parse_head(head) {
-        let response = corsform::serve::handle(deployment(), &req, None);
-        let _ = corsform::serve::reason(response.status);
-    }
+    let response = corsform::serve::handle(deployment(), &req, None);
+    let _ = corsform::serve::escape_for_log(&response.log);
 });
