@@ -31,5 +31,12 @@ def test_sam_translator(template, work):
     # authorizerUri it builds from Auth.Authorizers.*.FunctionArn, while
     # corsform's own template uses ${AWS::Partition}; test_cfn_lint still
     # applies I3042 to everything corsform writes.
-    findings = cfn.lint(out, ignore=["I3042"])
+    ignore = ["I3042"]
+    # A backend no route uses (lint's CF0802 warning, pinned by this case) is
+    # still an input of the template, and SAM's translated API does not use
+    # it: cfn-lint's W2001 (unused parameter) is that same warning, expected
+    # here and only here; every other finding still fails.
+    if template.parent.parent.name == "warn-unused-backend":
+        ignore.append("W2001")
+    findings = cfn.lint(out, ignore=ignore)
     assert not findings, f"cfn-lint on the SAM translator's output for {template}:\n" + "\n".join(findings)

@@ -46,5 +46,13 @@ def translate_to_file(source, out):
     translated, errors = translate(source)
     if translated is not None:
         with open(out, "w", encoding="utf-8") as f:
-            json.dump(translated, f, indent=2, sort_keys=True)
+            # cfn-lint's JSON reader refuses a surrogate pair (\ud83d\ude00),
+            # which ensure_ascii writes for a character outside the BMP, and
+            # raw DEL, C1 controls, U+FFFE/U+FFFF: write UTF-8, escaping only
+            # those (golden/rest-unprintable-text).
+            text = json.dumps(translated, indent=2, sort_keys=True, ensure_ascii=False)
+            f.write("".join(
+                f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F or ord(c) in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
+                else c
+                for c in text))
     return errors
