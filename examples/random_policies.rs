@@ -104,10 +104,9 @@ const TEXT: &[&str] = &[
     "\u{2028}",
     "\u{2029}",
     "\u{feff}",
-    "\u{fffe}",
-    "\u{ffff}",
-    "\u{1}",
-    "\u{1b}[31m",
+    // C0 controls other than tab/LF/CR and U+FFFE/U+FFFF are refused by lint
+    // (CF0709: CloudFormation's XML API cannot carry them), so the generator
+    // leaves them out; golden/err-description-not-xml-text pins the refusal.
     "é漢字",
     "\u{1f600}",
     "*/",

@@ -124,6 +124,7 @@ codes! {
     TemplateSizeLimit = "CF0706", "template-size-limit", Warning, "a CloudFormation template over the 1 MB template body limit";
     MappingTemplateTooLarge = "CF0707", "mapping-template-too-large", Error, "an origin-check mapping template over API Gateway's 300 KB limit";
     LargeOutput = "CF0708", "large-output", Warning, "origins x paths make `build` write tens of megabytes";
+    DescriptionNotXmlText = "CF0709", "description-not-xml-text", Error, "api.description holds a character XML 1.0 cannot carry (C0 controls, U+FFFE, U+FFFF), which CloudFormation's XML API returns";
     // `audit` of IaC corsform did not write (src/audit): one code per rule of
     // docs/design.md's audit list; CF0101, CF0204, CF0302 and CF0303 are shared with lint.
     UnreadableIac = "CF0900", "unreadable-iac", Error, "an IaC file audit could not parse";

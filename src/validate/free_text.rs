@@ -13,10 +13,33 @@ use crate::policy::raw::RawPolicy;
 /// CloudFormation's limit on a template's Description, in bytes.
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 
+/// Characters XML 1.0 cannot carry (its `Char` production): C0 controls
+/// other than tab, line feed and carriage return, and U+FFFE/U+FFFF.
+/// CloudFormation's API answers in XML with the template's Description in it
+/// (ValidateTemplate, DescribeStacks); LocalStack's answer with one of these
+/// was unreadable XML, so a stack with such a description cannot be managed.
+fn xml_forbids(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
 pub fn check(raw: &RawPolicy, f: &mut Findings) {
     let Some(d) = raw.api.as_ref().and_then(|a| a.description.as_ref()) else {
         return;
     };
+    if let Some(c) = d.get().chars().find(|c| xml_forbids(*c)) {
+        f.push(
+            Diagnostic::new(
+                Code::DescriptionNotXmlText,
+                format!(
+                    "api.description holds U+{:04X}, which XML cannot carry: CloudFormation returns the description in XML",
+                    c as u32
+                ),
+                d.span(),
+            )
+            .label("not XML text")
+            .help("remove control characters and U+FFFE/U+FFFF from the description"),
+        );
+    }
     let len = d.get().len();
     if len > MAX_DESCRIPTION_BYTES {
         f.push(

@@ -49,6 +49,9 @@ def random_policies(work):
     return policies
 
 
+REFUSED = "refused by lint"
+
+
 @pytest.fixture(scope="module")
 def random_builds(random_policies, corsform, work):
     """[(policy, build problem or None, [(target, folder)])] in policy order:
@@ -59,6 +62,11 @@ def random_builds(random_policies, corsform, work):
         build = subprocess.run([corsform, "build", str(policy), "--out", str(out)],
                                capture_output=True, text=True, check=False)
         error = None if build.returncode == 0 else f"corsform build exit {build.returncode}:\n{build.stdout}{build.stderr}"
+        # The generator aims at corners, so some of its policies are not valid
+        # (e.g. `{p0}` beside `{proxy+}`): lint refuses them and nothing is
+        # built. The promise is about policies lint accepts.
+        if build.returncode == 1 and "nothing was written because a policy has errors" in build.stderr:
+            error = REFUSED
         builds.append((policy, error, [(t, f) for t in TARGETS for f in sorted(out.glob(f"*/{t}"))]))
     return builds
 
@@ -95,6 +103,8 @@ def check_template(target, folder):
 @pytest.mark.parametrize("index", INDEXES, ids=[f"seed{SEED}_{i}" for i in INDEXES])
 def test_random_policy(index, random_builds, random_terraform):
     policy, error, folders = random_builds[index]
+    if error is REFUSED:
+        pytest.skip(f"lint refuses {policy.parent.name} (not a valid policy: nothing to deploy)")
     text = policy.read_text(encoding="utf-8")
     assert error is None, f"{error}\npolicy ({policy}):\n{text}"
     assert folders, f"corsform build {policy} wrote none of {TARGETS}:\npolicy:\n{text}"

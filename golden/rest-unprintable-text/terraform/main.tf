@@ -5,7 +5,7 @@
 # proxy routes get theirs from the backend.
 resource "aws_api_gateway_rest_api" "this" {
   name        = "odd-text"
-  description = "del \u007f c1 \u0080\u0085\u009f non \ufffe\uffff bom \ufeff astral 😀 end"
+  description = "del \u007f c1 \u0080\u0085\u009f  bom \ufeff astral 😀 end"
   tags        = var.tags
 
   endpoint_configuration {
@@ -126,7 +126,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "c7eb5decaf",
+      "06dd14edf5",
       aws_api_gateway_resource.items.id,
       aws_api_gateway_method.items_options.id,
       aws_api_gateway_integration.items_options.id,
