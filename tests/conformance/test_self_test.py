@@ -34,10 +34,11 @@ def plant(work, relative, old, new):
     for case in sorted((tools.REPO / "golden").iterdir()):
         source = case / relative
         # Only whole APIs: a scope = "cors" layer cannot be deployed alone.
-        policy = case / "policy.toml"
-        if policy.is_file() and not whole_api(load_policy(policy)):
+        if not source.is_file():
             continue
-        if source.is_file() and old in source.read_text(encoding="utf-8"):
+        if not whole_api(load_policy(case / "policy.toml")):
+            continue
+        if old in source.read_text(encoding="utf-8"):
             break
     else:
         pytest.fail(f"no golden {relative} contains {old!r} to plant the defect in", pytrace=False)
