@@ -12,7 +12,7 @@ use crate::derive::header::Header;
 use crate::derive::http_api::{self, CorsConfiguration, HttpApiPlan};
 use crate::derive::lambda::{self, LambdaPlan, Rule};
 use crate::derive::rest_api::{self, CorsResponse, RestApiPlan};
-use crate::model::{ApiPath, ApiType, Authorization, Integration, Policy};
+use crate::model::{ApiPath, ApiType, Authorization, Integration, Policy, Scope};
 
 /// One response and who produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,7 +242,13 @@ impl Deployment {
                 match m {
                     Some(resp) => answer(
                         eval_rest(resp, origin),
-                        "API Gateway: MOCK integration response",
+                        match self.policy.api.scope {
+                            Scope::Api => "API Gateway: MOCK integration response",
+                            // The layer does not create the caller's methods (lint CF0603).
+                            Scope::Cors => {
+                                "your API's own non-proxy method (scope = \"cors\": corsform does not create it), assuming its integration response sends the policy's headers"
+                            }
+                        },
                     ),
                     None => not_found(),
                 }
@@ -297,7 +303,9 @@ impl Deployment {
                 ),
                 actual: answer(
                     http_gateway(cors, origin, false, if found { 200 } else { 404 }),
-                    if found {
+                    if found && self.policy.api.scope == Scope::Cors {
+                        "your API's integration, with the headers API Gateway adds once your API sets the generated cors_configuration (scope = \"cors\")"
+                    } else if found {
                         "the integration, with the headers API Gateway adds"
                     } else {
                         "API Gateway: 404 Not Found (no route)"
@@ -486,6 +494,7 @@ mod tests {
             pre.get("access-control-allow-headers"),
             Some("content-type")
         );
+        assert_eq!(pre.get("access-control-allow-methods"), Some("GET"));
         assert_eq!(pre.get("vary"), None);
         assert_eq!(pre.get("access-control-expose-headers"), None);
         let act = &ex.actual.response;
@@ -505,5 +514,31 @@ mod tests {
                 .status,
             404
         );
+    }
+
+    /// REST with several origins: the VTL override echoes only an allowed
+    /// Origin; any other request keeps the static first origin (mutation
+    /// testing found no test pinning the refused case).
+    #[test]
+    fn rest_vtl_override_echoes_only_allowed_origins() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example.com\", \"https://*.b.example.com\"]\n[[routes]]\npath = \"/x\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n",
+        );
+        let d = Deployment::new(p);
+        let allowed = d.exchange(&get("https://pr-1.b.example.com"), "/x");
+        for r in [&allowed.preflight.response, &allowed.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://pr-1.b.example.com")
+            );
+            assert_eq!(r.get("vary"), Some("Origin"));
+        }
+        let refused = d.exchange(&get("https://evil.example.net"), "/x");
+        for r in [&refused.preflight.response, &refused.actual.response] {
+            assert_eq!(
+                r.get("access-control-allow-origin"),
+                Some("https://a.example.com")
+            );
+        }
     }
 }

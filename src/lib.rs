@@ -50,3 +50,7 @@ pub fn check(file: &SourceFile) -> (Option<Policy>, Vec<Diagnostic>) {
 fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
 }
+
+// Audit and import of IaC corsform did not write (issue 17).
+pub mod audit;
+pub mod import;

@@ -2,7 +2,9 @@
 //! with exactly the CORS headers the deployment sends ([`crate::answer`]):
 //! preflights as the gateway (or the function's helper) answers them, actual
 //! responses proxied to an upstream or stubbed, and API Gateway's own errors.
-//! This module is the pure request -> response step; the CLI owns the socket.
+//! This module is the pure request -> response step, with no I/O, so it is
+//! tested without sockets; the CLI (`src/cli/serve/`) owns the HTTP server,
+//! the upstream client and the policy reload.
 //!
 //! To see what a page gets when API Gateway itself fails a request (an
 //! authorizer's 401, say), add `__corsform_error=1` to the query string: the
@@ -71,12 +73,29 @@ fn decision(origin: &str, headers: &[(String, String)]) -> String {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("access-control-allow-origin"))
     {
-        Some((_, v)) => format!("grants {v}"),
+        Some((_, v)) => format!("grants {}", escape_for_log(v)),
         None if origin.is_empty() => "no Origin".into(),
-        None => format!("no CORS grant for {origin}"),
+        None => format!("no CORS grant for {}", escape_for_log(origin)),
     }
 }
 
+/// Control characters (C0, DEL and C1, which include the terminal's escape
+/// introducers ESC and CSI) written as Rust escapes, so a request cannot forge a
+/// log line or drive the terminal that shows the log.
+pub fn escape_for_log(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || c == '\\' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The answer to one request: the deployment's CORS decision, and the body
+/// from the backend, the stub, or API Gateway's own error.
 pub fn handle(
     deployment: &Deployment,
     req: &HttpRequest,
@@ -84,6 +103,7 @@ pub fn handle(
 ) -> HttpResponse {
     let origin = req.header("origin").unwrap_or("").to_string();
     let path = req.path().to_string();
+    let (log_origin, log_path) = (escape_for_log(&origin), escape_for_log(&path));
     let preflight_method = req
         .header("access-control-request-method")
         .filter(|_| req.method == "OPTIONS");
@@ -109,7 +129,8 @@ pub fn handle(
     if preflight_method.is_some() {
         let r = &ex.preflight.response;
         let log = format!(
-            "OPTIONS {path} (preflight for {method}) origin={origin} -> {} {}",
+            "OPTIONS {log_path} (preflight for {}) origin={log_origin} -> {} {}",
+            escape_for_log(&method),
             r.status,
             decision(&origin, &r.headers)
         );
@@ -127,7 +148,8 @@ pub fn handle(
     {
         let r = &ex.error.response;
         let log = format!(
-            "{method} {path} (simulated gateway error) origin={origin} -> {} {}",
+            "{} {log_path} (simulated gateway error) origin={log_origin} -> {} {}",
+            escape_for_log(&method),
             r.status,
             decision(&origin, &r.headers)
         );
@@ -181,7 +203,8 @@ pub fn handle(
     };
     headers.extend(a.headers.iter().cloned());
     let log = format!(
-        "{method} {path} origin={origin} -> {status} {}",
+        "{} {log_path} origin={log_origin} -> {status} {}",
+        escape_for_log(&method),
         decision(&origin, &a.headers)
     );
     HttpResponse {
@@ -192,38 +215,20 @@ pub fn handle(
     }
 }
 
-/// Parse one HTTP/1.1 request head; `None` when it is malformed.
-pub fn parse_head(head: &str) -> Option<HttpRequest> {
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_string();
-    let target = first.next()?.to_string();
-    if !first.next()?.starts_with("HTTP/1.") || !target.starts_with('/') {
-        return None;
-    }
-    let mut headers = Vec::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let (n, v) = line.split_once(':')?;
-        headers.push((n.trim().to_string(), v.trim().to_string()));
-    }
-    Some(HttpRequest {
-        method,
-        target,
-        headers,
-        body: vec![],
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::escape_for_log;
 
-pub fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        _ => "",
+    #[test]
+    fn log_escaping_neutralises_control_characters() {
+        assert_eq!(
+            escape_for_log("https://a.example\r\nGET / forged"),
+            "https://a.example\\r\\nGET / forged"
+        );
+        assert_eq!(
+            escape_for_log("\u{1b}[31mred\u{9b}"),
+            "\\u{1b}[31mred\\u{9b}"
+        );
+        assert_eq!(escape_for_log("caf\u{e9} \\"), "caf\u{e9} \\\\");
     }
 }

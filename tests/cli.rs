@@ -1,15 +1,23 @@
 //! The command line as users meet it: exit codes, what is written and what is
-//! not, `--check` drift, refusal to overwrite hand-written files, and help.
+//! not, `--check` drift, refusal to overwrite hand-written files, and help;
+//! then as CI and terminals run it: closed pipes, NO_COLOR and CLICOLOR_FORCE,
+//! `--quiet`, the default `corsform.toml`, absolute paths, SARIF, completions.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+/// corsform as a pipe or file sees it (no colour forced by the environment).
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_corsform"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR");
+    c
+}
 
 fn corsform(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corsform"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    command(dir, args).output().unwrap()
 }
 
 fn code(o: &Output) -> i32 {
@@ -63,7 +71,7 @@ fn build_writes_every_target_with_the_marker_and_is_deterministic() {
     let again = corsform(dir.path(), &["build", "./p.toml"]);
     assert_eq!(code(&again), 0);
     assert!(
-        text(&again.stderr).contains("(0 changed)"),
+        text(&again.stderr).contains(": 0 written, 6 unchanged"),
         "{}",
         text(&again.stderr)
     );
@@ -303,7 +311,16 @@ fn schema_command_prints_the_committed_schema() {
 #[test]
 fn every_command_has_help_with_examples() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["build", "lint", "init", "schema", "probe"] {
+    for cmd in [
+        "build",
+        "lint",
+        "init",
+        "schema",
+        "probe",
+        "serve",
+        "explain",
+        "completions",
+    ] {
         let out = corsform(dir.path(), &[cmd, "--help"]);
         assert_eq!(code(&out), 0);
         assert!(
@@ -313,4 +330,326 @@ fn every_command_has_help_with_examples() {
     }
     let bad = corsform(dir.path(), &["build", "p.toml", "--target", "terraformm"]);
     assert_eq!(code(&bad), 2, "usage errors exit 2");
+}
+
+/// A policy with a warning and an error, for output on every channel.
+const FINDINGS: &str = r#"version = 1
+[api]
+name = "cli-api"
+type = "http"
+[cors]
+allow_origins = ["*", "null"]
+allow_credentials = true
+[[routes]]
+path = "/a"
+methods = ["GET"]
+"#;
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_usual_exit_code() {
+    let dir = setup();
+    std::fs::write(dir.path().join("bad.toml"), FINDINGS).unwrap();
+    // A reader that has gone before anything is written (`| head -0`), then
+    // one that reads a little and goes (`| head -1`) on output larger than
+    // a pipe's buffer.
+    let many: Vec<&str> = std::iter::once("lint")
+        .chain(std::iter::repeat_n("bad.toml", 300))
+        .collect();
+    for (args, expected) in [
+        (vec!["lint", "bad.toml"], 1),
+        (many.clone(), 1),
+        (vec!["build", "p.toml", "--check"], 1),
+        (vec!["build", "p.toml", "--stdout"], 0),
+        (vec!["schema"], 0),
+        (vec!["completions", "bash"], 0),
+    ] {
+        for read_first in [false, true] {
+            let mut child = command(dir.path(), &args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdout = child.stdout.take().unwrap();
+            if read_first {
+                let mut line = [0u8; 16];
+                let _ = std::io::Read::read(&mut stdout, &mut line);
+            }
+            drop(stdout);
+            let out = child.wait_with_output().unwrap();
+            let stderr = text(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(expected),
+                "{args:?} (read first: {read_first}): {stderr}"
+            );
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn colour_follows_the_terminal_conventions() {
+    let dir = setup();
+    std::fs::write(dir.path().join("bad.toml"), FINDINGS).unwrap();
+    let esc = |o: &Output| o.stdout.contains(&0x1b) || o.stderr.contains(&0x1b);
+    let piped = corsform(dir.path(), &["lint", "bad.toml"]);
+    assert!(!esc(&piped), "no colour into a pipe");
+    let forced = command(dir.path(), &["lint", "bad.toml"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(esc(&forced), "CLICOLOR_FORCE=1 colours a pipe");
+    assert_eq!(
+        String::from_utf8_lossy(&strip_ansi(&forced.stdout)),
+        text(&piped.stdout),
+        "colour changes nothing but the styling"
+    );
+    let no_color = command(dir.path(), &["lint", "bad.toml"])
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!esc(&no_color), "NO_COLOR wins");
+    let help = command(dir.path(), &["lint", "--help"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(esc(&help), "clap's help is styled too");
+    let build = command(dir.path(), &["build", "bad.toml"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        build.stderr.contains(&0x1b),
+        "build's diagnostics on stderr are styled"
+    );
+}
+
+fn strip_ansi(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == 0x1b && b.get(i + 1) == Some(&b'[') {
+            i += 2;
+            while i < b.len() && !(0x40..=0x7e).contains(&b[i]) {
+                i += 1;
+            }
+            i += 1;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn quiet_keeps_findings_and_errors_only() {
+    let dir = setup();
+    let loud = corsform(dir.path(), &["build", "p.toml"]);
+    let listed = text(&loud.stderr);
+    assert!(
+        listed.contains("wrote      generated/cli-api/terraform/main.tf")
+            && listed.contains("6 file(s) generated under generated: 6 written, 0 unchanged"),
+        "{listed}"
+    );
+    let quiet = corsform(dir.path(), &["build", "p.toml", "--quiet"]);
+    assert_eq!(code(&quiet), 0);
+    assert_eq!(text(&quiet.stderr), "", "nothing to say");
+    let check = corsform(dir.path(), &["-q", "build", "p.toml", "--check"]);
+    assert_eq!((code(&check), text(&check.stderr)), (0, String::new()));
+
+    std::fs::write(dir.path().join("bad.toml"), FINDINGS).unwrap();
+    let lint = corsform(dir.path(), &["lint", "--quiet", "bad.toml"]);
+    assert_eq!(code(&lint), 1);
+    let out = text(&lint.stdout);
+    assert!(out.contains("error[CF0104]"), "findings stay: {out}");
+    assert!(!out.contains("bad.toml: 1 error"), "no summary: {out}");
+    let failed = corsform(dir.path(), &["build", "-q", "bad.toml"]);
+    assert!(text(&failed.stderr).contains("nothing was written"));
+}
+
+#[test]
+fn corsform_toml_is_the_policy_when_none_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["lint"],
+        vec!["build"],
+        vec![
+            "explain",
+            "--origin",
+            "https://a.example",
+            "--method",
+            "GET",
+        ],
+        vec!["serve"],
+    ] {
+        let out = corsform(dir.path(), &args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(
+                "no policy named, and there is no `corsform.toml` in the current directory"
+            ) && err.contains("corsform init"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(code(&corsform(dir.path(), &["init"])), 0);
+    let lint = corsform(dir.path(), &["lint"]);
+    assert_eq!(code(&lint), 0, "{}", text(&lint.stdout));
+    assert!(text(&lint.stdout).contains("corsform.toml: 0 errors"));
+    let build = corsform(dir.path(), &["build"]);
+    assert_eq!(code(&build), 0, "{}", text(&build.stderr));
+    let explain = corsform(
+        dir.path(),
+        &[
+            "explain",
+            "--origin",
+            "https://nowhere.example",
+            "--method",
+            "GET",
+        ],
+    );
+    assert!(
+        text(&explain.stdout).contains("corsform.toml"),
+        "{}",
+        text(&explain.stdout)
+    );
+}
+
+#[test]
+fn absolute_and_relative_policy_paths_give_the_same_bytes() {
+    let dir = setup();
+    let abs_policy = dir.path().join("p.toml");
+    let abs_out = dir.path().join("generated");
+    assert_eq!(code(&corsform(dir.path(), &["build", "p.toml"])), 0);
+    let main = dir.path().join("generated/cli-api/terraform/main.tf");
+    let relative = std::fs::read_to_string(&main).unwrap();
+    assert!(
+        relative
+            .lines()
+            .next()
+            .unwrap()
+            .contains("(source: ../../../p.toml)"),
+        "the source path is relative to the generated file: {}",
+        relative.lines().next().unwrap()
+    );
+    // CI style: absolute paths, from another directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let check = corsform(
+        elsewhere.path(),
+        &[
+            "build",
+            abs_policy.to_str().unwrap(),
+            "--out",
+            abs_out.to_str().unwrap(),
+            "--check",
+        ],
+    );
+    assert_eq!(
+        code(&check),
+        0,
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+    let again = corsform(
+        elsewhere.path(),
+        &[
+            "build",
+            abs_policy.to_str().unwrap(),
+            "--out",
+            abs_out.to_str().unwrap(),
+        ],
+    );
+    assert!(text(&again.stderr).contains("0 written, 6 unchanged"));
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), relative);
+}
+
+#[test]
+fn sarif_is_relative_encoded_and_links_every_rule() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("my policies")).unwrap();
+    let name = "my policies/a#1.toml";
+    std::fs::write(dir.path().join(name), FINDINGS).unwrap();
+    let abs = dir.path().join(name);
+    for arg in [name, abs.to_str().unwrap()] {
+        let out = corsform(dir.path(), &["lint", arg, "--format", "sarif"]);
+        assert_eq!(code(&out), 1);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let run = &v["runs"][0];
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            let uri = rule["helpUri"].as_str().unwrap();
+            assert!(uri.starts_with("https://"), "{rule}");
+            assert!(rule["help"]["text"].as_str().unwrap().contains(uri));
+        }
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        for r in results {
+            let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(loc["uri"], "my%20policies/a%231.toml", "{arg}: {loc}");
+            assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+        }
+        assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object());
+    }
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef corsform"),
+        ("fish", "complete -c corsform"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = corsform(dir.path(), &["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for cmd in ["build", "lint", "serve", "completions"] {
+            assert!(script.contains(cmd), "{shell} completes {cmd}");
+        }
+        assert!(script.contains("quiet"), "{shell}");
+    }
+    // The bash script is valid bash.
+    if Command::new("bash").arg("--version").output().is_ok() {
+        let out = corsform(dir.path(), &["completions", "bash"]);
+        let file = dir.path().join("c.bash");
+        std::fs::write(&file, &out.stdout).unwrap();
+        let ok = Command::new("bash").arg("-n").arg(&file).status().unwrap();
+        assert!(ok.success());
+    }
+    let bad = corsform(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(code(&bad), 2);
+}
+
+#[test]
+fn help_points_at_commands_and_the_docs_not_at_a_file() {
+    let dir = setup();
+    let help = text(&corsform(dir.path(), &["--help"]).stdout);
+    assert!(help.contains("corsform help <command>"), "{help}");
+    let build = text(&corsform(dir.path(), &["help", "build"]).stdout);
+    assert!(
+        build.contains("lambda-python"),
+        "build's help lists the targets"
+    );
+    std::fs::write(
+        dir.path().join("http.toml"),
+        POLICY.replace("name = \"cli-api\"", "name = \"other\""),
+    )
+    .unwrap();
+    let refused = corsform(
+        dir.path(),
+        &["build", "http.toml", "--target", "lambda-node"],
+    );
+    let err = text(&refused.stderr);
+    assert_eq!(code(&refused), 2, "{err}");
+    assert!(
+        err.contains("corsform help build") && !err.contains("README"),
+        "{err}"
+    );
 }

@@ -5,9 +5,10 @@
 //! helpers. So the Rust model of the helper and the generated code cannot drift
 //! apart unnoticed: a change to one fails either this test or theirs.
 //!
-//! The scenarios' handlers are modelled as the helpers treat them: `ok`, `bare`
-//! and `vary` answer 200, `throws` becomes a 500; the helper replaces the
-//! handler's own CORS headers and merges its `Vary`.
+//! The scenarios' handlers are modelled as the helpers treat them: `ok`, `bare`,
+//! `vary`, `multi_vary` and `string_headers` answer 200, `throws` becomes a
+//! 500; the helper replaces the handler's own CORS headers and merges its
+//! `Vary` (from `headers` or `multiValueHeaders`).
 
 use corsform::answer;
 use corsform::derive::lambda;
@@ -73,11 +74,19 @@ fn answer_replays_the_lambda_helper_scenarios() {
         let response = answer::helper(rule, origin, is_preflight, status);
 
         let mut got: BTreeMap<String, String> = response.headers.into_iter().collect();
-        if handler == "vary" && !is_preflight {
-            // The handler's own Vary is kept, the helper's value appended.
+        // The handler's own Vary is kept, the helper's value appended: `vary`
+        // sets it in `headers`, `multi_vary` in `multiValueHeaders`.
+        let own_vary = match handler {
+            "vary" => Some("Accept-Encoding"),
+            "multi_vary" => Some("Accept-Encoding, Cookie"),
+            _ => None,
+        };
+        if let Some(own) = own_vary
+            && !is_preflight
+        {
             let merged = match got.get("Vary") {
-                Some(v) => format!("Accept-Encoding, {v}"),
-                None => "Accept-Encoding".into(),
+                Some(v) => format!("{own}, {v}"),
+                None => own.into(),
             };
             got.insert("Vary".into(), merged);
         }

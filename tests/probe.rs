@@ -1,8 +1,12 @@
 //! `corsform probe` over real sockets: against `corsform serve` of the same
 //! policy (nothing may differ), of another policy (the differing header is
-//! named), against tiny servers that reflect any origin or redirect (the
-//! misconfiguration and the redirect are reported, and nothing but OPTIONS,
-//! GET and HEAD is ever sent), and against nothing at all (exit 2).
+//! named), against tiny servers written for each case issue 18 found probe
+//! misjudging (a reflecting server behind a policy with a `*` route, a strict
+//! server that grants nothing to unlisted origins, an unescaped-dot regex, API
+//! Gateway's own 403 for a missing method), against servers that redirect or
+//! send hundreds of Set-Cookie lines or 301 KiB of headers, without a policy,
+//! at several concurrencies (the same report), and against nothing at all
+//! (exit 2). Nothing but OPTIONS, GET and HEAD is ever sent.
 //!
 //! The human output of one case is pinned in `tests/snapshots/`;
 //! `SNAPSHOTS=overwrite cargo test --test probe` rewrites it (review the diff).
@@ -344,4 +348,500 @@ fn help_says_unsafe_methods_are_never_sent() {
         out.contains("never sends POST, PUT, PATCH or DELETE"),
         "{out}"
     );
+}
+
+/// The request line's method and path.
+fn request_line(head: &str) -> (String, String) {
+    let mut parts = head.lines().next().unwrap_or("").split(' ');
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
+    (method, path)
+}
+
+/// An HTTP/1.1 response with these headers and body, closing the connection.
+fn response(status: &str, headers: &[(String, String)], body: &str) -> String {
+    let mut out = format!("HTTP/1.1 {status}\r\n");
+    for (n, v) in headers {
+        out.push_str(&format!("{n}: {v}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    out
+}
+
+/// CORS headers granting `origin` as a careful server does: the origin
+/// itself, credentials, the methods and headers of `POLICY_STRICT`.
+fn grant(origin: &str, preflight: bool) -> Vec<(String, String)> {
+    let mut h = vec![
+        (
+            "Access-Control-Allow-Origin".to_string(),
+            origin.to_string(),
+        ),
+        ("Access-Control-Allow-Credentials".into(), "true".into()),
+        ("Vary".into(), "Origin".into()),
+    ];
+    if preflight {
+        h.push(("Access-Control-Allow-Methods".into(), "PUT, GET".into()));
+        h.push(("Access-Control-Allow-Headers".into(), "Content-Type".into()));
+    } else {
+        h.push(("Access-Control-Expose-Headers".into(), "ETag".into()));
+    }
+    h
+}
+
+/// A REST API with two exact origins and credentials: what the strict,
+/// lookalike and missing-method servers below are probed against.
+const POLICY_STRICT: &str = r#"version = 1
+[api]
+name = "strict-api"
+type = "rest"
+[cors]
+allow_origins = ["https://app.example.com", "https://b.example.com"]
+allow_methods = ["GET", "PUT"]
+allow_headers = ["content-type"]
+expose_headers = ["etag"]
+allow_credentials = true
+max_age = 600
+[[routes]]
+path = "/items"
+methods = ["GET", "PUT"]
+"#;
+
+fn write_policy(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+/// A server that grants exactly the policy's origins on every response
+/// (gateway errors included) and sends nothing CORS to any other origin: no
+/// static first origin, other methods, no Max-Age.
+fn strict(head: &str) -> String {
+    let origin = request_origin(head);
+    let (method, _) = request_line(head);
+    let preflight = method == "OPTIONS";
+    let h = if ["https://app.example.com", "https://b.example.com"].contains(&origin.as_str()) {
+        grant(&origin, preflight)
+    } else {
+        vec![]
+    };
+    // 200 to preflights, where corsform's deployment answers 204: any 2xx
+    // passes a browser's preflight check.
+    response("200 OK", &h, "")
+}
+
+#[test]
+fn a_strict_server_granting_nothing_to_unlisted_origins_agrees() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(strict);
+    let (code, out, err) = probe(&[&format!("http://{addr}/prod"), "--policy", &policy]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(" 0 DIFF"), "{out}");
+    assert!(
+        out.contains("https://bXexample.com") && out.contains("attack: dot replaced"),
+        "lookalikes are tried: {out}"
+    );
+}
+
+/// The strict server without `Vary`: it echoes one of two origins, so a
+/// cache keyed on the URL alone may hand one origin's answer to the other.
+fn strict_without_vary(head: &str) -> String {
+    strict(head).replace("Vary: Origin\r\n", "")
+}
+
+#[test]
+fn an_echoed_origin_without_vary_is_a_difference() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(strict_without_vary);
+    let (code, out, err) = probe(&[&format!("http://{addr}/prod"), "--policy", &policy]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("Vary"), "the Vary header is named: {out}");
+    assert!(out.contains("cache"), "the reason says why: {out}");
+}
+
+/// Whether `^https://b.example.com$`, its dots unescaped, matches `origin`.
+fn regex_like(origin: &str) -> bool {
+    let want = "https://b.example.com";
+    origin.len() == want.len()
+        && origin
+            .bytes()
+            .zip(want.bytes())
+            .all(|(o, w)| w == b'.' || o == w)
+}
+
+/// The same regex, and its first origin sent statically to everyone else
+/// (as API Gateway's REST MOCK responses do).
+fn static_or_unescaped_dot(head: &str) -> String {
+    let origin = request_origin(head);
+    let (method, _) = request_line(head);
+    let shown = if regex_like(&origin) {
+        origin.as_str()
+    } else {
+        "https://b.example.com"
+    };
+    response("200 OK", &grant(shown, method == "OPTIONS"), "")
+}
+
+/// Grants every origin an unescaped-dot regex `^https://b.example.com$`
+/// accepts, and the listed app origin.
+fn unescaped_dot(head: &str) -> String {
+    let origin = request_origin(head);
+    let (method, _) = request_line(head);
+    let h = if regex_like(&origin) || origin == "https://app.example.com" {
+        grant(&origin, method == "OPTIONS")
+    } else {
+        vec![]
+    };
+    response("200 OK", &h, "")
+}
+
+#[test]
+fn an_unescaped_dot_is_named_without_origin_flags() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(unescaped_dot);
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--policy", &policy]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(
+            "misconfiguration: unescaped dot in origin matching: https://bXexample.com was granted, with credentials"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("https://b.exampleXcom was granted"),
+        "every dot is tried: {out}"
+    );
+    assert!(
+        !out.contains("reflected arbitrary origin"),
+        "only what the server does is named: {out}"
+    );
+}
+
+/// The preflight answers; GET is a method API Gateway does not have: its own
+/// 403 Missing Authentication Token, without CORS headers.
+fn missing_get(head: &str) -> String {
+    let origin = request_origin(head);
+    let (method, _) = request_line(head);
+    if method == "OPTIONS" {
+        let h = if ["https://app.example.com", "https://b.example.com"].contains(&origin.as_str()) {
+            grant(&origin, true)
+        } else {
+            vec![]
+        };
+        return response("204 No Content", &h, "");
+    }
+    response(
+        "403 Forbidden",
+        &[
+            (
+                "x-amzn-ErrorType".into(),
+                "MissingAuthenticationTokenException".into(),
+            ),
+            ("Content-Type".into(), "application/json".into()),
+        ],
+        r#"{"message":"Missing Authentication Token"}"#,
+    )
+}
+
+#[test]
+fn a_gateway_403_for_a_missing_method_is_attributed_to_api_gateway() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(missing_get);
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}"),
+        "--policy",
+        &policy,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    let get = checks
+        .iter()
+        .find(|c| {
+            c["kind"] == "actual"
+                && c["method"] == "GET"
+                && c["origin"]["value"] == "https://app.example.com"
+        })
+        .unwrap();
+    assert_eq!(get["ok"], false, "{get:#}");
+    assert_eq!(get["answered_by"]["by"], "gateway_error", "{get:#}");
+    assert!(
+        get["answered_by"]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("MissingAuthenticationTokenException"),
+        "{get:#}"
+    );
+    assert_eq!(
+        get["differences"][0]["header"],
+        "Access-Control-Allow-Origin"
+    );
+    for c in checks {
+        if c["ok"] == false {
+            assert_ne!(c["answered_by"]["by"], "backend", "{c:#}");
+        }
+    }
+    let pre = checks.iter().find(|c| c["kind"] == "preflight").unwrap();
+    assert_eq!(pre["answered_by"]["by"], "preflight");
+    assert_eq!(pre["ok"], true, "{pre:#}");
+    let (_, human, _) = probe(&[&format!("http://{addr}"), "--policy", &policy]);
+    assert!(
+        human.contains("answered by: API Gateway's own error response (x-amzn-ErrorType: MissingAuthenticationTokenException)"),
+        "{human}"
+    );
+    assert!(!human.contains("answered by: the backend"), "{human}");
+    assert!(
+        human.contains("note: API Gateway answered itself where the policy has the integration answer: is GET deployed on /items"),
+        "{human}"
+    );
+}
+
+fn reflect_with_credentials(head: &str) -> String {
+    let origin = request_origin(head);
+    response(
+        "200 OK",
+        &[
+            ("Access-Control-Allow-Origin".into(), origin),
+            ("Access-Control-Allow-Credentials".into(), "true".into()),
+            // It varies by Origin as it should; what is wrong is whom it lets in.
+            ("Vary".into(), "Origin".into()),
+        ],
+        "",
+    )
+}
+
+#[test]
+fn a_star_route_does_not_hide_a_reflecting_server_on_the_others() {
+    let (addr, _) = tiny_server(reflect_with_credentials);
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}"),
+        "--policy",
+        "rest-route-override/policy.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let named = |route: &str| -> Vec<String> {
+        let mut n: Vec<String> = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["route"] == route)
+            .filter_map(|c| c["misconfiguration"]["name"].as_str().map(String::from))
+            .collect();
+        n.sort();
+        n.dedup();
+        n
+    };
+    let account = named("/account");
+    for name in [
+        "reflected arbitrary origin",
+        "`null` origin accepted",
+        "prefix origin matching",
+        "suffix origin matching",
+        "http origin trusted",
+        "unescaped dot in origin matching",
+        "port ignored in origin matching",
+    ] {
+        assert!(account.iter().any(|n| n == name), "{name}: {account:?}");
+    }
+    assert!(
+        named("/public/status")
+            .iter()
+            .any(|n| n == "reflected arbitrary origin"),
+        "on the `*` route, a reflection with credentials is still named"
+    );
+    let on_account_from = |origin: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["route"] == "/account" && c["kind"] == "actual" && c["origin"]["value"] == origin
+            })
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        on_account_from("https://attacker.example")["origin"]["role"],
+        "attack",
+        "the `*` of /public/status does not make it allowed on /account"
+    );
+    assert_eq!(on_account_from("https://app.example.com")["ok"], true);
+}
+
+#[test]
+fn without_a_policy_only_misconfigurations_are_checked() {
+    let (code, _, err) = probe(&["https://api.example.com/prod"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("without --policy") && err.contains("--route"),
+        "{err}"
+    );
+
+    let (addr, seen) = tiny_server(reflect_with_credentials);
+    let url = format!("http://{addr}/prod");
+    let (code, out, err) = probe(&[
+        &url,
+        "--route",
+        "/items/{id}",
+        "--origin",
+        "https://b.example.com",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("without a policy"), "{out}");
+    for name in [
+        "reflected arbitrary origin: https://attacker.example was granted, with credentials",
+        "unescaped dot in origin matching: https://bXexample.com was granted",
+        "`null` origin accepted",
+    ] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("OPTIONS /prod/items/corsform-probe ")),
+        "the route's parameter is filled"
+    );
+
+    let (addr, _) = tiny_server(strict);
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}"),
+        "--route",
+        "/items",
+        "--origin",
+        "https://b.example.com",
+    ]);
+    assert_eq!(code, 0, "a strict server has nothing to name: {out}{err}");
+
+    // A public API (`*`, no credentials) has no misconfiguration; `*` with
+    // credentials is one.
+    let (addr, _) = tiny_server(|_| {
+        response(
+            "200 OK",
+            &[("Access-Control-Allow-Origin".into(), "*".into())],
+            "",
+        )
+    });
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (addr, _) = tiny_server(|_| {
+        response(
+            "200 OK",
+            &[
+                ("Access-Control-Allow-Origin".into(), "*".into()),
+                ("Access-Control-Allow-Credentials".into(), "true".into()),
+            ],
+            "",
+        )
+    });
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("misconfiguration: `*` with credentials"),
+        "{out}"
+    );
+
+    // No --origin: the static origin the API sends to anyone is trusted, and
+    // its lookalikes are tried.
+    let (addr, _) = tiny_server(static_or_unescaped_dot);
+    let (code, out, err) = probe(&[&format!("http://{addr}"), "--route", "/items"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("https://b.example.com")
+            && out.contains("trusted: seen in the API's Allow-Origin")
+            && out.contains("unescaped dot in origin matching: https://bXexample.com was granted"),
+        "{out}"
+    );
+    assert!(!out.contains("reflected arbitrary origin"), "{out}");
+}
+
+/// Hundreds of Set-Cookie lines (over ureq's 128-header limit), and the
+/// policy's grant to allowed origins.
+fn many_cookies(head: &str) -> String {
+    let mut r = strict(head);
+    let cookies: String = (0..300)
+        .map(|i| format!("Set-Cookie: c{i}=v; Path=/\r\n"))
+        .collect();
+    r.insert_str(r.find("\r\n").unwrap() + 2, &cookies);
+    r
+}
+
+/// More header bytes than a browser reads.
+fn huge_headers(head: &str) -> String {
+    let mut r = strict(head);
+    let big = format!("X-Big: {}\r\n", "a".repeat(300 * 1024));
+    r.insert_str(r.find("\r\n").unwrap() + 2, &big);
+    r
+}
+
+#[test]
+fn many_or_huge_headers_are_judged_not_unreachable() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(many_cookies);
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}"),
+        "--policy",
+        &policy,
+        "--route",
+        "/items",
+    ]);
+    assert_eq!(
+        code, 0,
+        "300 Set-Cookie lines are read and judged: {out}{err}"
+    );
+
+    let (addr, _) = tiny_server(huge_headers);
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}"),
+        "--policy",
+        &policy,
+        "--route",
+        "/items",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!err.contains("cannot reach"), "{err}");
+    assert!(
+        out.contains("response: the response's headers are 301 KiB: browsers fail"),
+        "{out}"
+    );
+    assert!(out.contains("unreadable response"), "{out}");
+}
+
+#[test]
+fn concurrency_does_not_change_the_report() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(unescaped_dot);
+    let url = format!("http://{addr}");
+    let (c1, one, _) = probe(&[&url, "--policy", &policy, "--concurrency", "1"]);
+    let (c8, eight, _) = probe(&[&url, "--policy", &policy, "--concurrency", "8"]);
+    assert_eq!((c1, c8), (1, 1));
+    assert_eq!(one, eight);
+    let (_, j1, _) = probe(&[
+        &url,
+        "--policy",
+        &policy,
+        "--concurrency",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let (_, j8, _) = probe(&[
+        &url,
+        "--policy",
+        &policy,
+        "--format",
+        "json",
+        "--concurrency",
+        "8",
+    ]);
+    assert_eq!(j1, j8);
 }

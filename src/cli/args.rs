@@ -13,9 +13,13 @@ use std::path::PathBuf;
     long_about = "corsform reads a CORS policy written in TOML, lints it, and compiles it into \
 Terraform, SAM or CloudFormation for AWS API Gateway, so preflights, actual responses and \
 errors all carry the right CORS headers.",
-    after_help = "Examples:\n  corsform init --type http api.toml\n  corsform lint api.toml\n  corsform build api.toml\n  corsform build api.toml --target terraform --check\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors."
+    after_help = "Examples:\n  corsform init\n  corsform lint\n  corsform build\n      lint and build ./corsform.toml, the policy used when none is named\n  corsform build api.toml --target terraform --check\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors.\nMore: `corsform help <command>` (build lists the targets), `corsform schema` (every policy key and its type).",
+    styles = clap::builder::styling::Styles::styled(),
 )]
 pub struct Cli {
+    /// Print only findings, diffs and errors: no progress or summary lines, no request log.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Generate infrastructure code from one or more policies.
     #[command(
-        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout"
+        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout\n\nTargets:\n  terraform       main.tf, variables.tf, outputs.tf, versions.tf (HTTP and REST APIs)\n  sam             template.yaml (HTTP and REST APIs)\n  cloudformation  template.yaml (HTTP and REST APIs)\n  lambda-node     cors.mjs, for functions that send CORS headers themselves (REST APIs, or\n                  HTTP APIs with [cors] owner = \"lambda\"); only when asked for by name\n  lambda-python   cors.py, the same in Python\n\nThe generated files' first line names the policy, relative to the file, so builds from\nany directory and with absolute or relative paths give the same bytes."
     )]
     Build(BuildArgs),
     /// Check policies and print every finding, rustc-style.
@@ -39,20 +43,23 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve the deployment's CORS behaviour locally, for front-end development in a real browser.
     #[command(
-        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
+        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
     )]
     Serve(ServeArgs),
     /// Check a deployed API against its policy with real preflight and GET requests.
     #[command(
-        long_about = "Check a deployed API against its policy with real requests: for every route, a \
-preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual request, from every allowed \
-origin and from attack origins (an unrelated origin, null, prefix and suffix tricks, the http:// \
-twin of an https origin); plus one request to a path the API does not have, to see API Gateway's \
-own error response. Every CORS header that differs from what the policy deploys is reported, and \
-the classic misconfigurations are named.\n\n\
+        long_about = "Check a deployed API against its policy with real requests, as a browser judges \
+them: for every route, a preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual \
+request, from every origin the policy allows and from lookalikes of each (an unrelated origin, null, \
+prefix and suffix tricks, each dot replaced, a port added, the other scheme); plus one request to a \
+path the API does not have, to see API Gateway's own error response. An origin the route allows \
+must get in (with credentials, the preflight's method and headers, Expose-Headers as the policy \
+says); any other must not. The classic misconfigurations are named, and each finding names the \
+response it came from (API Gateway's own error, the preflight, the backend). Without --policy, \
+only the misconfiguration checks run, on the --route paths given.\n\n\
 probe sends only OPTIONS, GET and HEAD. It never sends POST, PUT, PATCH or DELETE to a deployed \
 API: those could change data. Redirects are reported, not followed.",
-        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n\nExit codes: 0 every response matches the policy; 1 differences or misconfigurations found; 2 usage, I/O or policy errors, or the API could not be reached."
+        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n  corsform probe https://api.example.com/v1 --route /items --origin https://app.example.com\n      no policy: misconfiguration checks of /items only\n\nExit codes: 0 every response agrees with the policy; 1 differences or misconfigurations found; 2 usage, I/O or policy errors, or the API could not be reached."
     )]
     Probe(ProbeArgs),
     /// Write a commented starter policy.
@@ -63,12 +70,32 @@ API: those could change data. Redirects are reported, not followed.",
     /// Print the JSON Schema of the policy format (for editors with TOML schema support).
     #[command(after_help = "Example:\n  corsform schema > corsform.schema.json")]
     Schema,
+    /// Find the CORS mistakes in Terraform, CloudFormation, SAM or OpenAPI files corsform did not write.
+    #[command(
+        after_help = "Examples:\n  corsform audit infra/\n  corsform audit template.yaml --format sarif > audit.sarif\n\nExit codes: 0 no error-level finding; 1 error-level findings (or warnings with --deny-warnings); 2 unreadable files."
+    )]
+    Audit(AuditArgs),
+    /// Print the policy (TOML) that describes what Terraform, CloudFormation, SAM or OpenAPI files deploy.
+    #[command(after_help = "Example:\n  corsform import infra/ --api orders-api > corsform.toml")]
+    Import(ImportArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n  corsform completions zsh > \"${fpath[1]}/_corsform\"\n  corsform completions fish > ~/.config/fish/completions/corsform.fish\n  corsform completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Policy files to compile.
-    #[arg(required = true, value_name = "POLICY")]
+    /// Policy files to compile [default: corsform.toml].
+    #[arg(value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
     /// Targets to generate (repeatable). Default: every target the API type supports.
     #[arg(long = "target", short = 't', value_name = "T")]
@@ -93,8 +120,8 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Policy files to check.
-    #[arg(required = true, value_name = "POLICY")]
+    /// Policy files to check [default: corsform.toml].
+    #[arg(value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -106,9 +133,12 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The policy file.
+    /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// The page's origin, as the browser sends it (https://app.example.com).
     #[arg(long)]
     pub origin: String,
@@ -135,18 +165,31 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The policy file.
+    /// The policy file [default: corsform.toml].
     #[arg(value_name = "POLICY")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
-    /// Backend for actual requests (http://host:port); without it routes answer a stub.
+    /// Backend for actual requests (http:// or https://, with an optional path
+    /// prefix: http://127.0.0.1:3000/api); without it routes answer a stub.
     #[arg(long, value_name = "URL")]
     pub upstream: Option<String>,
     /// The deployed target; IaC targets of one API type answer alike.
     #[arg(long, value_name = "T")]
     pub target: Option<Target>,
+    /// Reload the policy when the file changes (a bad edit keeps the last good policy).
+    #[arg(long)]
+    pub watch: bool,
+    /// Open connections served at once; past it a connection gets a 503.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request head (also ends idle keep-alive connections).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub head_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -154,10 +197,15 @@ pub struct ProbeArgs {
     /// The deployed API's base URL (the stage URL), http:// or https://.
     #[arg(value_name = "URL")]
     pub url: String,
-    /// The policy the API was deployed from.
+    /// The policy the API was deployed from. Without it, probe only looks for
+    /// misconfigurations on the --route paths given.
     #[arg(long, value_name = "POLICY")]
-    pub policy: PathBuf,
-    /// Another origin to probe besides the policy's and the attack origins (repeatable).
+    pub policy: Option<PathBuf>,
+    /// The environment to answer as (required when the policy has [environments]).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Another origin to probe besides the policy's and the lookalikes
+    /// (repeatable); without --policy, the origins the API trusts.
     #[arg(long = "origin", value_name = "O")]
     pub origins: Vec<String>,
     /// The deployed target; IaC targets of one API type answer alike.
@@ -177,6 +225,9 @@ pub struct ProbeArgs {
     /// origin is tried on every route path, which adds up on large APIs.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub max_requests: usize,
+    /// Requests in flight at once (the report's order does not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,7 +247,32 @@ pub struct InitArgs {
     /// API type of the starter policy.
     #[arg(long = "type", value_enum, default_value = "http")]
     pub api_type: ApiKind,
-    /// File to create (it must not exist).
+    /// File to create (it must not exist); the other commands use corsform.toml when no policy is named.
     #[arg(default_value = "corsform.toml")]
     pub file: PathBuf,
+}
+
+/// `audit` (issue 17).
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories (walked recursively; .terraform/, node_modules/, .git/ skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// `import` (issue 17).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories, as for `audit`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The API to import when the files declare several (its name).
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
 }

@@ -1,12 +1,13 @@
 //! `corsform build`: check every policy first (nothing is written if any has an
 //! error), render every target, then write, check (`--check`) or print
-//! (`--stdout`). Diagnostics go to stderr, like a compiler's. Each policy's
-//! plans are derived once for all its targets, files render in parallel, and
-//! the big structures are not freed at exit.
+//! (`--stdout`). Diagnostics go to stderr, like a compiler's, and so does the
+//! list of files written and left unchanged; `--check`'s diffs go to stdout.
+//! Each policy's plans are derived once for all its targets, files render in
+//! parallel, and the big structures are not freed at exit.
 
 use super::args::BuildArgs;
-use super::read::read_policy;
-use super::write::{check_overwritable, is_current, write_atomic};
+use super::read::{display_name, read_policy};
+use super::write::write_all;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
 use crate::render::{Prepared, Target, default_targets, parallel};
@@ -14,10 +15,10 @@ use similar::TextDiff;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
+pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut policies = Vec::new();
     let mut failed = Outcome::Success;
-    for path in &args.policies {
+    for path in &super::policy_path::many(&args.policies)? {
         let file = read_policy(path)?;
         let (model, diags) = crate::check(&file);
         // Notes are for `lint`; a build shows what needs attention.
@@ -27,7 +28,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             .cloned()
             .collect();
         if !shown.is_empty() {
-            eprint!("{}", render::human(&file, &shown));
+            err!("{}", render::human_styled(&file, &shown));
         }
         if has_parse_errors(&diags) {
             failed = Outcome::Failed;
@@ -35,14 +36,17 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
             failed = Outcome::Findings;
         }
         if has_errors(&diags) {
-            eprintln!("{}", render::summary_line(&file, &diags));
+            errln!("{}", render::summary_line(&file, &diags));
         }
         if let Some(model) = model {
-            policies.push((file.name.clone(), model));
+            policies.push((file.name.clone(), path.clone(), model));
         }
     }
     if failed != Outcome::Success {
-        eprintln!("error: nothing was written because a policy has errors");
+        err!(
+            "{}",
+            super::out::error_line("nothing was written because a policy has errors")
+        );
         return Ok(failed);
     }
 
@@ -51,17 +55,23 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     let mut prepared = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut producer: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    for (i, (name, policy)) in policies.iter().enumerate() {
+    for (i, (name, path, policy)) in policies.iter().enumerate() {
         let targets: Vec<Target> = if args.targets.is_empty() {
             default_targets(policy)
         } else {
             dedup(&args.targets)
         };
-        let ready = Prepared::new(policy, &targets).map_err(CliError::Render)?;
+        let dir = |target: Target| args.out.join(&policy.api.name).join(target.name());
+        // The marker names the policy relative to the files (they are written
+        // flat into the target's folder), not as it was typed.
+        let source_name = |target: Target| {
+            super::relpath::relative(path, &dir(target))
+                .unwrap_or_else(|| policy.source_name.clone())
+        };
+        let ready = Prepared::new(policy, &targets, source_name).map_err(CliError::Render)?;
         for &target in &targets {
-            let dir = args.out.join(&policy.api.name).join(target.name());
             for (file, template) in ready.files(target) {
-                let path = dir.join(file);
+                let path = dir(target).join(file);
                 if let Some(&first) = producer.get(&path) {
                     return Err(CliError::SameOutput {
                         path,
@@ -83,25 +93,23 @@ pub fn run(args: BuildArgs) -> Result<Outcome, CliError> {
     }
     jobs.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let outcome = if args.stdout || args.check {
-        let outputs = parallel::map(&jobs, |job| {
-            render_job(&prepared, job, Vec::new()).map(|b| String::from_utf8_lossy(&b).into_owned())
-        })
-        .into_iter()
-        .collect::<Result<Vec<String>, CliError>>()?;
-        let outputs: Vec<(&PathBuf, &String)> =
-            jobs.iter().map(|j| &j.path).zip(&outputs).collect();
-        if args.stdout {
-            print_all(&outputs)
-        } else {
-            check_all(&outputs)
-        }
+    let rendered = parallel::map(&jobs, |job| {
+        render_job(&prepared, job, Vec::new())
+            .map(|b| (job.path.clone(), String::from_utf8_lossy(&b).into_owned()))
+    })
+    .into_iter()
+    .collect::<Result<Vec<(PathBuf, String)>, CliError>>()?;
+    let outcome = if args.stdout {
+        print_all(&rendered)
+    } else if args.check {
+        check_all(&rendered, quiet)
     } else {
-        write_all(&prepared, &jobs, &args.out)?
+        write_every(&rendered, &args.out, quiet)?
     };
-    // The plans and policies of a large build are many small allocations;
+    // The plans, policies and outputs of a large build are many allocations;
     // the process ends right after this, so the OS reclaims them at once
     // instead of the allocator freeing each one.
+    std::mem::forget(rendered);
     std::mem::forget(prepared);
     std::mem::forget(policies);
     Ok(outcome)
@@ -122,66 +130,75 @@ struct Job {
     path: PathBuf,
 }
 
-fn print_all(outputs: &[(&PathBuf, &String)]) -> Outcome {
+fn print_all(outputs: &[(PathBuf, String)]) -> Outcome {
     let many = outputs.len() > 1;
     for (path, contents) in outputs {
         if many {
-            println!("==> {} <==", path.display());
+            outln!("==> {} <==", display_name(path));
         }
-        print!("{contents}");
+        out!("{contents}");
     }
     Outcome::Success
 }
 
-fn check_all(outputs: &[(&PathBuf, &String)]) -> Outcome {
+fn check_all(outputs: &[(PathBuf, String)], quiet: bool) -> Outcome {
     let mut drift = 0;
     for (path, contents) in outputs {
         let existing = std::fs::read_to_string(path).unwrap_or_default();
-        if existing != **contents {
+        let shown = display_name(path);
+        if existing != *contents {
             drift += 1;
-            let old = path.display().to_string();
-            let diff = TextDiff::from_lines(existing.as_str(), contents.as_str());
-            print!(
+            let diff = TextDiff::from_lines(&existing, contents);
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
-                    .header(&format!("a/{old}"), &format!("b/{old}"))
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
             );
+            if !quiet {
+                errln!("out of date  {shown}");
+            }
+        } else if !quiet {
+            errln!("up to date   {shown}");
         }
     }
     if drift > 0 {
-        eprintln!(
-            "error: {drift} generated file(s) are out of date; run `corsform build` without --check"
+        err!(
+            "{}",
+            super::out::error_line(&format!(
+                "{drift} of {} generated file(s) are out of date; run `corsform build` without --check",
+                outputs.len()
+            ))
         );
         return Outcome::Findings;
     }
-    eprintln!("{} generated file(s) are up to date", outputs.len());
+    if !quiet {
+        errln!("{} generated file(s) are up to date", outputs.len());
+    }
     Outcome::Success
 }
 
-/// Every file rendered (in parallel), then checked and written as before: the
-/// write path stays [`super::write`]'s (atomic, marker-checked).
-fn write_all(prepared: &[Prepared], jobs: &[Job], out: &Path) -> Result<Outcome, CliError> {
-    let list = parallel::map(jobs, |job| {
-        render_job(prepared, job, Vec::new())
-            .map(|b| (job.path.clone(), String::from_utf8_lossy(&b).into_owned()))
-    })
-    .into_iter()
-    .collect::<Result<Vec<(PathBuf, String)>, CliError>>()?;
-    check_overwritable(&list)?;
-    let mut written = 0;
-    for (path, contents) in &list {
-        if !is_current(path, contents) {
-            write_atomic(path, contents)?;
-            written += 1;
+/// The write path stays [`super::write`]'s: locks --out, removes leftovers of
+/// a killed run, checks every target is ours, then writes each atomically.
+fn write_every(list: &[(PathBuf, String)], out: &Path, quiet: bool) -> Result<Outcome, CliError> {
+    let changed = write_all(out, list)?;
+    let written = changed.iter().filter(|c| **c).count();
+    if !quiet {
+        for ((path, _), changed) in list.iter().zip(&changed) {
+            let shown = display_name(path);
+            if *changed {
+                errln!("wrote      {shown}");
+            } else {
+                errln!("unchanged  {shown}");
+            }
         }
+        errln!(
+            "{} file(s) generated under {}: {written} written, {} unchanged",
+            list.len(),
+            display_name(out),
+            list.len() - written
+        );
     }
-    eprintln!(
-        "{} file(s) generated under {} ({written} changed)",
-        list.len(),
-        out.display()
-    );
-    std::mem::forget(list);
     Ok(Outcome::Success)
 }
 

@@ -34,6 +34,8 @@ pub enum CliError {
     Serve(String),
     /// A bad argument clap cannot check (a URL, an origin).
     Usage(String),
+    /// No policy was named and `corsform.toml` is not in the current directory.
+    NoPolicy,
     /// `probe` got no HTTP response from `url`.
     Unreachable {
         url: String,
@@ -69,6 +71,11 @@ impl fmt::Display for CliError {
                     path.display()
                 )
             }
+            CliError::NoPolicy => write!(
+                f,
+                "no policy named, and there is no `{}` in the current directory",
+                super::policy_path::DEFAULT_POLICY
+            ),
             CliError::Render(e) => write!(f, "{e}"),
             CliError::Serve(msg) | CliError::Usage(msg) => write!(f, "{msg}"),
             CliError::Unreachable { url, reason } => {
@@ -86,7 +93,8 @@ impl CliError {
             ),
             CliError::Exists { .. } => Some("name another file, or remove this one first".into()),
             CliError::SameOutput { .. } => Some("give the policies different [api] names".into()),
-            CliError::Render(RenderError::Unsupported { .. }) => Some("see README.md, \"Targets\", for what each target covers".into()),
+            CliError::Render(RenderError::Unsupported { .. }) => Some("`corsform help build` lists what each target covers".into()),
+            CliError::NoPolicy => Some("name a policy file (`corsform lint api.toml`), or write a starter with `corsform init`".into()),
             CliError::Unreachable { .. } => Some("check the URL (the stage URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod), that the API is deployed, and your network or proxy settings".into()),
             _ => None,
         }

@@ -8,9 +8,11 @@ use crate::browser::Request;
 use crate::explain::{default_path, explain, human};
 
 pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
-    let Some((file, policy)) = read_valid_policy(&args.policy, "explain")? else {
+    let path = super::policy_path::one(args.policy.as_deref())?;
+    let Some((file, policy)) = read_valid_policy(&path, "explain")? else {
         return Ok(Outcome::Failed);
     };
+    let policy = super::env::choose(policy, args.env.as_deref(), "explain")?;
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
@@ -35,8 +37,8 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
         .unwrap_or_else(|| default_path(&policy, &method));
     let report = explain(&policy, &req, &path);
     match args.format {
-        ExplainFormat::Human => print!("{}", human(&file.name, &report)),
-        ExplainFormat::Json => println!(
+        ExplainFormat::Human => out!("{}", human(&file.name, &report)),
+        ExplainFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("report serializes")
         ),

@@ -7,7 +7,7 @@ use super::{CliError, Outcome};
 pub const HTTP_STARTER: &str = include_str!("../../templates/init/http.toml");
 pub const REST_STARTER: &str = include_str!("../../templates/init/rest.toml");
 
-pub fn run(args: InitArgs) -> Result<Outcome, CliError> {
+pub fn run(args: InitArgs, quiet: bool) -> Result<Outcome, CliError> {
     if args.file.exists() {
         return Err(CliError::Exists { path: args.file });
     }
@@ -16,6 +16,13 @@ pub fn run(args: InitArgs) -> Result<Outcome, CliError> {
         ApiKind::Rest => REST_STARTER,
     };
     write_atomic(&args.file, text)?;
-    eprintln!("wrote {}; next: corsform lint {0}", args.file.display());
+    if !quiet {
+        let next = if args.file == std::path::Path::new(super::policy_path::DEFAULT_POLICY) {
+            "corsform lint".to_string()
+        } else {
+            format!("corsform lint {}", args.file.display())
+        };
+        errln!("wrote {}; next: {next}", args.file.display());
+    }
     Ok(Outcome::Success)
 }

@@ -4,19 +4,20 @@
 use super::args::{Format, LintArgs};
 use super::read::read_policy;
 use super::{CliError, Outcome};
-use crate::diagnostic::{Tally, has_parse_errors, render};
+use crate::diagnostic::{Diagnostic, SourceFile, Tally, has_parse_errors, render};
+use std::path::Path;
 
-pub fn run(args: LintArgs) -> Result<Outcome, CliError> {
+pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut results = Vec::new();
     let mut unreadable = false;
-    for path in &args.policies {
+    for path in &super::policy_path::many(&args.policies)? {
         match read_policy(path) {
             Ok(file) => {
                 let (_, diags) = crate::check(&file);
                 results.push((file, diags));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                err!("{}", super::out::error_line(&e.to_string()));
                 unreadable = true;
             }
         }
@@ -24,12 +25,14 @@ pub fn run(args: LintArgs) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => {
             for (file, diags) in &results {
-                print!("{}", render::human(file, diags));
-                println!("{}", render::summary_line(file, diags));
+                out!("{}", render::human_styled(file, diags));
+                if !quiet {
+                    outln!("{}", render::summary_line(file, diags));
+                }
             }
         }
-        Format::Json => print!("{}", render::json(&results)),
-        Format::Sarif => print!("{}", render::sarif(&results)),
+        Format::Json => out!("{}", render::json(&results)),
+        Format::Sarif => out!("{}", render::sarif(&for_sarif(results.clone()))),
     }
     let all = results.iter().flat_map(|(_, d)| d.iter());
     let tally = Tally::of(all);
@@ -40,4 +43,25 @@ pub fn run(args: LintArgs) -> Result<Outcome, CliError> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Success)
+}
+
+/// SARIF locations are relative to `%SRCROOT%`, the directory lint runs in: an
+/// absolute path inside it (as CI runners often pass) is made relative, so
+/// code scanning can match the file in the checkout.
+fn for_sarif(
+    mut results: Vec<(SourceFile, Vec<Diagnostic>)>,
+) -> Vec<(SourceFile, Vec<Diagnostic>)> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return results;
+    };
+    for (file, _) in &mut results {
+        let path = Path::new(&file.name);
+        if path.is_absolute()
+            && let Some(rel) = super::relpath::relative(path, &cwd)
+            && !rel.starts_with("../")
+        {
+            file.name = rel;
+        }
+    }
+    results
 }

@@ -1,51 +1,63 @@
 //! `corsform probe`: checks the arguments, plans the requests from the policy
-//! ([`crate::probe::plan`]), sends them one by one ([`super::http`]), judges
-//! each answer and prints the report. Exit 0 when everything matches, 1 on
-//! any difference or misconfiguration, 2 on bad input or when the API cannot
-//! be reached (the first request without an answer stops the run).
+//! ([`crate::probe::plan`]) or, without one, from `--route` and `--origin`,
+//! sends them on `--concurrency` worker threads ([`super::http`]), judges
+//! each answer and prints the report in the plan's order. Exit 0 when
+//! everything agrees, 1 on any difference or misconfiguration, 2 on bad input
+//! or when the API cannot be reached (the first request without an answer, in
+//! plan order, stops the run).
 
 use super::args::{ExplainFormat, ProbeArgs};
-use super::http::{Client, check_base_url};
+use super::http::{Client, Failure, check_base_url};
 use super::read::read_valid_policy;
 use super::{CliError, Outcome};
-use crate::probe::judge;
+use crate::probe::origins::ARBITRARY;
 use crate::probe::origins::check_extra;
-use crate::probe::plan::{Kind, plan};
+use crate::probe::plan::{
+    Check, Kind, Plan, SafeMethod, discovered_origin, plan, plan_without_policy, route_samples,
+};
 use crate::probe::report::{Report, join_url};
+use crate::probe::{Verdict, judge, unreadable};
 use crate::suggest::did_you_mean;
-use std::time::Duration;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     check_base_url(&args.url).map_err(CliError::Usage)?;
     for o in &args.origins {
         check_extra(o).map_err(CliError::Usage)?;
     }
-    let Some((file, policy)) = read_valid_policy(&args.policy, "probe")? else {
-        return Ok(Outcome::Failed);
+    let policy = match &args.policy {
+        Some(path) => match read_valid_policy(path, "probe")? {
+            Some((file, p)) => Some((file, super::env::choose(p, args.env.as_deref(), "probe")?)),
+            None => return Ok(Outcome::Failed),
+        },
+        None => None,
     };
-    if let Some(t) = args.target {
-        crate::render::check(&policy, t).map_err(CliError::Render)?;
-    }
-
-    let mut plan = plan(&policy, &args.origins);
-    if !args.routes.is_empty() {
-        for r in &args.routes {
-            if !policy.routes.iter().any(|p| p.path.text == *r) {
-                let known = policy.routes.iter().map(|p| p.path.text.as_str());
-                let hint = match did_you_mean(r, known) {
-                    Some(s) => format!("; did you mean `{s}`?"),
-                    None => String::new(),
-                };
-                return Err(CliError::Usage(format!(
-                    "--route {r}: {} has no route with that path{hint}",
-                    file.name
-                )));
+    let mut plan = match &policy {
+        Some((file, policy)) => {
+            if let Some(t) = args.target {
+                crate::render::check(policy, t).map_err(CliError::Render)?;
             }
+            let mut plan = plan(policy, &args.origins);
+            narrow(&mut plan, &args.routes, policy, &file.name)?;
+            plan
         }
-        plan.checks
-            .retain(|c| c.route.as_ref().is_none_or(|r| args.routes.contains(r)));
-        plan.not_sent.retain(|(r, _)| args.routes.contains(r));
-    }
+        None => {
+            if args.routes.is_empty() {
+                return Err(CliError::Usage(
+                    "without --policy, name the paths to check with --route PATH (repeatable, \
+                     e.g. --route /items); give the origins the API trusts with --origin"
+                        .into(),
+                ));
+            }
+            let client = Client::new(Duration::from_secs(args.timeout));
+            let discovered = discover(&client, &args.url, &args.routes, &args.origins)?;
+            plan_without_policy(&args.routes, &args.origins, &discovered)
+                .map_err(CliError::Usage)?
+        }
+    };
     if plan.checks.len() > args.max_requests {
         let paths: std::collections::BTreeSet<&str> = plan
             .checks
@@ -62,34 +74,17 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
         )));
     }
     let client = Client::new(Duration::from_secs(args.timeout));
-    let mut verdicts = Vec::with_capacity(plan.checks.len());
-    for check in &plan.checks {
-        let url = join_url(&args.url, &check.path);
-        let mut headers = vec![("Origin", check.origin.value.clone())];
-        if check.kind == Kind::Preflight {
-            if let Some(m) = &check.request_method {
-                headers.push(("Access-Control-Request-Method", m.clone()));
-            }
-            if !check.request_headers.is_empty() {
-                headers.push((
-                    "Access-Control-Request-Headers",
-                    check.request_headers.join(","),
-                ));
-            }
-        }
-        let got = client
-            .send(check.method, &url, &headers)
-            .map_err(|reason| CliError::Unreachable {
-                url: url.clone(),
-                reason,
-            })?;
-        verdicts.push(judge(check, &got));
-    }
-
-    let report = Report::new(&args.url, &file.name, &policy, plan, verdicts);
+    let verdicts = send_all(&client, &args.url, &plan.checks, args.concurrency.into())?;
+    plan.checks.truncate(verdicts.len());
+    let report = Report::new(
+        &args.url,
+        policy.as_ref().map(|(f, p)| (f.name.as_str(), p)),
+        plan,
+        verdicts,
+    );
     match args.format {
-        ExplainFormat::Human => print!("{}", report.human()),
-        ExplainFormat::Json => println!(
+        ExplainFormat::Human => out!("{}", report.human()),
+        ExplainFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report.json()).expect("report serializes")
         ),
@@ -99,4 +94,178 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Findings
     })
+}
+
+/// Without a policy, one GET per route from the arbitrary origin first: an
+/// Allow-Origin naming another origin reveals one the API trusts (a static
+/// first origin), whose lookalikes are then tried as `--origin`'s are.
+/// These requests count against nothing and are not in the report.
+fn discover(
+    client: &Client,
+    url: &str,
+    routes: &[String],
+    given: &[String],
+) -> Result<Vec<String>, CliError> {
+    let mut found: Vec<String> = Vec::new();
+    for (_, path) in route_samples(routes).map_err(CliError::Usage)? {
+        let target = join_url(url, &path);
+        let headers = [("Origin", ARBITRARY.to_string())];
+        match client.send(SafeMethod::Get, &target, &headers) {
+            Ok(got) => {
+                if let Some(o) = discovered_origin(&got.response)
+                    && !given.contains(&o)
+                    && !found.contains(&o)
+                {
+                    found.push(o);
+                }
+            }
+            Err(Failure::Unreadable(_)) => {}
+            Err(Failure::Unreachable(reason)) => {
+                return Err(CliError::Unreachable {
+                    url: target,
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Keep only the `--route` paths (each must be one of the policy's).
+fn narrow(
+    plan: &mut Plan,
+    routes: &[String],
+    policy: &crate::model::Policy,
+    file: &str,
+) -> Result<(), CliError> {
+    if routes.is_empty() {
+        return Ok(());
+    }
+    for r in routes {
+        if !policy.routes.iter().any(|p| p.path.text == *r) {
+            let known = policy.routes.iter().map(|p| p.path.text.as_str());
+            let hint = match did_you_mean(r, known) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => String::new(),
+            };
+            return Err(CliError::Usage(format!(
+                "--route {r}: {file} has no route with that path{hint}"
+            )));
+        }
+    }
+    plan.checks
+        .retain(|c| c.route.as_ref().is_none_or(|r| routes.contains(r)));
+    plan.not_sent.retain(|(r, _)| routes.contains(r));
+    Ok(())
+}
+
+/// The request headers of one check.
+fn request_headers(check: &Check) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("Origin", check.origin.value.clone())];
+    if check.kind == Kind::Preflight {
+        if let Some(m) = &check.request_method {
+            headers.push(("Access-Control-Request-Method", m.clone()));
+        }
+        if !check.request_headers.is_empty() {
+            headers.push((
+                "Access-Control-Request-Headers",
+                check.request_headers.join(","),
+            ));
+        }
+    }
+    headers
+}
+
+/// Progress on stderr, only when it is a terminal and the run has taken more
+/// than a second: one line rewritten in place, cleared at the end.
+struct Progress {
+    start: Instant,
+    total: usize,
+    tty: bool,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn tick(&self, done: usize) {
+        if self.tty && self.start.elapsed() > Duration::from_secs(1) {
+            self.shown.store(true, Ordering::Relaxed);
+            eprint!("\rprobe: {done}/{} requests", self.total);
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown.load(Ordering::Relaxed) {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// Send every check, `concurrency` at a time (scoped threads taking the next
+/// index from a shared counter), and judge each. Verdicts come back in plan
+/// order whatever the concurrency. The first unreachable request in plan
+/// order is the error; the others stop taking work once one fails.
+fn send_all(
+    client: &Client,
+    url: &str,
+    checks: &[Check],
+    concurrency: usize,
+) -> Result<Vec<Verdict>, CliError> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let slots: Mutex<Vec<Option<Result<Verdict, CliError>>>> =
+        Mutex::new((0..checks.len()).map(|_| None).collect());
+    let progress = Progress {
+        start: Instant::now(),
+        total: checks.len(),
+        tty: std::io::stderr().is_terminal(),
+        shown: AtomicBool::new(false),
+    };
+    std::thread::scope(|s| {
+        for _ in 0..concurrency.clamp(1, checks.len().max(1)) {
+            s.spawn(|| {
+                loop {
+                    if failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(check) = checks.get(i) else { break };
+                    let target = join_url(url, &check.path);
+                    let result = match client.send(check.method, &target, &request_headers(check)) {
+                        Ok(got) => Ok(judge(check, &got)),
+                        Err(Failure::Unreadable(why)) => Ok(unreadable(check, why)),
+                        Err(Failure::Unreachable(reason)) => {
+                            failed.store(true, Ordering::Relaxed);
+                            Err(CliError::Unreachable {
+                                url: target,
+                                reason,
+                            })
+                        }
+                    };
+                    if let Ok(mut slots) = slots.lock() {
+                        slots[i] = Some(result);
+                    }
+                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+            });
+        }
+    });
+    progress.finish();
+    let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut verdicts = Vec::with_capacity(slots.len());
+    for slot in slots {
+        match slot {
+            Some(Ok(v)) => verdicts.push(v),
+            Some(Err(e)) => return Err(e),
+            // Not sent: a request before it failed, and that error is returned above
+            // unless it comes later in plan order; then this one was skipped.
+            None => {
+                return Err(CliError::Usage(
+                    "probe stopped before every request was sent".into(),
+                ));
+            }
+        }
+    }
+    Ok(verdicts)
 }

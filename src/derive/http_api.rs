@@ -5,6 +5,7 @@
 //! cors_configuration and every path gets an unauthorized OPTIONS route to its
 //! backend, which answers preflights itself.
 
+use super::backends::BackendInput;
 use super::ids::IdAllocator;
 use super::wiring::{Authorization, Authorizer, Integration};
 use crate::model::{self, ApiType, Origin, Owner, Policy};
@@ -25,6 +26,9 @@ pub struct HttpApiPlan {
     pub uses_jwt: bool,
     pub uses_custom: bool,
     pub uses_iam: bool,
+    /// `[backends]`, one integration each; `uses_lambda`/`uses_http` above
+    /// stand only for the single backend of a policy without `[backends]`.
+    pub backends: Vec<BackendInput>,
 }
 
 /// `cors_configuration` / `CorsConfiguration`: exactly the policy's values.
@@ -69,6 +73,9 @@ pub struct HttpRoute {
     /// Lambda or HTTP proxy (validation refuses MOCK on HTTP APIs).
     pub integration: Integration,
     pub authorization: Authorization,
+    /// The `[backends]` name whose integration this route targets; `None`
+    /// without `[backends]`.
+    pub backend: Option<String>,
 }
 
 pub fn plan(policy: &Policy) -> HttpApiPlan {
@@ -88,7 +95,14 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
         let auth = Authorization::from_model(r.authorization, ApiType::Http)
             .expect("validation refuses cognito authorization on HTTP APIs");
         for m in &r.methods {
-            routes.push(route(&mut ids, m, &r.path, r.integration, auth));
+            routes.push(route(
+                &mut ids,
+                m,
+                &r.path,
+                r.integration,
+                auth,
+                r.backend.clone(),
+            ));
         }
     }
     if policy.cors.owner == Owner::Lambda {
@@ -111,6 +125,7 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
                     g.path,
                     integration,
                     Authorization::None,
+                    g.routes[0].backend.clone(),
                 ));
             }
         }
@@ -122,8 +137,9 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
         name: policy.api.name.clone(),
         description: policy.api.description.clone(),
         stage: policy.api.stage.clone(),
-        uses_lambda: has(&|r| r.integration == Integration::Lambda),
-        uses_http: has(&|r| r.integration == Integration::Http),
+        uses_lambda: has(&|r| r.integration == Integration::Lambda && r.backend.is_none()),
+        uses_http: has(&|r| r.integration == Integration::Http && r.backend.is_none()),
+        backends: super::backends::inputs(policy),
         uses_jwt: authorized_by(Authorizer::Jwt),
         uses_custom: authorized_by(Authorizer::Custom),
         uses_iam: has(&|r| r.authorization == Authorization::Iam),
@@ -158,6 +174,7 @@ fn route(
     path: &model::ApiPath,
     integration: model::Integration,
     authorization: Authorization,
+    backend: Option<String>,
 ) -> HttpRoute {
     HttpRoute {
         id: ids.take(&format!("{}_{}", method.to_ascii_lowercase(), path.slug())),
@@ -170,5 +187,6 @@ fn route(
             _ => Integration::Lambda,
         },
         authorization,
+        backend,
     }
 }

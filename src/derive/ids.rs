@@ -1,25 +1,74 @@
-//! Stable, readable identifiers for generated resources. Names come from the
-//! route (`get_items_id`); if two routes slug to the same name (`/a-b` and
-//! `/a_b`), later ones get `_2`, `_3`, ... in policy order, so output stays
-//! deterministic.
+//! Identifiers for generated resources, injective by construction in every
+//! output language. A name is allocated once, in snake_case (Terraform resource
+//! names), and its PascalCase form ([`pascal`]) becomes the CloudFormation
+//! logical ID; the allocator refuses a candidate when *either* form is taken,
+//! so `/x1` and `/x/1` (both `X1` in PascalCase) or `/a-b` and `/a_b` (both
+//! `a_b`) still get distinct names in both languages. Later names get `_2`,
+//! `_3`, ... in policy order, so output stays deterministic.
+//!
+//! Validity, also by construction:
+//! - Terraform: "The first character of an identifier must not be a digit";
+//!   identifiers are letters, digits, `_` and `-` (Terraform docs, "Syntax:
+//!   Identifiers"). Names are `[a-z0-9_]` and start with a letter.
+//! - CloudFormation: "The logical ID must be alphanumeric (A-Za-z0-9) and
+//!   unique within the template", at most 255 characters (CloudFormation
+//!   user guide, "Resources" and "quotas"). The PascalCase form is
+//!   alphanumeric; names are cut to [`MAX_LEN`] so a templates' suffix
+//!   (`OptionsMethod`, `GatewayResponse`) still fits.
 
+use heck::ToUpperCamelCase;
 use std::collections::HashSet;
+
+/// Longest base name kept (before a `_N` suffix): 255 minus the longest
+/// suffix a template appends, with room for the counter.
+pub const MAX_LEN: usize = 200;
 
 #[derive(Default)]
 pub struct IdAllocator {
-    used: HashSet<String>,
+    snake: HashSet<String>,
+    pascal: HashSet<String>,
 }
 
 impl IdAllocator {
+    /// A name for `base`, unique among this allocator's names in snake_case
+    /// and in PascalCase, valid in Terraform and CloudFormation.
     pub fn take(&mut self, base: &str) -> String {
-        let mut candidate = base.to_string();
+        let base = sanitize(base);
+        let mut candidate = base.clone();
         let mut n = 2;
-        while !self.used.insert(candidate.clone()) {
+        while self.snake.contains(&candidate) || self.pascal.contains(&pascal(&candidate)) {
             candidate = format!("{base}_{n}");
             n += 1;
         }
+        self.pascal.insert(pascal(&candidate));
+        self.snake.insert(candidate.clone());
         candidate
     }
+}
+
+/// The CloudFormation form of a name: `items_id_get` -> `ItemsIdGet`.
+pub fn pascal(s: &str) -> String {
+    s.to_upper_camel_case()
+}
+
+/// `[a-z0-9_]`, starting with a letter, at most [`MAX_LEN`] bytes. Names
+/// built from valid paths already are; this keeps the promise for any input.
+fn sanitize(base: &str) -> String {
+    let mut out: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out.insert_str(0, "n_");
+    }
+    out.truncate(MAX_LEN);
+    out
 }
 
 #[cfg(test)]
@@ -33,5 +82,32 @@ mod tests {
         assert_eq!(ids.take("get_a_b"), "get_a_b_2");
         assert_eq!(ids.take("get_a_b"), "get_a_b_3");
         assert_eq!(ids.take("post_a_b"), "post_a_b");
+    }
+
+    #[test]
+    fn pascal_collisions_are_refused_too() {
+        // `/x1` and `/x/1`: distinct in snake_case, both `X1` in PascalCase.
+        let mut ids = IdAllocator::default();
+        let a = ids.take("x1");
+        let b = ids.take("x_1");
+        assert_ne!(pascal(&a), pascal(&b), "{a} {b}");
+        // A suffixed name cannot steal a later plain one either.
+        let c = ids.take("x_1_2");
+        let all = [&a, &b, &c];
+        let p: HashSet<String> = all.iter().map(|s| pascal(s)).collect();
+        assert_eq!(p.len(), 3, "{all:?}");
+    }
+
+    #[test]
+    fn names_are_valid_in_terraform_and_cloudformation() {
+        let mut ids = IdAllocator::default();
+        for base in ["2fa", "_x", "", "a-b.c", &"x".repeat(400)] {
+            let id = ids.take(base);
+            assert!(id.starts_with(|c: char| c.is_ascii_lowercase()), "{id}");
+            assert!(id.len() <= MAX_LEN + 4, "{id}");
+            let p = pascal(&id);
+            assert!(p.chars().all(|c| c.is_ascii_alphanumeric()), "{p}");
+            assert!(p.starts_with(|c: char| c.is_ascii_uppercase()), "{p}");
+        }
     }
 }

@@ -3,10 +3,12 @@
 //! IaC language read the same plan, so Terraform, SAM and CloudFormation cannot
 //! disagree about a header, a route or an authorizer.
 
+pub mod backends;
 pub mod content_hash;
+pub mod cors_layer;
 pub mod header;
 pub mod http_api;
-mod ids;
+pub mod ids;
 pub mod lambda;
 pub mod rest_api;
 pub mod vtl;

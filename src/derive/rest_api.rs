@@ -2,7 +2,7 @@
 //! integration, and the CORS headers of each response API Gateway itself
 //! produces: the preflight (an OPTIONS method with a MOCK integration per path),
 //! the actual responses of MOCK routes, and the gateway responses. Facts
-//! (CORS-FACTS.md, REST API section):
+//! (docs/cors-facts.md, REST API section):
 //! - header values in integration and gateway responses are mapping expressions:
 //!   a static value is written as a single-quoted literal, `'value'`;
 //! - a static header holds one origin, so with several origins the static value
@@ -16,6 +16,7 @@
 //! Every target (Terraform, SAM, CloudFormation) renders this plan, so they
 //! cannot disagree about a header.
 
+use super::backends::BackendInput;
 use super::header::{Header, HeaderValue};
 use super::ids::IdAllocator;
 use super::vtl;
@@ -38,6 +39,13 @@ pub struct RestApiPlan {
     pub uses_http: bool,
     pub uses_cognito: bool,
     pub uses_custom: bool,
+    /// `[backends]`, one input each; the `uses_lambda`/`uses_http` flags above
+    /// then stay false (they stand for the single backend of a policy without
+    /// `[backends]`). Skipped when empty so the content hash of such a policy
+    /// is what it was; templates therefore test `{% if plan.backends %}`
+    /// before looping.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backends: Vec<BackendInput>,
     /// Hash of everything above: changes whenever the deployed API would.
     pub content_hash: String,
 }
@@ -90,6 +98,10 @@ pub struct RestMethod {
     pub path_params: Vec<String>,
     /// MOCK routes only: the response API Gateway answers with.
     pub mock_response: Option<CorsResponse>,
+    /// The `[backends]` name this method's integration points at; absent
+    /// without `[backends]` (and from the content hash then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +114,8 @@ pub struct GatewayResponse {
 
 pub fn plan(policy: &Policy) -> RestApiPlan {
     let mut resource_ids = IdAllocator::default();
+    // The root path's methods are named `root_*`: keep `/root` from taking it.
+    resource_ids.take("root");
     let mut resources: Vec<RestResource> = Vec::new();
     let mut paths: Vec<RestPath> = Vec::new();
     let mut method_ids = IdAllocator::default();
@@ -152,6 +166,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
                         vec![]
                     },
                     mock_response: (integration == Integration::Mock).then(|| actual(group.cors)),
+                    backend: route.backend.clone(),
                 });
             }
         }
@@ -189,8 +204,10 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         name: policy.api.name.clone(),
         description: policy.api.description.clone(),
         stage: policy.api.stage.clone(),
-        uses_lambda: all_methods().any(|m| m.integration == Integration::Lambda),
-        uses_http: all_methods().any(|m| m.integration == Integration::Http),
+        uses_lambda: all_methods()
+            .any(|m| m.integration == Integration::Lambda && m.backend.is_none()),
+        uses_http: all_methods().any(|m| m.integration == Integration::Http && m.backend.is_none()),
+        backends: super::backends::inputs(policy),
         uses_cognito: authorized_by(Authorizer::Cognito),
         uses_custom: authorized_by(Authorizer::Custom),
         resources,

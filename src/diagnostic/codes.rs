@@ -114,6 +114,47 @@ codes! {
     // Who owns the headers.
     GatewayOwnsCors = "CF0601", "gateway-owns-cors", Note, "on an HTTP API with cors_configuration the gateway drops CORS headers from the backend";
     BackendOwnsActualResponse = "CF0602", "backend-owns-actual-response", Note, "on REST proxy routes the backend must send CORS headers on actual responses";
+
+    // What the output languages and AWS's limits refuse (src/validate/{mapping_values,free_text,limits}.rs).
+    QuoteInRestHeader = "CF0701", "quote-in-rest-header", Error, "a header name with `'`, which a REST API's single-quoted mapping value cannot hold";
+    DescriptionTooLong = "CF0702", "description-too-long", Error, "api.description over CloudFormation's 1,024-byte template description limit";
+    RestResourcesQuota = "CF0703", "rest-resources-quota", Warning, "more API Gateway resources than a REST API's default quota (300)";
+    HttpRoutesQuota = "CF0704", "http-routes-quota", Warning, "more routes than an HTTP API's default quota (300)";
+    StackResourceLimit = "CF0705", "stack-resource-limit", Warning, "more resources than one CloudFormation stack holds (500)";
+    TemplateSizeLimit = "CF0706", "template-size-limit", Warning, "a CloudFormation template over the 1 MB template body limit";
+    MappingTemplateTooLarge = "CF0707", "mapping-template-too-large", Error, "an origin-check mapping template over API Gateway's 300 KB limit";
+    LargeOutput = "CF0708", "large-output", Warning, "origins x paths make `build` write tens of megabytes";
+    DescriptionNotXmlText = "CF0709", "description-not-xml-text", Error, "api.description holds a character XML 1.0 cannot carry (C0 controls, U+FFFE, U+FFFF), which CloudFormation's XML API returns";
+    // `audit` of IaC corsform did not write (src/audit): one code per rule of
+    // docs/design.md's audit list; CF0101, CF0204, CF0302 and CF0303 are shared with lint.
+    UnreadableIac = "CF0900", "unreadable-iac", Error, "an IaC file audit could not parse";
+    PreflightWithoutCors = "CF0901", "preflight-without-cors", Error, "a path whose preflight carries no Access-Control-Allow-Origin (or has no OPTIONS method)";
+    ActualResponseWithoutCors = "CF0902", "actual-response-without-cors", Error, "a non-proxy method whose responses carry no Access-Control-Allow-Origin";
+    ErrorResponsesWithoutCors = "CF0903", "error-responses-without-cors", Warning, "API Gateway's own error responses carry no CORS headers";
+    SeveralOriginsInOneHeader = "CF0904", "several-origins-in-one-header", Error, "several origins in one Access-Control-Allow-Origin value";
+    OriginNotSerialized = "CF0905", "origin-not-serialized", Error, "an origin not written as browsers serialize it (path, trailing slash, upper case)";
+    PreflightBehindAuthorizer = "CF0906", "preflight-behind-authorizer", Error, "an authorizer catches the preflight, which carries no credentials";
+    MappingValueNotQuoted = "CF0907", "mapping-value-not-quoted", Error, "a static header value without single quotes is read as a mapping expression";
+    InvalidMappingKey = "CF0908", "invalid-mapping-key", Error, "a response parameter key API Gateway does not accept";
+    HeaderNotDeclared = "CF0909", "header-not-declared", Error, "an integration response maps a header its method response does not declare";
+    NoRedeployOnChange = "CF0910", "no-redeploy-on-change", Warning, "a REST deployment that does not change when the API does";
+    IntegrationResponseRace = "CF0911", "integration-response-race", Warning, "an integration response that does not wait for its integration";
+    MockWithoutConvertToText = "CF0912", "mock-without-convert-to-text", Warning, "a MOCK preflight without content handling CONVERT_TO_TEXT";
+    ExposeHeadersOnPreflightOnly = "CF0913", "expose-headers-on-preflight-only", Warning, "Access-Control-Expose-Headers on the preflight, where browsers ignore it";
+    CredentialsMismatch = "CF0914", "credentials-mismatch", Error, "Allow-Credentials not `true`, or on the preflight but not on the actual or error responses";
+    VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
+    UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
+    CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
+    // Named backends and environments (src/validate/{backends,environments}.rs).
+    // Named backends and environments.
+    UndeclaredBackend = "CF0801", "undeclared-backend", Error, "a route names a backend that [backends] does not declare";
+    UnusedBackend = "CF0802", "unused-backend", Warning, "a declared backend that no route uses";
+    BackendOnMockRoute = "CF0803", "backend-on-mock-route", Error, "a backend on a mock route, which API Gateway answers itself";
+    InvalidBackendName = "CF0804", "invalid-backend-name", Error, "a backend name outside [a-z][a-z0-9_]{0,39} or an environment name outside [a-z][a-z0-9]{0,39}";
+    BackendTypeMismatch = "CF0805", "backend-type-mismatch", Error, "a route's integration differs from its backend's type";
+    RouteWithoutBackend = "CF0806", "route-without-backend", Error, "with [backends], a lambda or http route that names no backend";
+    ValidOnlyInSomeEnvironments = "CF0811", "valid-only-in-some-environments", Error, "the policy is valid in some environments and not in others";
+    InsecureOriginInProduction = "CF0812", "insecure-origin-in-production", Warning, "a localhost or http:// origin in an environment named prod or production";
 }
 
 impl Code {

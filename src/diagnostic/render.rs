@@ -5,11 +5,56 @@
 
 use super::{Code, Diagnostic, Severity, SourceFile, Tally};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
+
+/// Where every lint rule is described (the README's rule table), for SARIF's
+/// `helpUri` and for messages that point at documentation: an installed binary
+/// carries no README.
+pub const RULES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "#lint-rules");
+/// The policy reference (every key, its type and default), for help lines.
+pub const POLICY_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "#policy-reference");
+
+/// RFC 3986 section 2.3: only unreserved characters stay as they are in a
+/// path segment; `/` separates segments. Everything else is percent-encoded
+/// (as UTF-8), so a file named `a b#1.toml` is a valid URI reference.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+/// In an absolute `file:` path a `:` (a Windows drive) is allowed; in a
+/// relative reference it is not, as it would read as a URI scheme.
+const FILE_PATH: &AsciiSet = &PATH.remove(b':');
+
+/// A policy's name as a SARIF artifact location: relative names against
+/// `%SRCROOT%` (the directory lint ran in; GitHub code scanning resolves it to
+/// the checkout), absolute ones as `file:` URIs.
+fn artifact_location(name: &str) -> Value {
+    let name = name.replace('\\', "/");
+    let windows_drive = name.as_bytes().get(1) == Some(&b':');
+    if name.starts_with('/') || windows_drive {
+        let slash = if windows_drive { "/" } else { "" };
+        json!({ "uri": format!("file://{slash}{}", utf8_percent_encode(&name, FILE_PATH)) })
+    } else {
+        json!({ "uri": utf8_percent_encode(&name, PATH).to_string(), "uriBaseId": "%SRCROOT%" })
+    }
+}
 
 /// Every finding of one file, rustc-style, without colour (stable for goldens and logs).
 pub fn human(file: &SourceFile, diags: &[Diagnostic]) -> String {
-    let renderer = Renderer::plain();
+    human_with(&Renderer::plain(), file, diags)
+}
+
+/// The same, with annotate-snippets' ANSI styling (rustc's colours); the CLI
+/// writes it through anstream, which drops the styling where it does not belong
+/// (pipes, files, `NO_COLOR`).
+pub fn human_styled(file: &SourceFile, diags: &[Diagnostic]) -> String {
+    human_with(&Renderer::styled(), file, diags)
+}
+
+fn human_with(renderer: &Renderer, file: &SourceFile, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let level = match d.severity() {
@@ -65,6 +110,9 @@ fn finding_json(file: &SourceFile, d: &Diagnostic) -> Value {
         "file": file.name,
         "code": d.code.id(),
         "name": d.code.name(),
+        // docs/design.md: every audit finding carries its `rule` (the rule
+        // names are the codes' names); lint's findings carry it the same way.
+        "rule": d.code.name(),
         "severity": d.severity().as_str(),
         "message": d.message,
         "label": d.label,
@@ -99,6 +147,9 @@ pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
                 "id": c.id(),
                 "name": c.name(),
                 "shortDescription": { "text": c.summary() },
+                "fullDescription": { "text": c.summary() },
+                "help": { "text": format!("{}: {}. See {RULES_URL}", c.id(), c.summary()) },
+                "helpUri": RULES_URL,
                 "defaultConfiguration": { "level": c.severity().as_str() },
             })
         })
@@ -120,7 +171,7 @@ pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
                     "message": { "text": text },
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": { "uri": f.name.replace('\\', "/") },
+                            "artifactLocation": artifact_location(&f.name),
                             "region": {
                                 "startLine": start.line,
                                 "startColumn": start.column,
@@ -140,8 +191,12 @@ pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
             "tool": { "driver": {
                 "name": "corsform",
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "description": { "text": "The directory `corsform lint` ran in (the repository root in CI)." } }
+            },
             "results": results,
         }]
     });
@@ -181,5 +236,25 @@ mod tests {
         assert_eq!(region["startLine"], 3);
         assert_eq!(region["startColumn"], 18);
         assert_eq!(s["runs"][0]["results"][0]["ruleId"], "CF0101");
+        let loc =
+            &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], "p.toml");
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded_and_absolute_paths_are_file_uris() {
+        assert_eq!(
+            artifact_location("policies/a b#1%.toml"),
+            json!({ "uri": "policies/a%20b%231%25.toml", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("/srv/ci/p\u{e9}.toml"),
+            json!({ "uri": "file:///srv/ci/p%C3%A9.toml" })
+        );
+        assert_eq!(
+            artifact_location("C:\\work\\p.toml"),
+            json!({ "uri": "file:///C:/work/p.toml" })
+        );
     }
 }

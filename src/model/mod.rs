@@ -3,9 +3,13 @@
 //! de-duplicated, methods upper-cased, max_age in seconds, defaults filled in),
 //! so the per-target derivations and the renderers never re-validate.
 
+mod backend;
+mod environment;
 pub mod origin;
 mod path;
 
+pub use backend::{Backend, BackendType};
+pub use environment::Environment;
 pub use origin::Origin;
 pub use path::{ApiPath, Segment};
 
@@ -65,18 +69,22 @@ impl ApiType {
     }
 }
 
-/// What corsform creates: the whole API (DESIGN.md `[api] scope`; only `api`
-/// exists today, `cors`, the CORS layer of an API defined elsewhere, comes later).
+/// What corsform creates (docs/design.md "Scope"): the whole API, or only the CORS
+/// layer (preflights, gateway responses) of an API defined elsewhere, whose
+/// own methods answer the actual requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Api,
+    Cors,
 }
 
 impl Scope {
+    /// As policies spell it.
     pub fn name(self) -> &'static str {
         match self {
             Scope::Api => "api",
+            Scope::Cors => "cors",
         }
     }
 }
@@ -176,6 +184,9 @@ pub struct Route {
     /// REST only: the effective CORS of this route's path when `[routes.cors]`
     /// overrides the API's (the override merged over `[cors]`).
     pub cors_override: Option<Cors>,
+    /// The `[backends]` name serving this route; `None` without `[backends]`
+    /// and on mock routes.
+    pub backend: Option<String>,
 }
 
 impl Route {
@@ -218,9 +229,32 @@ pub struct Policy {
     /// REST only; `None` on HTTP APIs.
     pub gateway_responses: Option<GatewayResponses>,
     pub routes: Vec<Route>,
+    /// `[backends]` in name order; empty without `[backends]`.
+    pub backends: Vec<Backend>,
+    /// `[environments]` in name order; empty without `[environments]`. When
+    /// present, the fields above are the first environment's.
+    pub environments: Vec<Environment>,
 }
 
 impl Policy {
+    /// The policy as environment `name` sees it; `None` when there is no such
+    /// environment. A policy without environments is its own only view.
+    pub fn environment(&self, name: &str) -> Option<&Policy> {
+        self.environments
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| &e.policy)
+    }
+
+    pub fn environment_names(&self) -> Vec<&str> {
+        self.environments.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// The backend named `name`.
+    pub fn backend(&self, name: &str) -> Option<&Backend> {
+        self.backends.iter().find(|b| b.name == name)
+    }
+
     /// The routes grouped by path, paths in first-appearance order: the one
     /// grouping every plan and the answer evaluation use.
     pub fn paths(&self) -> Vec<PathRoutes<'_>> {

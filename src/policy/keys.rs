@@ -75,6 +75,15 @@ fn walk_table(
     out: &mut UnknownKeys,
 ) {
     let node = resolve(node, root);
+    // A table of named entries ([backends.NAME], [environments.NAME]): any
+    // name is a key, and each entry's own keys are checked against the entry's schema.
+    if let Some(entry) = node.get("additionalProperties").filter(|e| e.is_object()) {
+        for (key, value) in table.iter() {
+            let full = format!("{path}.{}", key.get_ref());
+            walk_value(value, entry, root, &full, out);
+        }
+        return;
+    }
     let Some(props) = node.get("properties").and_then(Value::as_object) else {
         return;
     };
@@ -144,7 +153,7 @@ fn walk_value(
 }
 
 /// How a table is written in TOML: `[api]`, `[[routes]]`, `[routes.cors]`.
-fn table_name(path: &str) -> String {
+pub(super) fn table_name(path: &str) -> String {
     if path.is_empty() {
         return "the top level".into();
     }

@@ -1,14 +1,22 @@
 //! Text -> [`RawPolicy`], collecting every diagnostic the file's shape allows:
 //! a TOML syntax error stops here (nothing else can be read); otherwise all
-//! unknown keys are reported, then serde reads the typed values (a value of the
-//! wrong type is reported with its span).
+//! unknown keys are reported, then serde reads the typed values. A value of the
+//! wrong type is reported with its span, taken out, and the file read again,
+//! so every wrong-type value is reported, and the rest of the policy is still
+//! validated (its findings reported too; a policy with any such error never
+//! builds, as [`crate::check`] returns no model when any finding is an error).
 
-use super::keys::{Typo, unknown_keys};
+use super::keys::{Typo, table_name, unknown_keys};
 use super::raw::RawPolicy;
 use super::schema::schema_value;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use serde::Deserialize;
-use toml::de::DeTable;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+/// More wrong-type values than this in one file are not looked for (each
+/// costs one more deserialisation).
+const MAX_TYPE_ERRORS: usize = 100;
 
 /// What loading produced: the raw policy when the file could be read, and the
 /// diagnostics found on the way.
@@ -40,23 +48,97 @@ pub fn load(file: &SourceFile) -> Loaded {
     };
     let unknown = unknown_keys(table.get_ref(), schema_value());
     let mut diagnostics = unknown.diagnostics;
-    let raw = match RawPolicy::deserialize(toml::de::Deserializer::from(table)) {
-        Ok(raw) => Some(raw),
-        Err(e) => {
-            let (message, help) = explain_type_error(e.message());
-            let d = match e.span() {
-                Some(span) => Diagnostic::new(Code::WrongType, message, span),
-                None => Diagnostic::whole_file(Code::WrongType, message),
-            };
-            diagnostics.push(d.label("wrong type").help(help));
-            None
+    let mut typos = unknown.typos;
+    let mut table = table;
+    let mut wrong_types = 0;
+    let raw = loop {
+        match RawPolicy::deserialize(toml::de::Deserializer::from(table.clone())) {
+            Ok(raw) => break Some(raw),
+            Err(e) => {
+                let (message, help) = explain_type_error(e.message());
+                let d = match e.span() {
+                    Some(span) => Diagnostic::new(Code::WrongType, message, span),
+                    None => Diagnostic::whole_file(Code::WrongType, message),
+                };
+                diagnostics.push(d.label("wrong type").help(help));
+                wrong_types += 1;
+                let removed = e
+                    .span()
+                    .filter(|_| wrong_types < MAX_TYPE_ERRORS)
+                    .and_then(|span| take_out(table.get_mut(), 0..0, "", &span));
+                match removed {
+                    // The key is gone now, but it is not missing: the
+                    // missing-key finding it would cause is dropped like a typo's.
+                    Some(r) => typos.push(r),
+                    None => break None,
+                }
+            }
         }
     };
     Loaded {
         raw,
         diagnostics,
-        typos: unknown.typos,
+        typos,
     }
+}
+
+/// Remove the key whose value is at `span` (or the array holding an element
+/// at `span`) from `table`, searched depth first (a table's own span is its
+/// header, so containment cannot guide the search). Returns what a
+/// missing-key finding for it would say, as a [`Typo`] whose `span` is the
+/// removed value's.
+fn take_out(
+    table: &mut DeTable<'_>,
+    table_span: Range<usize>,
+    path: &str,
+    span: &Range<usize>,
+) -> Option<Typo> {
+    let mut hit = None;
+    for (key, value) in table.iter_mut() {
+        let name = key.get_ref().to_string();
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        let value_span = value.span();
+        if value_span == *span {
+            hit = Some((key.clone(), name, value_span));
+            break;
+        }
+        match value.get_mut() {
+            DeValue::Table(t) => {
+                if let Some(found) = take_out(t, value_span, &full, span) {
+                    return Some(found);
+                }
+            }
+            DeValue::Array(items) => {
+                // An element cannot be taken out alone: its array goes.
+                if items.iter().any(|item| item.span() == *span) {
+                    hit = Some((key.clone(), name, value_span));
+                    break;
+                }
+                let item_path = format!("{full}[]");
+                for item in items.iter_mut() {
+                    let item_span = item.span();
+                    if let DeValue::Table(t) = item.get_mut()
+                        && let Some(found) = take_out(t, item_span, &item_path, span)
+                    {
+                        return Some(found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let (key, name, value_span) = hit?;
+    table.remove(&key)?;
+    Some(Typo {
+        table_span,
+        table: table_name(path),
+        meant: name,
+        span: value_span,
+    })
 }
 
 fn first_line(s: &str) -> String {
@@ -78,6 +160,9 @@ fn explain_type_error(msg: &str) -> (String, String) {
         .replace("struct Raw", "table ");
     (
         msg,
-        "see the policy reference in README.md for the type of this key".into(),
+        format!(
+            "the policy reference gives each key's type: {}",
+            crate::diagnostic::render::POLICY_URL
+        ),
     )
 }

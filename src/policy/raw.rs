@@ -1,4 +1,4 @@
-//! The policy format (DESIGN.md "The policy file") as serde types. Everything is
+//! The policy format (docs/design.md "The policy file") as serde types. Everything is
 //! optional here, even required keys: the validator reports a missing key with
 //! the span of its table instead of serde stopping at the first one. Values whose
 //! set is closed (`type`, `integration`, ...) are read as strings and checked by
@@ -10,6 +10,7 @@
 use super::Sp;
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// A corsform CORS policy: one file describes one API Gateway API and its CORS behaviour.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -29,6 +30,39 @@ pub struct RawPolicy {
     /// The API's routes.
     #[serde(default)]
     pub routes: Vec<Sp<RawRoute>>,
+    /// Named backends: each is its own input of the generated code (a Terraform
+    /// variable, a CloudFormation/SAM Parameter). Names: [a-z][a-z0-9_]{0,39}.
+    /// Without [backends], every route uses the one backend input of today.
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9_]{0,39}$" }))]
+    pub backends: Option<Sp<BTreeMap<String, Sp<RawBackend>>>>,
+    /// Named environments (dev, prod, ...): each overrides any [cors] key and
+    /// api.stage; one generated module or template serves them all. Names:
+    /// [a-z][a-z0-9]{0,39} (CloudFormation Mappings keys are alphanumeric).
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9]{0,39}$" }))]
+    pub environments: Option<Sp<BTreeMap<String, Sp<RawEnvironment>>>>,
+}
+
+/// One named backend (docs/design.md "Named backends").
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawBackend {
+    /// "lambda" (Lambda proxy integration) or "http" (HTTP proxy integration).
+    #[schemars(required, with = "Option<BackendTypeName>")]
+    pub r#type: Option<Sp<String>>,
+}
+
+/// One named environment (docs/design.md "Environments").
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawEnvironment {
+    /// Overrides of any [cors] key in this environment.
+    pub cors: Option<Sp<RawCors>>,
+    /// Overrides of [api] keys in this environment: only `stage`.
+    pub api: Option<Sp<RawEnvironmentApi>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawEnvironmentApi {
+    /// This environment's stage name.
+    pub stage: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -43,6 +77,10 @@ pub struct RawApi {
     pub description: Option<Sp<String>>,
     /// Stage name. Default: "prod" on REST, "$default" on HTTP APIs.
     pub stage: Option<Sp<String>>,
+    /// "api" (default): corsform creates the whole API. "cors": only the CORS
+    /// layer (preflights, gateway responses) of an API defined elsewhere.
+    #[schemars(with = "Option<ScopeName>")]
+    pub scope: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -104,6 +142,9 @@ pub struct RawRoute {
     pub authorization: Option<Sp<String>>,
     /// REST only: override any [cors] key for this route's path.
     pub cors: Option<Sp<RawCors>>,
+    /// The name of a [backends] entry serving this route (lambda and http
+    /// integrations; a mock route has no backend).
+    pub backend: Option<Sp<String>>,
 }
 
 // Schema-only enums: the allowed spellings of closed-set string values. The
@@ -121,6 +162,14 @@ enum ApiTypeName {
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
+enum ScopeName {
+    Api,
+    Cors,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
 enum OwnerName {
     Gateway,
     Lambda,
@@ -132,6 +181,14 @@ enum OwnerName {
 enum GatewayOriginName {
     First,
     Reflect,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum BackendTypeName {
+    Lambda,
+    Http,
 }
 
 #[derive(JsonSchema)]

@@ -1,12 +1,18 @@
-//! Which `Origin` values `probe` sends: every origin the policy allows (a
-//! sample for each subdomain pattern), the user's `--origin` extras, and the
-//! attack origins that catch the classic origin-check mistakes. An attack
-//! origin is derived from an allowed one so that a sloppy check (a prefix or
-//! suffix match, an unanchored regex, a scheme-blind comparison) accepts it.
-//! Attack origins the policy itself allows are sent as allowed origins.
+//! Which `Origin` values `probe` sends: every origin the policy allows on any
+//! route (a sample for each subdomain pattern), the `--origin` extras, and the
+//! lookalike origins that catch the classic origin-check mistakes. A lookalike
+//! is derived from an allowed (or trusted `--origin`) origin so that a sloppy
+//! check (a prefix or suffix match, an unanchored or unescaped regex, a
+//! scheme- or port-blind comparison) accepts it.
+//!
+//! Every candidate is sent on every route, and its role is decided per route
+//! ([`on_route`]): an origin allowed by `[routes.cors]` on one route is just
+//! another unlisted origin on the others, and a route whose `allow_origins`
+//! is `*` turns lookalikes into allowed origins there only, so the other
+//! routes still name a lookalike they grant.
 
+use crate::model::Origin;
 use crate::model::origin::split_port;
-use crate::model::{Origin, Policy};
 use serde::Serialize;
 
 /// The label a subdomain pattern's sample origin uses: `https://*.example.com`
@@ -18,6 +24,10 @@ pub const ARBITRARY: &str = "https://attacker.example";
 const PREFIX_TAIL: &str = ".attacker.example";
 /// The host head of the suffix trick (`https://attackerapp.example.com`).
 const SUFFIX_HEAD: &str = "attacker";
+/// What replaces a dot in the unescaped-dot lookalike: an unescaped `.` in a
+/// regex (`^https://b.example.com$`) matches any character, so
+/// `https://bXexample.com` (a domain anyone can register) passes it.
+const DOT_STAND_IN: char = 'X';
 
 /// A classic way an origin check goes wrong, and the origin that reveals it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +43,13 @@ pub enum Attack {
     Suffix,
     /// The `http://` twin of an `https://` origin: a scheme-blind check.
     Http,
+    /// The `https://` twin of an `http://` origin: a scheme-blind check.
+    OtherScheme,
+    /// An allowed origin with a port added: a check that ignores the port
+    /// (or a `starts_with`).
+    Port,
+    /// One dot of an allowed host replaced by a letter: an unescaped `.` in a regex.
+    UnescapedDot,
     /// Two labels where a pattern allows one: an unanchored or `.*` regex.
     SeveralLabels,
 }
@@ -46,6 +63,9 @@ impl Attack {
             Attack::Prefix => "prefix origin matching",
             Attack::Suffix => "suffix origin matching",
             Attack::Http => "http origin trusted",
+            Attack::OtherScheme => "scheme ignored in origin matching",
+            Attack::Port => "port ignored in origin matching",
+            Attack::UnescapedDot => "unescaped dot in origin matching",
             Attack::SeveralLabels => "subdomain pattern matches several labels",
         }
     }
@@ -58,23 +78,32 @@ impl Attack {
             Attack::Prefix => "attack: prefix trick",
             Attack::Suffix => "attack: suffix trick",
             Attack::Http => "attack: http variant",
+            Attack::OtherScheme => "attack: https variant",
+            Attack::Port => "attack: port added",
+            Attack::UnescapedDot => "attack: dot replaced",
             Attack::SeveralLabels => "attack: two-label subdomain",
         }
     }
 }
 
-/// Why an origin is probed.
+/// Why an origin is probed, on one route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Role {
-    /// Listed in `allow_origins` (or granted by `*`).
+    /// Allowed on this route (listed, granted by `*`, or matched by a pattern).
     Allowed,
-    /// A sample of this subdomain pattern.
+    /// A sample of this subdomain pattern, allowed on this route.
     PatternSample {
         pattern: String,
     },
+    /// Allowed by the policy on another route only (a `[routes.cors]`
+    /// override): here it must not be granted.
+    OtherRoute,
     /// Given with `--origin`.
     Extra,
+    /// Without a policy: an origin the API itself sent in Allow-Origin to an
+    /// unrelated origin (a static allowed origin), trusted like `--origin`.
+    Discovered,
     Attack {
         attack: Attack,
     },
@@ -85,7 +114,9 @@ impl Role {
         match self {
             Role::Allowed => "allowed".into(),
             Role::PatternSample { pattern } => format!("sample of {pattern}"),
+            Role::OtherRoute => "allowed on another route only".into(),
             Role::Extra => "--origin".into(),
+            Role::Discovered => "trusted: seen in the API's Allow-Origin".into(),
             Role::Attack { attack } => attack.describe().into(),
         }
     }
@@ -98,11 +129,24 @@ impl Role {
     }
 }
 
+/// An origin as one check sends it, with its role on that check's route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProbeOrigin {
     pub value: String,
     #[serde(flatten)]
     pub role: Role,
+}
+
+/// An origin probe sends, before any route decides its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub value: String,
+    /// Its role where the policy allows nothing more than it was derived for:
+    /// `Allowed`/`PatternSample` (some route allows it), `Extra` or `Attack`.
+    pub role: Role,
+    /// The lookalike it is, if it was derived as one: kept even where a route
+    /// allows it (`*`), to name a grant with credentials there.
+    pub attack: Option<Attack>,
 }
 
 /// `scheme://host[:port]` split into its parts; `None` for `null`, `*` or
@@ -120,10 +164,12 @@ fn join(scheme: &str, host: &str, port: Option<&str>) -> String {
     }
 }
 
-/// The tricks derived from one allowed origin (exact, or a pattern's sample).
-/// The suffix trick is left out for a sample: `attacker` + its host is just
-/// another label the pattern rightly allows.
-fn tricks(origin: &str, suffix_trick: bool, out: &mut Vec<(String, Attack)>) {
+/// The lookalikes of one allowed origin (exact, or a pattern's sample).
+/// `sample`: the suffix trick is left out (`attacker` + a sample's host is
+/// just another label the pattern rightly allows; the caller adds the
+/// pattern's own), and the dot between the sample label and the pattern is
+/// replaced like the others (an unescaped `.` there matches too).
+fn lookalikes(origin: &str, sample: bool, out: &mut Vec<(String, Attack)>) {
     let Some((scheme, host, port)) = split(origin) else {
         return;
     };
@@ -135,14 +181,27 @@ fn tricks(origin: &str, suffix_trick: bool, out: &mut Vec<(String, Attack)>) {
         join(scheme, &format!("{host}{PREFIX_TAIL}"), port),
         Attack::Prefix,
     ));
-    if suffix_trick {
+    if !sample {
         out.push((
             join(scheme, &format!("{SUFFIX_HEAD}{host}"), port),
             Attack::Suffix,
         ));
     }
-    if scheme == "https" {
-        out.push((join("http", host, port), Attack::Http));
+    for (i, _) in host.match_indices('.') {
+        let mut h = host.to_string();
+        h.replace_range(i..=i, &DOT_STAND_IN.to_string());
+        out.push((join(scheme, &h, port), Attack::UnescapedDot));
+    }
+    match scheme {
+        "https" => out.push((join("http", host, port), Attack::Http)),
+        "http" => out.push((join("https", host, port), Attack::OtherScheme)),
+        _ => {}
+    }
+    if port.is_none() {
+        // A port the origin does not have; 8443 and 8080 are the usual
+        // alternates, so a port-blind check is what would grant it.
+        let p = if scheme == "http" { "8080" } else { "8443" };
+        out.push((join(scheme, host, Some(p)), Attack::Port));
     }
 }
 
@@ -151,35 +210,33 @@ pub fn pattern_sample(scheme: &str, suffix: &str) -> String {
     format!("{scheme}://{SAMPLE_LABEL}{suffix}")
 }
 
-/// Every origin `probe` sends, each once, in this order: allowed origins and
-/// pattern samples (in policy order, `[cors]` before `[routes.cors]`), the
-/// extras, then the attack origins.
-pub fn probe_origins(policy: &Policy, extras: &[String]) -> Vec<ProbeOrigin> {
-    let all_cors = std::iter::once(&policy.cors).chain(
-        policy
-            .routes
-            .iter()
-            .filter_map(|r| r.cors_override.as_ref()),
-    );
-    let allowed: Vec<&Origin> = all_cors.flat_map(|c| c.allow_origins.iter()).collect();
-    let granted = |o: &str| allowed.iter().any(|a| a.matches(o));
-
-    let mut out: Vec<ProbeOrigin> = Vec::new();
-    let mut push = |value: String, role: Role| {
+/// Every origin `probe` sends, each once, in this order: the allowed origins
+/// and pattern samples of `allowed` (the policy's, `[cors]` before
+/// `[routes.cors]`), the extras, then the lookalikes (the arbitrary origin,
+/// `null`, then those of each allowed origin and trusted extra in order).
+/// `trusted_extras`: without a policy the extras are the trusted origins, and
+/// their lookalikes are tried too.
+pub fn candidates(allowed: &[&Origin], extras: &[String], trusted_extras: bool) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut push = |value: String, role: Role, attack: Option<Attack>| {
         if !out.iter().any(|p| p.value == value) {
-            out.push(ProbeOrigin { value, role });
+            out.push(Candidate {
+                value,
+                role,
+                attack,
+            });
         }
     };
     let mut attacks: Vec<(String, Attack)> = vec![
         (ARBITRARY.to_string(), Attack::Arbitrary),
         ("null".to_string(), Attack::Null),
     ];
-    for o in &allowed {
+    for o in allowed {
         match o {
             Origin::Any => {}
             Origin::Exact(s) => {
-                push(s.clone(), Role::Allowed);
-                tricks(s, true, &mut attacks);
+                push(s.clone(), Role::Allowed, None);
+                lookalikes(s, false, &mut attacks);
             }
             Origin::Pattern {
                 text,
@@ -192,8 +249,9 @@ pub fn probe_origins(policy: &Policy, extras: &[String]) -> Vec<ProbeOrigin> {
                     Role::PatternSample {
                         pattern: text.clone(),
                     },
+                    None,
                 );
-                tricks(&sample, false, &mut attacks);
+                lookalikes(&sample, true, &mut attacks);
                 // The suffix trick on the pattern's parent domain: `ends_with("example.com")`.
                 let parent = suffix.trim_start_matches('.');
                 attacks.push((format!("{scheme}://{SUFFIX_HEAD}{parent}"), Attack::Suffix));
@@ -205,18 +263,33 @@ pub fn probe_origins(policy: &Policy, extras: &[String]) -> Vec<ProbeOrigin> {
         }
     }
     for e in extras {
-        push(e.clone(), Role::Extra);
+        push(e.clone(), Role::Extra, None);
+        if trusted_extras {
+            lookalikes(e, false, &mut attacks);
+        }
     }
     for (value, attack) in attacks {
-        // An "attack" the policy grants is an allowed origin (`null` listed, `*`).
-        let role = if granted(&value) {
-            Role::Allowed
-        } else {
-            Role::Attack { attack }
-        };
-        push(value, role);
+        push(value, Role::Attack { attack }, Some(attack));
     }
     out
+}
+
+/// The role of `c` on a route whose allowed origins are `route_origins`, and
+/// whether that route allows it.
+pub fn on_route(c: &Candidate, route_origins: &[Origin]) -> (ProbeOrigin, bool) {
+    let allowed = route_origins.iter().any(|o| o.matches(&c.value));
+    let role = match (&c.role, allowed) {
+        (Role::Attack { .. }, true) => Role::Allowed,
+        (Role::Allowed | Role::PatternSample { .. }, false) => Role::OtherRoute,
+        (r, _) => r.clone(),
+    };
+    (
+        ProbeOrigin {
+            value: c.value.clone(),
+            role,
+        },
+        allowed,
+    )
 }
 
 /// Whether `value` can be sent as an `Origin` header: `null`, or
@@ -249,25 +322,43 @@ pub fn check_extra(value: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn policy(origins: &str) -> Policy {
+    fn origins(list: &[&str]) -> Vec<Origin> {
         let text = format!(
-            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = {origins}\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n"
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = {list:?}\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n"
         );
         let file = crate::diagnostic::SourceFile::new("t.toml", text);
-        crate::check(&file).0.expect("valid policy")
+        crate::check(&file)
+            .0
+            .expect("valid policy")
+            .cors
+            .allow_origins
     }
 
-    fn find<'a>(all: &'a [ProbeOrigin], value: &str) -> Option<&'a Role> {
+    fn all(list: &[&str], extras: &[&str], trusted: bool) -> Vec<Candidate> {
+        let o = if list.is_empty() {
+            vec![]
+        } else {
+            origins(list)
+        };
+        let refs: Vec<&Origin> = o.iter().collect();
+        let extras: Vec<String> = extras.iter().map(|s| s.to_string()).collect();
+        candidates(&refs, &extras, trusted)
+    }
+
+    fn find<'a>(all: &'a [Candidate], value: &str) -> Option<&'a Role> {
         all.iter().find(|p| p.value == value).map(|p| &p.role)
     }
 
     #[test]
-    fn allowed_samples_extras_and_attacks() {
-        let all = probe_origins(
-            &policy(
-                r#"["https://app.example.com", "https://*.preview.example.com", "http://localhost:4200"]"#,
-            ),
-            &["https://other.example.org".into()],
+    fn allowed_samples_extras_and_lookalikes() {
+        let all = all(
+            &[
+                "https://app.example.com",
+                "https://*.preview.example.com",
+                "http://localhost:4200",
+            ],
+            &["https://other.example.org"],
+            false,
         );
         assert_eq!(find(&all, "https://app.example.com"), Some(&Role::Allowed));
         assert!(matches!(
@@ -276,58 +367,82 @@ mod tests {
         ));
         assert_eq!(find(&all, "https://other.example.org"), Some(&Role::Extra));
         let attack = |v: &str| find(&all, v).and_then(Role::attack);
-        assert_eq!(attack("https://attacker.example"), Some(Attack::Arbitrary));
-        assert_eq!(attack("null"), Some(Attack::Null));
-        assert_eq!(
-            attack("https://app.example.com.attacker.example"),
-            Some(Attack::Prefix)
-        );
-        assert_eq!(
-            attack("https://attackerapp.example.com"),
-            Some(Attack::Suffix)
-        );
-        assert_eq!(attack("http://app.example.com"), Some(Attack::Http));
-        assert_eq!(
-            attack("http://localhost.attacker.example:4200"),
-            Some(Attack::Prefix),
-            "the port stays after the host"
-        );
-        assert_eq!(
-            attack("https://attackerpreview.example.com"),
-            Some(Attack::Suffix)
-        );
-        assert_eq!(
-            attack("https://attacker.corsform-probe.preview.example.com"),
-            Some(Attack::SeveralLabels)
-        );
+        for (value, want) in [
+            ("https://attacker.example", Attack::Arbitrary),
+            ("null", Attack::Null),
+            ("https://app.example.com.attacker.example", Attack::Prefix),
+            ("https://attackerapp.example.com", Attack::Suffix),
+            ("http://app.example.com", Attack::Http),
+            ("https://appXexample.com", Attack::UnescapedDot),
+            ("https://app.exampleXcom", Attack::UnescapedDot),
+            ("https://app.example.com:8443", Attack::Port),
+            ("http://localhost.attacker.example:4200", Attack::Prefix),
+            ("https://localhost:4200", Attack::OtherScheme),
+            ("https://attackerpreview.example.com", Attack::Suffix),
+            (
+                "https://attacker.corsform-probe.preview.example.com",
+                Attack::SeveralLabels,
+            ),
+            (
+                "https://corsform-probe.previewXexample.com",
+                Attack::UnescapedDot,
+            ),
+            (
+                "https://corsform-probeXpreview.example.com",
+                Attack::UnescapedDot,
+            ),
+        ] {
+            assert_eq!(attack(value), Some(want), "{value}");
+        }
         assert!(
             find(&all, "https://attackercorsform-probe.preview.example.com").is_none(),
             "no suffix trick on a sample: the pattern allows it"
         );
         assert!(
-            find(&all, "https://localhost:4200").is_none(),
-            "no https twin is invented for an http origin"
+            find(&all, "http://localhost:4200:8080").is_none()
+                && find(&all, "https://other.exampleXorg").is_none(),
+            "no port added to an origin with one; no lookalikes of an untrusted extra"
         );
         let mut values: Vec<&str> = all.iter().map(|p| p.value.as_str()).collect();
         let n = values.len();
+        values.sort();
         values.dedup();
         assert_eq!(values.len(), n, "each origin once");
         assert_eq!(
             all[0].value, "https://app.example.com",
-            "allowed origins come first"
+            "allowed come first"
         );
     }
 
     #[test]
-    fn origins_the_policy_grants_are_not_attacks() {
-        let all = probe_origins(&policy(r#"["https://app.example.com", "null"]"#), &[]);
-        assert_eq!(find(&all, "null"), Some(&Role::Allowed));
-        let any = probe_origins(&policy(r#"["*"]"#), &[]);
-        assert!(
-            any.iter().all(|p| p.role == Role::Allowed),
-            "`*` grants every origin: {any:?}"
+    fn trusted_extras_get_lookalikes() {
+        let all = all(&[], &["https://b.example.com"], true);
+        assert_eq!(
+            find(&all, "https://bXexample.com").and_then(Role::attack),
+            Some(Attack::UnescapedDot)
         );
-        assert!(any.iter().any(|p| p.value == ARBITRARY));
+    }
+
+    #[test]
+    fn roles_are_decided_per_route() {
+        let all = all(&["https://app.example.com", "null"], &[], false);
+        let strict = origins(&["https://app.example.com"]);
+        let any = origins(&["*"]);
+        let null = all.iter().find(|c| c.value == "null").unwrap();
+        assert_eq!(null.role, Role::Allowed, "listed: not an attack");
+        let (o, allowed) = on_route(null, &strict);
+        assert_eq!((o.role, allowed), (Role::OtherRoute, false));
+        let arbitrary = all.iter().find(|c| c.value == ARBITRARY).unwrap();
+        let (o, allowed) = on_route(arbitrary, &any);
+        assert_eq!(
+            (o.role, allowed),
+            (Role::Allowed, true),
+            "`*` grants it here"
+        );
+        assert_eq!(arbitrary.attack, Some(Attack::Arbitrary));
+        let (o, allowed) = on_route(arbitrary, &strict);
+        assert_eq!(o.role.attack(), Some(Attack::Arbitrary));
+        assert!(!allowed, "a `*` route elsewhere changes nothing here");
     }
 
     #[test]

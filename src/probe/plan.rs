@@ -2,7 +2,8 @@
 //! Pure: the policy in, a list of [`Check`]s out; the CLI sends them.
 //!
 //! For every route path (parameters and `{proxy+}` filled with a sample
-//! segment), from every probe origin ([`super::origins`]):
+//! segment), from every probe origin ([`super::origins`], its role decided by
+//! the route's own allowed origins):
 //! - a preflight: `OPTIONS` with `Origin`, `Access-Control-Request-Method`
 //!   (the path's first method that is not CORS-safelisted, else its first
 //!   method) and `Access-Control-Request-Headers` (the path's allowed headers
@@ -15,13 +16,21 @@
 //! from the arbitrary attack origin, to see API Gateway's own error response.
 //!
 //! The expected responses come from [`crate::answer::exchange`], the model
-//! `explain` and `serve` use, so probe checks a deployment against exactly what
-//! `build` deploys.
+//! `explain` and `serve` use; [`super::judge`] reads them as a browser would
+//! (does this origin get in, with credentials, for this method and these
+//! headers), so a deployment that answers differently but to the same effect
+//! agrees.
+//!
+//! Without a policy ([`plan_without_policy`]) the routes come from `--route`,
+//! the trusted origins from `--origin`, and nothing is expected but that no
+//! lookalike, `null` or arbitrary origin is granted.
 
-use super::origins::{ARBITRARY, ProbeOrigin, SAMPLE_LABEL, probe_origins};
+use super::origins::{
+    ARBITRARY, Attack, Candidate, ProbeOrigin, Role, SAMPLE_LABEL, candidates, on_route,
+};
 use crate::answer;
 use crate::browser::{self, Request, Response};
-use crate::model::{ApiPath, Authorization, METHODS, Policy, Route, Segment};
+use crate::model::{ApiPath, Authorization, METHODS, Origin, Policy, Route, Segment};
 use serde::Serialize;
 
 /// The path probe requests to see a "no such route" error.
@@ -72,7 +81,15 @@ pub struct Check {
     /// Preflight only: `Access-Control-Request-Headers` (lower case, sorted).
     pub request_headers: Vec<String>,
     pub origin: ProbeOrigin,
-    pub want: Response,
+    /// The lookalike the origin is, kept where the route allows it (`*`).
+    pub attack: Option<Attack>,
+    /// The route allows this origin (without a policy: it is a trusted `--origin`).
+    pub allowed: bool,
+    /// The route allows credentials: the browser's checks are run for a
+    /// credentialed request then, as the policy's pages make them.
+    pub credentials: bool,
+    /// What the policy's deployment sends; `None` without a policy.
+    pub want: Option<Response>,
     /// Who answers, per the policy ("API Gateway: the path's OPTIONS method ...").
     pub want_source: String,
     /// Routes behind an authorizer: probe sends no credentials, so the
@@ -175,8 +192,27 @@ fn request(origin: &str, method: &str, headers: &[String]) -> Request {
     }
 }
 
+/// The origins `policy` allows on any route, `[cors]` first.
+fn policy_origins(policy: &Policy) -> Vec<&Origin> {
+    std::iter::once(&policy.cors)
+        .chain(
+            policy
+                .routes
+                .iter()
+                .filter_map(|r| r.cors_override.as_ref()),
+        )
+        .flat_map(|c| c.allow_origins.iter())
+        .collect()
+}
+
+/// A check from `c` on a route allowing `route_origins`; `want` etc. filled by the caller.
+fn origin_on(c: &Candidate, route_origins: &[Origin]) -> (ProbeOrigin, Option<Attack>, bool) {
+    let (origin, allowed) = on_route(c, route_origins);
+    (origin, c.attack, allowed)
+}
+
 pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
-    let origins = probe_origins(policy, extras);
+    let origins = candidates(&policy_origins(policy), extras, false);
     let deployment = answer::Deployment::new(policy.clone());
     let mut checks = Vec::new();
     let mut not_sent = Vec::new();
@@ -215,8 +251,9 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
             not_sent.push((route.path.text.clone(), unsent));
         }
 
-        for o in &origins {
-            let pre = request(&o.value, &request_method, &request_headers);
+        for c in &origins {
+            let (origin, attack, allowed) = origin_on(c, &cors.allow_origins);
+            let pre = request(&c.value, &request_method, &request_headers);
             let ex = deployment.exchange(&pre, &path);
             checks.push(Check {
                 route: Some(route.path.text.clone()),
@@ -225,13 +262,16 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                 method: SafeMethod::Options,
                 request_method: Some(request_method.clone()),
                 request_headers: request_headers.clone(),
-                origin: o.clone(),
-                want: ex.preflight.response,
+                origin: origin.clone(),
+                attack,
+                allowed,
+                credentials: cors.allow_credentials,
+                want: Some(ex.preflight.response),
                 want_source: ex.preflight.source,
                 want_if_refused: None,
             });
             for m in &actual {
-                let req = request(&o.value, m.as_str(), &[]);
+                let req = request(&c.value, m.as_str(), &[]);
                 let ex = deployment.exchange(&req, &path);
                 checks.push(Check {
                     route: Some(route.path.text.clone()),
@@ -240,8 +280,11 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                     method: *m,
                     request_method: None,
                     request_headers: vec![],
-                    origin: o.clone(),
-                    want: ex.actual.response,
+                    origin: origin.clone(),
+                    attack,
+                    allowed,
+                    credentials: cors.allow_credentials,
+                    want: Some(ex.actual.response),
                     want_source: ex.actual.source,
                     want_if_refused: rp
                         .authorized(m.as_str())
@@ -262,10 +305,9 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
         )
     });
     if catch_all.is_none() {
-        let first_allowed = origins.iter().find(|o| o.role.attack().is_none());
-        let arbitrary = origins.iter().find(|o| o.value == ARBITRARY);
-        for o in first_allowed.into_iter().chain(arbitrary) {
-            let req = request(&o.value, "GET", &[]);
+        for c in no_route_origins(&origins) {
+            let (origin, attack, allowed) = origin_on(c, &policy.cors.allow_origins);
+            let req = request(&c.value, "GET", &[]);
             let ex = deployment.exchange(&req, MISSING_PATH);
             checks.push(Check {
                 route: None,
@@ -274,8 +316,11 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                 method: SafeMethod::Get,
                 request_method: None,
                 request_headers: vec![],
-                origin: o.clone(),
-                want: ex.actual.response,
+                origin,
+                attack,
+                allowed,
+                credentials: policy.cors.allow_credentials,
+                want: Some(ex.actual.response),
                 want_source: ex.actual.source,
                 want_if_refused: None,
             });
@@ -286,6 +331,113 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
         not_sent,
         no_route_skipped,
     }
+}
+
+/// The no-such-route request goes out from the first allowed (or trusted)
+/// origin and from the arbitrary one.
+fn no_route_origins(origins: &[Candidate]) -> impl Iterator<Item = &Candidate> {
+    let first = origins.iter().find(|o| o.attack.is_none());
+    let arbitrary = origins.iter().find(|o| o.value == ARBITRARY);
+    first.into_iter().chain(arbitrary)
+}
+
+/// The paths probed without a policy: each `--route` template with its
+/// parameters filled, once.
+pub fn route_samples(routes: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut paths: Vec<(String, String)> = Vec::new();
+    for r in routes {
+        let parsed = ApiPath::parse(r).map_err(|e| format!("--route {r}: {e}"))?;
+        if !paths.iter().any(|(t, _)| *t == parsed.text) {
+            paths.push((parsed.text.clone(), sample_path(&parsed.segments)));
+        }
+    }
+    Ok(paths)
+}
+
+/// A static origin in an answer to the arbitrary origin: the Allow-Origin of
+/// a server that sends its (first) allowed origin to everyone, as API
+/// Gateway's REST MOCK responses do. `*`, `null` and the sent origin are not.
+pub fn discovered_origin(got: &Response) -> Option<String> {
+    let v = got.get("access-control-allow-origin")?.trim();
+    (v != "*" && v != "null" && v != ARBITRARY && super::origins::check_extra(v).is_ok())
+        .then(|| v.to_string())
+}
+
+/// Without a policy: the `--route` paths (templates as a policy writes them),
+/// each sent a preflight (asking for GET, no headers: the request any CORS
+/// setup answers) and a GET, from the trusted origins and every lookalike;
+/// nothing is expected but that no origin other than a trusted one is
+/// granted. The no-such-route request is sent too, to see the gateway's error.
+///
+/// `discovered`: origins the API sent in Allow-Origin to the arbitrary origin
+/// ([`discovered_origin`]), trusted like `--origin` so their lookalikes are tried.
+pub fn plan_without_policy(
+    routes: &[String],
+    given: &[String],
+    discovered: &[String],
+) -> Result<Plan, String> {
+    let trusted: Vec<String> = given.iter().chain(discovered).cloned().collect();
+    let mut origins = candidates(&[], &trusted, true);
+    for c in &mut origins {
+        if c.role == Role::Extra && !given.contains(&c.value) {
+            c.role = Role::Discovered;
+        }
+    }
+    let trusted_origins: Vec<Origin> = trusted.iter().map(|t| Origin::Exact(t.clone())).collect();
+    let mut checks = Vec::new();
+    let paths = route_samples(routes)?;
+    let unexpected = "no policy: only whether origins other than --origin are granted";
+    let check = |route: Option<&String>, path: &str, kind, method, c: &Candidate| {
+        let (origin, attack, allowed) = origin_on(c, &trusted_origins);
+        Check {
+            route: route.cloned(),
+            path: path.to_string(),
+            kind,
+            method,
+            request_method: (kind == Kind::Preflight).then(|| "GET".to_string()),
+            request_headers: vec![],
+            origin,
+            attack,
+            allowed,
+            credentials: false,
+            want: None,
+            want_source: unexpected.into(),
+            want_if_refused: None,
+        }
+    };
+    for (template, path) in &paths {
+        for c in &origins {
+            checks.push(check(
+                Some(template),
+                path,
+                Kind::Preflight,
+                SafeMethod::Options,
+                c,
+            ));
+            checks.push(check(
+                Some(template),
+                path,
+                Kind::Actual,
+                SafeMethod::Get,
+                c,
+            ));
+        }
+    }
+    let catch_all = paths
+        .iter()
+        .find(|(t, _)| ApiPath::parse(t).is_ok_and(|p| answer::path_matches(&p, MISSING_PATH)));
+    let no_route_skipped = catch_all
+        .map(|(t, _)| format!("{t} matches every path, so the API has no missing path to request"));
+    if catch_all.is_none() {
+        for c in no_route_origins(&origins) {
+            checks.push(check(None, MISSING_PATH, Kind::NoRoute, SafeMethod::Get, c));
+        }
+    }
+    Ok(Plan {
+        checks,
+        not_sent: vec![],
+        no_route_skipped,
+    })
 }
 
 #[cfg(test)]
@@ -400,15 +552,16 @@ authorization = "iam"
                 .unwrap()
         };
         let ok = from("https://app.example.com", Kind::Preflight);
-        assert_eq!(ok.want.status, 204);
+        assert_eq!(ok.want.as_ref().unwrap().status, 204);
         assert_eq!(
-            ok.want.get("access-control-allow-origin"),
+            ok.want.as_ref().unwrap().get("access-control-allow-origin"),
             Some("https://app.example.com")
         );
         let missing = from("https://app.example.com", Kind::NoRoute);
         assert_eq!(missing.path, MISSING_PATH);
         assert_eq!(
-            missing.want.status, 403,
+            missing.want.as_ref().unwrap().status,
+            403,
             "REST: Missing Authentication Token"
         );
         assert!(
@@ -488,5 +641,74 @@ authorization = "iam"
             Some("PUT"),
             "ANY: the first method a browser preflights"
         );
+    }
+
+    #[test]
+    fn origins_are_allowed_per_route() {
+        let p = policy(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\nallow_credentials = true\n[[routes]]\npath = \"/private\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n[[routes]]\npath = \"/public\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n[routes.cors]\nallow_origins = [\"*\"]\nallow_credentials = false\n",
+        );
+        let plan = plan(&p, &[]);
+        let on = |route: &str, origin: &str| {
+            plan.checks
+                .iter()
+                .find(|c| c.route.as_deref() == Some(route) && c.origin.value == origin)
+                .unwrap()
+        };
+        let private = on("/private", ARBITRARY);
+        assert!(!private.allowed && private.credentials);
+        assert_eq!(private.origin.role.attack(), Some(Attack::Arbitrary));
+        let public = on("/public", ARBITRARY);
+        assert!(public.allowed && !public.credentials);
+        assert_eq!(public.origin.role, Role::Allowed);
+        assert_eq!(
+            public.attack,
+            Some(Attack::Arbitrary),
+            "kept for naming a credentialed grant"
+        );
+        assert!(
+            plan.checks
+                .iter()
+                .any(|c| c.origin.value == "https://appXexample.com"),
+            "lookalikes of every allowed origin"
+        );
+    }
+
+    #[test]
+    fn without_a_policy_the_routes_and_trusted_origins_are_given() {
+        let plan = plan_without_policy(
+            &["/items/{id}".into(), "/items/{id}".into()],
+            &["https://b.example.com".into()],
+            &["https://static.example.com".into()],
+        )
+        .unwrap();
+        assert!(plan.checks.iter().all(|c| c.want.is_none()));
+        let routed: Vec<&Check> = plan.checks.iter().filter(|c| c.route.is_some()).collect();
+        assert!(
+            routed.iter().all(|c| c.path == "/items/corsform-probe"),
+            "one route, filled"
+        );
+        let role = |v: &str| {
+            routed
+                .iter()
+                .find(|c| c.origin.value == v)
+                .map(|c| (c.origin.role.clone(), c.allowed))
+        };
+        assert_eq!(role("https://b.example.com"), Some((Role::Extra, true)));
+        assert_eq!(
+            role("https://static.example.com"),
+            Some((Role::Discovered, true))
+        );
+        assert_eq!(
+            role("https://bXexample.com"),
+            Some((
+                Role::Attack {
+                    attack: Attack::UnescapedDot
+                },
+                false
+            ))
+        );
+        assert!(plan.checks.iter().any(|c| c.kind == Kind::NoRoute));
+        assert!(plan_without_policy(&["items".into()], &[], &[]).is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! verdicts come from [`super::judge`].
 
 use super::Verdict;
+use super::attribution::AnsweredBy;
 use super::plan::{Check, Kind, Plan};
 use crate::model::{ApiType, Policy};
 use serde::Serialize;
@@ -12,9 +13,8 @@ use serde_json::json;
 pub struct Report {
     /// The base URL as given.
     pub url: String,
-    pub policy_file: String,
-    pub api_name: String,
-    pub api_type: ApiType,
+    /// The policy file, the API's name and type; `None` without `--policy`.
+    pub policy: Option<(String, String, ApiType)>,
     pub results: Vec<(Check, Verdict)>,
     pub not_sent: Vec<(String, Vec<String>)>,
     pub no_route_skipped: Option<String>,
@@ -28,6 +28,8 @@ pub struct Summary {
     pub header_differences: usize,
     pub status_differences: usize,
     pub redirects: usize,
+    /// Responses no browser reads (oversized or unparsable headers).
+    pub response_problems: usize,
     pub misconfigurations: usize,
     /// The misconfigurations seen, each named once, in order of appearance.
     pub misconfiguration_names: Vec<&'static str>,
@@ -39,18 +41,16 @@ pub fn join_url(base: &str, path: &str) -> String {
 }
 
 impl Report {
+    /// `policy`: the file name and the policy, when one was given.
     pub fn new(
         url: &str,
-        policy_file: &str,
-        policy: &Policy,
+        policy: Option<(&str, &Policy)>,
         plan: Plan,
         verdicts: Vec<Verdict>,
     ) -> Report {
         Report {
             url: url.to_string(),
-            policy_file: policy_file.to_string(),
-            api_name: policy.api.name.clone(),
-            api_type: policy.api.api_type,
+            policy: policy.map(|(f, p)| (f.to_string(), p.api.name.clone(), p.api.api_type)),
             results: plan.checks.into_iter().zip(verdicts).collect(),
             not_sent: plan.not_sent,
             no_route_skipped: plan.no_route_skipped,
@@ -70,13 +70,28 @@ impl Report {
             ok: verdicts().filter(|v| v.ok()).count(),
             differ: verdicts().filter(|v| !v.ok()).count(),
             header_differences: verdicts().map(|v| v.differences.len()).sum(),
-            status_differences: verdicts()
-                .filter(|v| v.want_status.is_some_and(|w| w != v.status) && v.redirect.is_none())
-                .count(),
+            status_differences: verdicts().filter(|v| v.status_differs).count(),
             redirects: verdicts().filter(|v| v.redirect.is_some()).count(),
+            response_problems: verdicts().filter(|v| v.response_problem.is_some()).count(),
             misconfigurations: verdicts().filter(|v| v.misconfiguration.is_some()).count(),
             misconfiguration_names: names,
         }
+    }
+
+    /// The trusted `--origin`s of a probe without a policy.
+    fn trusted(&self) -> Option<String> {
+        let t: Vec<&str> = self
+            .results
+            .iter()
+            .filter(|(c, _)| c.allowed)
+            .map(|(c, _)| c.origin.value.as_str())
+            .fold(Vec::new(), |mut acc, o| {
+                if !acc.contains(&o) {
+                    acc.push(o);
+                }
+                acc
+            });
+        (!t.is_empty()).then(|| t.join(", "))
     }
 
     pub fn all_ok(&self) -> bool {
@@ -85,14 +100,23 @@ impl Report {
 
     pub fn human(&self) -> String {
         let mut out = String::new();
-        let api = match self.api_type {
-            ApiType::Rest => "REST API",
-            ApiType::Http => "HTTP API",
-        };
-        out.push_str(&format!(
-            "probe {} against {} ({}, {api})\n",
-            self.url, self.policy_file, self.api_name
-        ));
+        match &self.policy {
+            Some((file, name, api_type)) => {
+                let api = match api_type {
+                    ApiType::Rest => "REST API",
+                    ApiType::Http => "HTTP API",
+                };
+                out.push_str(&format!(
+                    "probe {} against {file} ({name}, {api})\n",
+                    self.url
+                ));
+            }
+            None => out.push_str(&format!(
+                "probe {} without a policy: misconfiguration checks only (trusted: {})\n",
+                self.url,
+                self.trusted().unwrap_or_else(|| "no --origin".into())
+            )),
+        }
         let width = self
             .results
             .iter()
@@ -151,6 +175,12 @@ impl Report {
                     "want_status": v.want_status,
                     "redirect": v.redirect,
                     "differences": v.differences,
+                    "status_differs": v.status_differs,
+                    "response_problem": v.response_problem,
+                    "answered_by": v.answered_by,
+                    "answered_by_text": v.answered_by.describe(),
+                    "allowed": c.allowed,
+                    "credentials": c.credentials,
                     "misconfiguration": v.misconfiguration.as_ref().map(|m| json!({
                         "attack": m.attack,
                         "name": m.name,
@@ -164,8 +194,8 @@ impl Report {
             .collect();
         json!({
             "url": self.url,
-            "policy": self.policy_file,
-            "api": { "name": self.api_name, "type": self.api_type },
+            "policy": self.policy.as_ref().map(|(f, _, _)| f),
+            "api": self.policy.as_ref().map(|(_, name, api_type)| json!({ "name": name, "type": api_type })),
             "checks": checks,
             "not_sent": self.not_sent.iter().map(|(r, m)| json!({ "route": r, "methods": m })).collect::<Vec<_>>(),
             "no_route_skipped": self.no_route_skipped,
@@ -233,21 +263,55 @@ fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
             &mut out,
         );
     }
-    if let Some(w) = v
-        .want_status
-        .filter(|w| *w != v.status && v.redirect.is_none())
-    {
-        detail(format!("status: got {}, want {w}", v.status), &mut out);
+    if let Some(p) = &v.response_problem {
+        detail(format!("response: {p}"), &mut out);
+    }
+    if v.status_differs {
+        let want = v
+            .want_status
+            .map(|w| format!(" (the policy's deployment answers {w})"))
+            .unwrap_or_default();
+        detail(
+            format!(
+                "status: got {}: blocked: a browser needs a 2xx preflight, and the policy allows this origin here{want}",
+                v.status
+            ),
+            &mut out,
+        );
     }
     for d in &v.differences {
         detail(
-            format!("{}: got {}, want {}", d.header, show(&d.got), show(&d.want)),
+            format!(
+                "{}: got {}, want {}: {}",
+                d.header,
+                show(&d.got),
+                show(&d.want),
+                d.reason
+            ),
             &mut out,
         );
     }
     if let Some(m) = &v.misconfiguration {
         detail(
             format!("misconfiguration: {}", m.message(&c.origin.value)),
+            &mut out,
+        );
+    }
+    detail(
+        format!("answered by: {}", v.answered_by.describe()),
+        &mut out,
+    );
+    if matches!(v.answered_by, AnsweredBy::GatewayError { .. })
+        && c.kind == Kind::Actual
+        && !v.compared_with.starts_with("API Gateway")
+        && c.want.is_some()
+    {
+        detail(
+            format!(
+                "note: API Gateway answered itself where the policy has the integration answer: is {} deployed on {}, and the deployment current?",
+                c.method.as_str(),
+                c.route.as_deref().unwrap_or(&c.path)
+            ),
             &mut out,
         );
     }
@@ -273,6 +337,7 @@ pub fn summary_line(s: &Summary) -> String {
         (s.header_differences, "header difference"),
         (s.status_differences, "status difference"),
         (s.redirects, "redirect"),
+        (s.response_problems, "unreadable response"),
     ] {
         if n > 0 {
             parts.push(count(n, what));
@@ -320,6 +385,7 @@ mod tests {
             header_differences: 2,
             status_differences: 0,
             redirects: 0,
+            response_problems: 0,
             misconfigurations: 1,
             misconfiguration_names: vec!["reflected arbitrary origin"],
         };

@@ -3,7 +3,6 @@
 //! name can never break out of its string literal (tests below feed them hostile
 //! input). Templates never quote values themselves.
 
-use heck::ToUpperCamelCase;
 use tera::{Kwargs, State, Tera, Value};
 
 pub fn register(tera: &mut Tera) {
@@ -24,8 +23,10 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("py", |v: &Value, _: Kwargs, _: &State| {
         python_literal(&to_json(v), 0)
     });
+    // The CloudFormation form of an id; `derive::ids` allocates ids so that
+    // this form is unique too.
     tera.register_filter("pascal", |s: &str, _: Kwargs, _: &State| {
-        s.to_upper_camel_case()
+        crate::derive::ids::pascal(s)
     });
     tera.register_filter("openapi_method", |s: &str, _: Kwargs, _: &State| {
         openapi_method(s)
@@ -76,7 +77,7 @@ pub fn hcl_string(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '$' if next == Some('{') => out.push_str("$$"),
             '%' if next == Some('{') => out.push_str("%%"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() || unprintable(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -109,14 +110,38 @@ pub fn hcl_heredoc(s: &str) -> String {
     out
 }
 
-/// A YAML double-quoted scalar. JSON string syntax is valid YAML; the Unicode
-/// line and paragraph separators and NEL are line breaks in YAML 1.1, so they
-/// are escaped too.
+/// A YAML double-quoted scalar. JSON string syntax is valid YAML, but YAML
+/// accepts only its printable set in a stream (YAML 1.2.2, 5.1 "Character
+/// Set": TAB, LF, CR, x20-x7E, x85, xA0-xD7FF, xE000-xFFFD, x10000-x10FFFF), so
+/// DEL, the C1 controls and U+FFFE/U+FFFF are written as `\uXXXX` escapes; so are
+/// the line and paragraph separators and NEL (line breaks in YAML 1.1) and the
+/// byte order mark (which YAML forbids inside a document).
 pub fn yaml_string(s: &str) -> String {
-    let json = serde_json::to_string(s).expect("strings serialize");
-    json.replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-        .replace('\u{85}', "\\u0085")
+    escape_unprintable(&serde_json::to_string(s).expect("strings serialize"))
+}
+
+/// Whether `c` must not appear raw in a generated file: outside YAML's
+/// printable set, a Unicode line break, or the byte order mark. Every
+/// language corsform writes has a `\uXXXX` escape for these (all are in the
+/// BMP: astral characters are printable).
+pub fn unprintable(c: char) -> bool {
+    let printable = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}';
+    !printable || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// `text` with every [`unprintable`] character replaced by a `\uXXXX` escape;
+/// for text that is already inside a JSON-style string literal.
+fn escape_unprintable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unprintable(c) && !matches!(c, '\t' | '\n' | '\r') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn yaml_list(items: &[String]) -> String {
@@ -132,11 +157,11 @@ fn to_json(v: &Value) -> serde_json::Value {
 /// to pre-ES2019 parsers and some tooling) and `<` escaped so the text can
 /// never close a script element or comment.
 pub fn json_literal(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v)
-        .expect("JSON serializes")
-        .replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    escape_unprintable(
+        &serde_json::to_string_pretty(v)
+            .expect("JSON serializes")
+            .replace('<', "\\u003c"),
+    )
 }
 
 /// A Python literal: dicts, lists, str (JSON escapes are valid in Python
@@ -180,7 +205,7 @@ pub fn python_literal(v: &serde_json::Value, indent: usize) -> String {
 pub fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' {
+            if c.is_control() || unprintable(c) {
                 ' '
             } else {
                 c
@@ -204,6 +229,8 @@ mod tests {
         "yaml: {a: [b]} - &anchor *alias !tag",
         "unicode \u{2028} sep \u{2029} nel \u{85} é 漢",
         "'single' \"double\" `back`",
+        // Outside YAML's printable set (issue 12): DEL, C1 controls, noncharacters.
+        "del \u{7f} c1 \u{80}\u{9f} non \u{fffe}\u{ffff} bom \u{feff} astral \u{1f600}",
     ];
 
     #[test]

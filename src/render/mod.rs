@@ -8,6 +8,7 @@ pub mod filters;
 pub mod layout;
 pub mod parallel;
 pub mod registry;
+mod scope;
 mod target;
 mod templates;
 
@@ -99,7 +100,7 @@ pub fn check(policy: &Policy, target: Target) -> Result<(), RenderError> {
 
 /// Render one target of one policy.
 pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
-    Prepared::new(policy, &[target])?.render(target)
+    Prepared::new(policy, &[target], |_| policy.source_name.clone())?.render(target)
 }
 
 /// One policy made ready for several targets: support checked, and each plan
@@ -107,41 +108,65 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
 /// render it: Terraform, SAM and CloudFormation all read the same API plan.
 /// Shared by reference across threads, so targets can render in parallel.
 pub struct Prepared {
-    /// `(the registry's plan function, as an address; its template context)`.
-    contexts: Vec<(usize, Context)>,
+    /// Per target: the index of its context in `contexts`.
+    of_target: Vec<(Target, usize)>,
+    /// Template contexts: the plan and the marker line.
+    contexts: Vec<Context>,
     api_type: crate::model::ApiType,
+    scope: crate::model::Scope,
 }
 
 impl Prepared {
-    /// Fails on the first target that cannot express `policy`.
-    pub fn new(policy: &Policy, targets: &[Target]) -> Result<Self, RenderError> {
-        let marker = format!(
-            "{MARKER} (source: {})",
-            filters::one_line(&policy.source_name)
-        );
-        let mut contexts: Vec<(usize, Context)> = Vec::new();
+    /// Fails on the first target that cannot express `policy`. `source_name`
+    /// is the policy's name as each target's marker records it (`build` names
+    /// it relative to the target's folder).
+    pub fn new(
+        policy: &Policy,
+        targets: &[Target],
+        source_name: impl Fn(Target) -> String,
+    ) -> Result<Self, RenderError> {
+        // (plan function as an address, marker) -> index in `contexts`.
+        let mut made: Vec<(usize, String, usize)> = Vec::new();
+        let mut contexts: Vec<Context> = Vec::new();
+        let mut of_target = Vec::new();
         for &target in targets {
             check(policy, target)?;
-            // Two targets with the same plan function render the same plan.
+            let marker = format!(
+                "{MARKER} (source: {})",
+                filters::one_line(&source_name(target))
+            );
+            // Two targets with the same plan function render the same plan;
+            // with the same marker too (the usual case), the same context.
             let key = target.spec().plan as usize;
-            if contexts.iter().any(|(k, _)| *k == key) {
-                continue;
-            }
-            let plan = (target.spec().plan)(policy);
-            let mut ctx = Context::new();
-            ctx.insert("plan", &plan);
-            ctx.insert("marker", &marker);
-            contexts.push((key, ctx));
+            let found = made
+                .iter()
+                .find(|(k, m, _)| *k == key && *m == marker)
+                .map(|(_, _, i)| *i);
+            let index = match found {
+                Some(i) => i,
+                None => {
+                    let plan = (target.spec().plan)(policy);
+                    let mut ctx = Context::new();
+                    ctx.insert("plan", &plan);
+                    ctx.insert("marker", &marker);
+                    contexts.push(ctx);
+                    made.push((key, marker, contexts.len() - 1));
+                    contexts.len() - 1
+                }
+            };
+            of_target.push((target, index));
         }
         Ok(Prepared {
+            of_target,
             contexts,
             api_type: policy.api.api_type,
+            scope: policy.api.scope,
         })
     }
 
     /// `(output file, template name)` of `target`, in registry order.
     pub fn files(&self, target: Target) -> Vec<(&'static str, String)> {
-        target.spec().templates(self.api_type)
+        target.spec().templates(self.api_type, self.scope)
     }
 
     /// Renders one file of `target` into `out`, laid out as it is written (see
@@ -154,8 +179,12 @@ impl Prepared {
         template: &str,
         out: W,
     ) -> Result<W, RenderError> {
-        let key = target.spec().plan as usize;
-        let Some((_, ctx)) = self.contexts.iter().find(|(k, _)| *k == key) else {
+        let Some(ctx) = self
+            .of_target
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, i)| &self.contexts[*i])
+        else {
             return Err(RenderError::Template(format!(
                 "{template}: target `{target}` was not prepared"
             )));

@@ -5,8 +5,9 @@
 //! read it, so adding a target is one entry here plus its templates
 //! (docs/adding-a-target.md).
 
+use super::scope;
 use super::target::Target;
-use crate::derive::{http_api, lambda, rest_api};
+use crate::derive::{cors_layer, http_api, lambda, rest_api};
 use crate::model::{ApiType, Owner, Policy, Scope};
 use serde::Serialize;
 
@@ -16,6 +17,9 @@ use serde::Serialize;
 pub enum Plan {
     Rest(rest_api::RestApiPlan),
     Http(http_api::HttpApiPlan),
+    /// `scope = "cors"`: the CORS layer of a REST or HTTP API defined elsewhere.
+    RestLayer(cors_layer::RestCorsLayer),
+    HttpLayer(cors_layer::HttpCorsLayer),
     Lambda(lambda::LambdaPlan),
 }
 
@@ -28,25 +32,37 @@ pub struct TargetSpec {
     pub help: &'static str,
     /// The API types it can express.
     pub api_types: &'static [ApiType],
-    /// The scopes it can express (DESIGN.md `[api] scope`).
+    /// The scopes it can express (docs/design.md `[api] scope`).
     pub scopes: &'static [Scope],
     /// Built by `build` when no `--target` is given.
     pub default: bool,
     /// A policy this target cannot express although its type and scope fit:
     /// the reason and what to do instead.
     pub refuses: fn(&Policy) -> Option<&'static str>,
+    /// The API types for which it gives each `[backends]` entry its own input
+    /// (docs/design.md "Named backends"); for the others it refuses policies that
+    /// declare backends.
+    pub named_backends: &'static [ApiType],
+    /// It serves every `[environments]` entry from one output, chosen by one
+    /// input; a target without it refuses policies with environments.
+    pub environments: bool,
     /// The plan its templates render.
     pub plan: fn(&Policy) -> Plan,
     /// `(output file, template)`; `{api}` in a template name is the API type
-    /// (`rest`, `http`).
+    /// (`rest`, `http`), followed by `/cors` for the CORS layer of `scope =
+    /// "cors"` (`terraform/rest/cors/main.tf`), so each layer has its own
+    /// template folder and a target without `{api}` serves both scopes.
     pub files: &'static [(&'static str, &'static str)],
 }
 
-/// The plan of an API-creating IaC target: the REST or the HTTP API plan.
+/// The plan of an IaC target: the REST or the HTTP API plan.
+/// With `scope = "cors"`, the plan of the CORS layer (docs/design.md "Scope").
 fn api_plan(policy: &Policy) -> Plan {
-    match policy.api.api_type {
-        ApiType::Rest => Plan::Rest(rest_api::plan(policy)),
-        ApiType::Http => Plan::Http(http_api::plan(policy)),
+    match (policy.api.api_type, policy.api.scope) {
+        (ApiType::Rest, Scope::Api) => Plan::Rest(rest_api::plan(policy)),
+        (ApiType::Http, Scope::Api) => Plan::Http(http_api::plan(policy)),
+        (ApiType::Rest, Scope::Cors) => Plan::RestLayer(cors_layer::rest(policy)),
+        (ApiType::Http, Scope::Cors) => Plan::HttpLayer(cors_layer::http(policy)),
     }
 }
 
@@ -69,14 +85,18 @@ fn refuses_gateway_owned_http(policy: &Policy) -> Option<&'static str> {
 
 const BOTH: &[ApiType] = &[ApiType::Rest, ApiType::Http];
 const API_SCOPE: &[Scope] = &[Scope::Api];
+/// The whole API, or the CORS layer of an API defined elsewhere.
+const BOTH_SCOPES: &[Scope] = &[Scope::Api, Scope::Cors];
 
 pub static TERRAFORM: TargetSpec = TargetSpec {
     name: "terraform",
     help: "A Terraform module: main.tf, variables.tf, outputs.tf, versions.tf",
     api_types: BOTH,
-    scopes: API_SCOPE,
+    scopes: BOTH_SCOPES,
     default: true,
-    refuses: refuses_nothing,
+    refuses: scope::terraform_refuses,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[
         ("main.tf", "terraform/{api}/main.tf"),
@@ -91,9 +111,12 @@ pub static SAM: TargetSpec = TargetSpec {
     name: "sam",
     help: "A SAM template (template.yaml)",
     api_types: BOTH,
+    // An Api resource's DefinitionBody is the whole API; see scope::refusal.
     scopes: API_SCOPE,
     default: true,
     refuses: refuses_nothing,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
 };
@@ -102,9 +125,11 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     name: "cloudformation",
     help: "A plain CloudFormation template (template.yaml)",
     api_types: BOTH,
-    scopes: API_SCOPE,
+    scopes: BOTH_SCOPES,
     default: true,
-    refuses: refuses_nothing,
+    refuses: scope::cloudformation_refuses,
+    named_backends: BOTH,
+    environments: false,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
 };
@@ -113,9 +138,13 @@ pub static LAMBDA_NODE: TargetSpec = TargetSpec {
     name: "lambda-node",
     help: "CORS helper for a Node.js Lambda proxy function (cors.mjs)",
     api_types: BOTH,
-    scopes: API_SCOPE,
+    // A proxy function sends its own CORS headers whoever created the API.
+    scopes: BOTH_SCOPES,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: BOTH,
+    environments: false,
     plan: lambda_plan,
     // The helpers do not depend on the API type.
     files: &[("cors.mjs", "lambda-node/cors.mjs")],
@@ -125,9 +154,12 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     name: "lambda-python",
     help: "CORS helper for a Python Lambda proxy function (cors.py)",
     api_types: BOTH,
-    scopes: API_SCOPE,
+    scopes: BOTH_SCOPES,
     default: false,
     refuses: refuses_gateway_owned_http,
+    // The helpers run inside the function, whatever backend it is.
+    named_backends: BOTH,
+    environments: false,
     plan: lambda_plan,
     files: &[("cors.py", "lambda-python/cors.py")],
 };
@@ -152,19 +184,33 @@ impl TargetSpec {
             ));
         }
         if !self.scopes.contains(&policy.api.scope) {
-            return Some(format!(
-                "scope \"{}\" is not supported by this target",
-                policy.api.scope.name()
-            ));
+            return Some(scope::refusal(self.name, policy));
+        }
+        if !self.named_backends.contains(&api_type) && !policy.backends.is_empty() {
+            return Some(
+                "named [backends] are not supported by this target yet; remove [backends] and routes' `backend` to build it"
+                    .into(),
+            );
+        }
+        if !self.environments && !policy.environments.is_empty() {
+            return Some(
+                "[environments] are not supported by this target yet; build one policy per environment without [environments]"
+                    .into(),
+            );
         }
         (self.refuses)(policy).map(String::from)
     }
 
-    /// The templates to render for this API type: `(output file, template name)`.
-    pub fn templates(&self, api_type: ApiType) -> Vec<(&'static str, String)> {
+    /// The templates to render for this API type and scope: `(output file,
+    /// template name)`.
+    pub fn templates(&self, api_type: ApiType, scope: Scope) -> Vec<(&'static str, String)> {
+        let folder = match scope {
+            Scope::Api => api_type.name().to_string(),
+            Scope::Cors => format!("{}/cors", api_type.name()),
+        };
         self.files
             .iter()
-            .map(|(file, template)| (*file, template.replace("{api}", api_type.name())))
+            .map(|(file, template)| (*file, template.replace("{api}", &folder)))
             .collect()
     }
 }
@@ -172,6 +218,16 @@ impl TargetSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn policy(api: ApiType, scope: Scope) -> Policy {
+        let text = format!(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"{}\"\nscope = \"{}\"\n[cors]\nallow_origins = [\"https://a.example\"]\n[[routes]]\npath = \"/\"\nmethods = [\"GET\"]\n",
+            api.name(),
+            scope.name()
+        );
+        let (policy, diags) = crate::check(&crate::diagnostic::SourceFile::new("p.toml", text));
+        policy.unwrap_or_else(|| panic!("{diags:?}"))
+    }
 
     #[test]
     fn names_are_unique_and_every_template_exists() {
@@ -185,12 +241,18 @@ mod tests {
             .collect();
         for t in ALL {
             for api in t.spec().api_types {
-                for (_, template) in t.spec().templates(*api) {
-                    assert!(
-                        known.contains(&template.as_str()),
-                        "{}: {template}",
-                        t.name()
-                    );
+                for scope in t.spec().scopes {
+                    // A pair the entry refuses outright renders nothing.
+                    if t.spec().unsupported(&policy(*api, *scope)).is_some() {
+                        continue;
+                    }
+                    for (_, template) in t.spec().templates(*api, *scope) {
+                        assert!(
+                            known.contains(&template.as_str()),
+                            "{}: {template}",
+                            t.name()
+                        );
+                    }
                 }
             }
         }

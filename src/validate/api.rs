@@ -1,8 +1,8 @@
-//! `[api]`: name, type, description, stage.
+//! `[api]`: name, type, description, stage, scope.
 
 use super::{Findings, closed_set};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Api, ApiType};
+use crate::model::{Api, ApiType, Scope};
 use crate::policy::Sp;
 use crate::policy::raw::RawApi;
 
@@ -78,14 +78,19 @@ pub fn validate(raw: &Sp<RawApi>, f: &mut Findings) -> Option<Api> {
         }
     };
 
+    // docs/design.md "Scope": the whole API (default) or only its CORS layer.
+    let scope = match &raw.scope {
+        None => Some(Scope::Api),
+        Some(s) => closed_set::parse(s, "scope", &[("api", Scope::Api), ("cors", Scope::Cors)], f),
+    };
+
     let description = raw.description.as_ref().map(|d| d.to_string());
     Some(Api {
         name: name?,
         api_type: api_type?,
         description,
         stage: stage?,
-        // The only scope today (DESIGN.md: `scope = "cors"` comes later).
-        scope: crate::model::Scope::Api,
+        scope: scope?,
     })
 }
 

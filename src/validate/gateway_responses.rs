@@ -1,7 +1,7 @@
 //! `[gateway_responses]` (REST only). API Gateway's own errors (authorizer
 //! 401/403, throttling, missing route, timeouts) carry no CORS headers unless
 //! configured, and their header values are static or a mapping of a request
-//! header: no VTL, so no origin check (CORS-FACTS.md, REST API section).
+//! header: no VTL, so no origin check (docs/cors-facts.md, REST API section).
 
 use super::{Findings, closed_set};
 use crate::diagnostic::{Code, Diagnostic};
@@ -46,7 +46,7 @@ pub fn validate(
                     .label("unknown type");
                     f.push(match did_you_mean(&upper, GATEWAY_RESPONSE_TYPES.iter().copied()) {
                         Some(s) => d.help(format!("did you mean \"{s}\"?")),
-                        None => d.help("see README.md for the gateway response types, e.g. DEFAULT_4XX, UNAUTHORIZED, THROTTLED"),
+                        None => d.help(format!("gateway response types include DEFAULT_4XX, UNAUTHORIZED and THROTTLED; the full list: {}", crate::diagnostic::render::POLICY_URL)),
                     });
                 } else if types.contains(&upper) {
                     f.push(

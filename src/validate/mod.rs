@@ -1,16 +1,22 @@
 //! Stage 2: raw policy -> [`crate::model::Policy`], collecting every finding.
-//! Each submodule owns one part of the format and the rules about it (DESIGN.md
+//! Each submodule owns one part of the format and the rules about it (docs/design.md
 //! "Findings `lint` must raise"); they report into one [`Findings`] list and
 //! return normalised values. A policy with any error-level finding yields no
 //! model, so nothing can be built from it.
 
 mod api;
+mod backends;
 mod closed_set;
 mod cors;
+mod environments;
+mod free_text;
 mod gateway_responses;
+mod limits;
+mod mapping_values;
 mod max_age;
 mod origins;
 mod routes;
+mod scope;
 mod tokens;
 
 use crate::diagnostic::{Code, Diagnostic, has_errors};
@@ -31,7 +37,10 @@ impl Findings {
     pub fn missing(&mut self, key: &str, table: &str, at: Range<usize>) {
         let help = match key {
             "version" => "add `version = 1` at the top of the file".to_string(),
-            _ => format!("add `{key} = ...` to {table}; see the policy reference in README.md"),
+            _ => format!(
+                "add `{key} = ...` to {table}; the policy reference: {}",
+                crate::diagnostic::render::POLICY_URL
+            ),
         };
         self.push(
             Diagnostic::new(
@@ -46,8 +55,17 @@ impl Findings {
 }
 
 /// Validate a loaded policy. `source_name` is recorded in the model for the
-/// generated-file marker.
+/// generated-file marker. A policy with `[environments]` is validated once
+/// per environment (see [`environments`]).
 pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    match &raw.environments {
+        Some(envs) if !envs.is_empty() => environments::validate(raw, source_name, validate_one),
+        _ => validate_one(raw, source_name),
+    }
+}
+
+/// Validate a policy without environments (or one environment's view).
+fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut f = Findings::default();
     let top = 0..0;
 
@@ -74,7 +92,9 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     };
     let api_type = api.as_ref().map(|a| a.api_type);
 
-    let routes = routes::validate(&raw.routes, api_type, &mut f);
+    let mut routes = routes::validate(&raw.routes, api_type, &mut f);
+    let backends = backends::validate(raw.backends.as_ref(), &mut f);
+    backends::resolve_routes(raw.backends.as_ref(), &backends, &mut routes, &mut f);
     if api_type == Some(ApiType::Rest) && raw.routes.is_empty() {
         let at = raw
             .api
@@ -109,24 +129,35 @@ pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     if let (Some(api), Some(cors)) = (&api, &cors) {
         cors::ownership_notes(api, cors, &routes, raw, &mut f);
     }
+    if let Some(api) = &api {
+        scope::caller_owns_notes(api, &routes, raw, &mut f);
+    }
 
-    let diags = f.0;
+    mapping_values::check(raw, api_type, &mut f);
+    free_text::check(raw, &mut f);
+
+    let mut diags = f.0;
     if has_errors(&diags) {
         return (None, diags);
     }
     match (api, cors) {
         (Some(api), Some(cors)) => {
             let routes = routes.into_iter().map(|r| r.route).collect();
-            (
-                Some(Policy {
-                    source_name: source_name.into(),
-                    api,
-                    cors,
-                    gateway_responses,
-                    routes,
-                }),
-                diags,
-            )
+            let policy = Policy {
+                source_name: source_name.into(),
+                api,
+                cors,
+                gateway_responses,
+                routes,
+                backends,
+                environments: vec![],
+            };
+            // Limits need the whole model (counts, the effective CORS of each path).
+            limits::check(&policy, raw, &mut diags);
+            if has_errors(&diags) {
+                return (None, diags);
+            }
+            (Some(policy), diags)
         }
         _ => (None, diags),
     }

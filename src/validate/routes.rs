@@ -175,6 +175,8 @@ fn validate_one<'a>(
             integration: integration?,
             authorization: authorization?,
             cors_override: None,
+            // Set by `backends::resolve_routes`.
+            backend: None,
         },
         raw,
         method_spans,
@@ -235,7 +237,7 @@ fn check_parameter_names(routes: &[CheckedRoute], f: &mut Findings) {
 }
 
 /// On an HTTP API an authorizer on `ANY /{proxy+}` also receives the browser's
-/// OPTIONS preflights, which then fail (CORS-FACTS.md; the known fix is an
+/// OPTIONS preflights, which then fail (docs/cors-facts.md; the known fix is an
 /// unauthorized OPTIONS route on the same path).
 pub fn check_catch_all_authorizer(routes: &[CheckedRoute], f: &mut Findings) {
     for r in routes {

@@ -23,6 +23,19 @@ const handlers = {
     throw new Error("boom (expected by the test)");
   },
   bare: async () => ({ items: [] }),
+  // Issue 12: a Vary (and a CORS header) in multiValueHeaders, beside Set-Cookie.
+  multi_vary: async () => ({
+    statusCode: 200,
+    headers: { "Content-Type": "text/plain" },
+    multiValueHeaders: {
+      Vary: ["Accept-Encoding", "Cookie"],
+      "Set-Cookie": ["a=1", "b=2"],
+      "Access-Control-Allow-Origin": ["https://evil.example"],
+    },
+    body: "x",
+  }),
+  // Issue 12: headers that are not a map must not break the helper.
+  string_headers: async () => ({ statusCode: 200, headers: "Content-Type: text/plain", body: "x" }),
 };
 
 /** The CORS part of a header map (access-control-* and Vary), keyed as sent. */
@@ -46,6 +59,7 @@ for (const s of scenarios) {
     assert.equal(response.statusCode, s.expect.statusCode);
     assert.deepEqual(corsPart(response.headers), s.expect.cors);
     for (const [k, v] of Object.entries(s.expect.other ?? {})) assert.equal(response.headers[k], v);
+    if (s.expect.multi !== undefined) assert.deepEqual(response.multiValueHeaders, s.expect.multi);
     // No header may appear twice under different spellings.
     const lower = Object.keys(response.headers).map((k) => k.toLowerCase());
     assert.equal(new Set(lower).size, lower.length, `duplicate headers: ${Object.keys(response.headers)}`);

@@ -41,7 +41,26 @@ def bare(event, context):
     return {"items": []}
 
 
-HANDLERS = {"ok": ok, "vary": vary, "throws": throws, "bare": bare}
+def multi_vary(event, context):
+    """Issue 12: a Vary (and a CORS header) in multiValueHeaders, beside Set-Cookie."""
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "text/plain"},
+        "multiValueHeaders": {
+            "Vary": ["Accept-Encoding", "Cookie"],
+            "Set-Cookie": ["a=1", "b=2"],
+            "Access-Control-Allow-Origin": ["https://evil.example"],
+        },
+        "body": "x",
+    }
+
+
+def string_headers(event, context):
+    """Issue 12: headers that are not a dict must not make the helper raise."""
+    return {"statusCode": 200, "headers": "Content-Type: text/plain", "body": "x"}
+
+
+HANDLERS = {"ok": ok, "vary": vary, "throws": throws, "bare": bare, "multi_vary": multi_vary, "string_headers": string_headers}
 
 
 def cors_part(headers):
@@ -60,6 +79,8 @@ class Scenarios(unittest.TestCase):
                     self.assertEqual(cors_part(response["headers"]), s["expect"]["cors"])
                     for k, v in s["expect"].get("other", {}).items():
                         self.assertEqual(response["headers"][k], v)
+                    if "multi" in s["expect"]:
+                        self.assertEqual(response.get("multiValueHeaders"), s["expect"]["multi"])
                     lower = [k.lower() for k in response["headers"]]
                     self.assertEqual(len(set(lower)), len(lower), f"duplicate headers: {list(response['headers'])}")
         finally:

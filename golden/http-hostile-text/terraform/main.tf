@@ -5,7 +5,7 @@
 resource "aws_apigatewayv2_api" "this" {
   name          = "x-api-2"
   protocol_type = "HTTP"
-  description   = "Quotes \" and $${var.secret} and %%{ if true } and #set($x = 1)\nnew line:   end"
+  description   = "Quotes \" and $${var.secret} and %%{ if true } and #set($x = 1)\nnew line: \u2028 end"
   tags          = var.tags
 
   cors_configuration {

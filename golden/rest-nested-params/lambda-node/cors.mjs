@@ -48,8 +48,13 @@ const CORS_HEADERS = [
   "access-control-max-age",
 ];
 
+/** A plain object of headers; anything else (a string, an array, null) counts as none. */
+function isMap(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 function header(headers, name) {
-  if (!headers) return undefined;
+  if (!isMap(headers)) return undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;
@@ -58,7 +63,8 @@ function header(headers, name) {
 }
 
 function methodOf(event) {
-  return (event?.requestContext?.http?.method ?? event?.httpMethod ?? "").toUpperCase();
+  const method = event?.requestContext?.http?.method ?? event?.httpMethod;
+  return typeof method === "string" ? method.toUpperCase() : "";
 }
 
 /** The resource path the route was declared with: v1 `resource`, v2 `routeKey`. */
@@ -134,35 +140,56 @@ export function preflight(event) {
   return { statusCode: rule.preflight_status, headers, body: "" };
 }
 
-function mergeVary(existing, added) {
-  const parts = String(existing).split(",").map((s) => s.trim()).filter(Boolean);
-  if (!parts.some((p) => p.toLowerCase() === added.toLowerCase() || p === "*")) parts.push(added);
-  return parts.join(", ");
+/** One Vary value from several: every token once (case-insensitively), in order. */
+function mergeVary(values) {
+  const parts = [];
+  for (const value of values) {
+    for (const part of String(value).split(",").map((s) => s.trim()).filter(Boolean)) {
+      if (!parts.some((p) => p.toLowerCase() === part.toLowerCase())) parts.push(part);
+    }
+  }
+  return parts.includes("*") ? "*" : parts.join(", ");
 }
 
-/** Merge CORS headers into a response: the policy's win, compared case-insensitively. */
+/**
+ * Merge CORS headers into a response: the policy's win, compared
+ * case-insensitively. A Vary the handler set, in `headers` or in
+ * `multiValueHeaders` (API Gateway merges the two), is kept and merged with
+ * the policy's into one `Vary` in `headers`.
+ */
 function decorate(response, cors) {
   const headers = {};
-  let vary;
-  for (const [key, value] of Object.entries(response.headers ?? {})) {
+  const varies = [];
+  for (const [key, value] of Object.entries(isMap(response.headers) ? response.headers : {})) {
     const lower = key.toLowerCase();
     if (CORS_HEADERS.includes(lower)) continue;
     if (lower === "vary") {
-      vary = value;
+      varies.push(value);
       continue;
     }
     headers[key] = value;
   }
-  let multi = response.multiValueHeaders;
-  if (multi) {
-    multi = Object.fromEntries(Object.entries(multi).filter(([k]) => !CORS_HEADERS.includes(k.toLowerCase()) && k.toLowerCase() !== "vary"));
+  let multi;
+  if (isMap(response.multiValueHeaders)) {
+    multi = {};
+    for (const [key, values] of Object.entries(response.multiValueHeaders)) {
+      const lower = key.toLowerCase();
+      if (CORS_HEADERS.includes(lower)) continue;
+      if (lower === "vary") {
+        varies.push(...(Array.isArray(values) ? values : [values]));
+        continue;
+      }
+      multi[key] = values;
+    }
   }
+  if (cors.Vary !== undefined) varies.push(cors.Vary);
   for (const [key, value] of Object.entries(cors)) {
-    headers[key] = key === "Vary" && vary !== undefined ? mergeVary(vary, value) : value;
+    if (key !== "Vary") headers[key] = value;
   }
-  if (cors.Vary === undefined && vary !== undefined) headers["Vary"] = vary;
+  if (varies.length > 0) headers["Vary"] = mergeVary(varies);
   const out = { ...response, headers };
   if (multi) out.multiValueHeaders = multi;
+  else delete out.multiValueHeaders;
   return out;
 }
 

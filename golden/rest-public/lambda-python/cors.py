@@ -54,23 +54,30 @@ _PATTERNS = {}
 
 
 def _header(headers, name):
-    if not headers:
+    # Anything but a dict (a string, a list, None) counts as no headers.
+    if not isinstance(headers, dict):
         return None
     wanted = name.lower()
     for key, value in headers.items():
-        if key.lower() == wanted:
+        if str(key).lower() == wanted:
             return value
     return None
 
 
+def _event(event):
+    return event if isinstance(event, dict) else {}
+
+
 def _method(event):
-    http = ((event or {}).get("requestContext") or {}).get("http") or {}
-    return (http.get("method") or (event or {}).get("httpMethod") or "").upper()
+    context = _event(event).get("requestContext")
+    http = context.get("http") if isinstance(context, dict) else None
+    method = (http.get("method") if isinstance(http, dict) else None) or _event(event).get("httpMethod")
+    return method.upper() if isinstance(method, str) else ""
 
 
 def _route_path(event):
     """The resource path the route was declared with: v1 `resource`, v2 `routeKey`."""
-    event = event or {}
+    event = _event(event)
     if isinstance(event.get("resource"), str):
         return event["resource"]
     key = event.get("routeKey")
@@ -135,7 +142,7 @@ def preflight(event):
     """A complete preflight response, or None when the event is not a preflight."""
     if _method(event) != "OPTIONS":
         return None
-    headers_in = (event or {}).get("headers")
+    headers_in = _event(event).get("headers")
     if _header(headers_in, "access-control-request-method") is None:
         return None
     rule = _rule(event)
@@ -150,33 +157,53 @@ def preflight(event):
     return {"statusCode": rule["preflight_status"], "headers": headers, "body": ""}
 
 
-def _merge_vary(existing, added):
-    parts = [p.strip() for p in str(existing).split(",") if p.strip()]
-    if not any(p.lower() == added.lower() or p == "*" for p in parts):
-        parts.append(added)
-    return ", ".join(parts)
+def _merge_vary(values):
+    """One Vary value from several: every token once (case-insensitively), in order."""
+    parts = []
+    for value in values:
+        for part in (p.strip() for p in str(value).split(",")):
+            if part and not any(p.lower() == part.lower() for p in parts):
+                parts.append(part)
+    return "*" if "*" in parts else ", ".join(parts)
 
 
 def _decorate(response, cors):
+    """Merge CORS headers into a response: the policy's win, compared
+    case-insensitively. A Vary the handler set, in `headers` or in
+    `multiValueHeaders` (API Gateway merges the two), is kept and merged with
+    the policy's into one `Vary` in `headers`."""
     headers = {}
-    vary = None
-    for key, value in (response.get("headers") or {}).items():
-        lower = key.lower()
+    varies = []
+    raw_headers = response.get("headers")
+    for key, value in (raw_headers.items() if isinstance(raw_headers, dict) else ()):
+        lower = str(key).lower()
         if lower in _CORS_HEADERS:
             continue
         if lower == "vary":
-            vary = value
+            varies.append(value)
             continue
         headers[key] = value
     out = dict(response)
-    if response.get("multiValueHeaders"):
-        out["multiValueHeaders"] = {
-            k: v for k, v in response["multiValueHeaders"].items() if k.lower() not in _CORS_HEADERS and k.lower() != "vary"
-        }
+    out.pop("multiValueHeaders", None)
+    raw_multi = response.get("multiValueHeaders")
+    if isinstance(raw_multi, dict):
+        multi = {}
+        for key, values in raw_multi.items():
+            lower = str(key).lower()
+            if lower in _CORS_HEADERS:
+                continue
+            if lower == "vary":
+                varies.extend(values if isinstance(values, list) else [values])
+                continue
+            multi[key] = values
+        out["multiValueHeaders"] = multi
+    if "Vary" in cors:
+        varies.append(cors["Vary"])
     for key, value in cors.items():
-        headers[key] = _merge_vary(vary, value) if key == "Vary" and vary is not None else value
-    if "Vary" not in cors and vary is not None:
-        headers["Vary"] = vary
+        if key != "Vary":
+            headers[key] = value
+    if varies:
+        headers["Vary"] = _merge_vary(varies)
     out["headers"] = headers
     return out
 
@@ -197,7 +224,7 @@ def with_cors(handler):
         pre = preflight(event)
         if pre is not None:
             return pre
-        cors = cors_headers(_header((event or {}).get("headers"), "origin"), event)
+        cors = cors_headers(_header(_event(event).get("headers"), "origin"), event)
         try:
             response = _as_response(handler(event, context))
         except Exception:  # the page must still be able to read the error

@@ -1,0 +1,108 @@
+//! `audit`: judge the CORS of Terraform, CloudFormation, SAM and OpenAPI files
+//! corsform did not write. Parsers that keep positions ([`yaml`], [`hcl`])
+//! give one [`doc::Node`] tree; recognisers turn every API Gateway API found
+//! into one neutral [`model`]; [`rules`] judge that model with the browser
+//! model ([`crate::browser`]) and the policy validator, and report
+//! [`crate::diagnostic::Diagnostic`]s at the construct at fault.
+
+pub mod doc;
+pub mod hcl;
+pub mod model;
+pub mod recognise;
+pub mod rules;
+pub mod yaml;
+
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use recognise::Parsed;
+
+/// Which parser a file needs, by its name; `None` for files audit skips.
+pub fn language(name: &str) -> Option<Language> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf") {
+        Some(Language::Hcl)
+    } else if [".yaml", ".yml", ".json", ".template"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        Some(Language::Yaml)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Hcl,
+    Yaml,
+}
+
+/// Whether a YAML/JSON file that does not parse is worth a finding: only
+/// when it looks like IaC (a walked directory holds other YAML too).
+fn looks_like_iac(text: &str) -> bool {
+    [
+        "AWS::",
+        "AWSTemplateFormatVersion",
+        "swagger",
+        "openapi",
+        "x-amazon-apigateway",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
+}
+
+/// Audit files together (Terraform modules span files). Returns each file's
+/// findings, in file order, sorted by position.
+pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
+    let (parsed, mut out) = parse_all(files);
+    for api in recognise::apis(&parsed) {
+        for (file, d) in rules::judge(&api) {
+            out[file].push(d);
+        }
+    }
+    for ds in &mut out {
+        ds.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        ds.dedup();
+    }
+    out
+}
+
+/// Every API the files declare (for `import`), and the parse findings.
+pub fn apis(files: &[SourceFile]) -> (Vec<model::Api>, Vec<Vec<Diagnostic>>) {
+    let (parsed, out) = parse_all(files);
+    (recognise::apis(&parsed), out)
+}
+
+fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
+    let mut out = vec![Vec::new(); files.len()];
+    let parsed = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let bad = |offset: usize, message: String| {
+                Diagnostic::new(
+                    Code::UnreadableIac,
+                    format!("cannot parse this file: {message}"),
+                    offset..offset,
+                )
+                .help("fix the syntax error; audit judges only files it can read")
+            };
+            let dir = f.name.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            match language(&f.name) {
+                Some(Language::Hcl) => match hcl::parse(&f.text) {
+                    Ok(blocks) => Parsed::Hcl(blocks, dir),
+                    Err(e) => {
+                        out[i].push(bad(e.offset, e.message));
+                        Parsed::Hcl(vec![], dir)
+                    }
+                },
+                _ => yaml::parse(&f.text).map(Parsed::Yaml).unwrap_or_else(|e| {
+                    if looks_like_iac(&f.text) {
+                        out[i].push(bad(e.offset, e.message));
+                    }
+                    Parsed::Hcl(vec![], dir.clone())
+                }),
+            }
+        })
+        .collect();
+    (parsed, out)
+}

@@ -1,0 +1,207 @@
+//! The neutral form every recognised API Gateway API is brought into, whatever
+//! language declared it (Terraform, CloudFormation, SAM, OpenAPI). Rules and
+//! import read only this. Each element keeps where it was written ([`Loc`]:
+//! file index and byte span), so a finding points at the construct at fault.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Loc {
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKind {
+    Rest,
+    Http,
+}
+
+/// A value as written: literal text, or `None` when it is a reference or an
+/// expression audit cannot evaluate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: Option<String>,
+    pub loc: Loc,
+}
+
+/// One `response_parameters` entry: `method.response.header.X = "'v'"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    pub key: String,
+    pub key_loc: Loc,
+    pub value: Value,
+}
+
+impl Mapping {
+    /// The header name of a `method.response.header.X` / `gatewayresponse.header.X` key.
+    pub fn header(&self) -> Option<&str> {
+        self.key
+            .strip_prefix("method.response.header.")
+            .or_else(|| self.key.strip_prefix("gatewayresponse.header."))
+    }
+
+    /// A static value: `'v'` -> `v`.
+    pub fn literal(&self) -> Option<&str> {
+        let t = self.value.text.as_deref()?;
+        t.strip_prefix('\'').and_then(|v| v.strip_suffix('\''))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodResponse {
+    pub status: String,
+    pub loc: Loc,
+    /// Declared headers (`method.response.header.X`), names as written.
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationResponse {
+    pub status: String,
+    pub loc: Loc,
+    pub mappings: Vec<Mapping>,
+    /// Response templates (VTL), with where each is written.
+    pub templates: Vec<Value>,
+    /// Terraform only: the resource does not wait for the integration
+    /// (no reference, no depends_on), so an apply can race it.
+    pub races_integration: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integration {
+    /// Upper case: MOCK, AWS_PROXY, HTTP_PROXY, AWS, HTTP.
+    pub kind: String,
+    pub loc: Loc,
+    pub content_handling: Option<String>,
+    pub responses: Vec<IntegrationResponse>,
+}
+
+impl Integration {
+    pub fn is_proxy(&self) -> bool {
+        self.kind.ends_with("_PROXY")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    pub path: String,
+    /// Upper case; `ANY` kept.
+    pub method: String,
+    pub loc: Loc,
+    /// `NONE` when open; otherwise the kind (`AWS_IAM`, `CUSTOM`,
+    /// `COGNITO_USER_POOLS`, or a security scheme's name), with where it is set.
+    pub authorization: Option<Value>,
+    pub integration: Option<Integration>,
+    pub responses: Vec<MethodResponse>,
+}
+
+impl Method {
+    pub fn is_authorized(&self) -> bool {
+        self.authorization
+            .as_ref()
+            .and_then(|a| a.text.as_deref())
+            .is_some_and(|t| !t.eq_ignore_ascii_case("NONE"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayResponse {
+    pub response_type: String,
+    pub loc: Loc,
+    pub mappings: Vec<Mapping>,
+}
+
+/// An HTTP API's `cors_configuration` / `CorsConfiguration` /
+/// `x-amazon-apigateway-cors`, or SAM's REST `Cors` (values then quoted).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CorsConfig {
+    pub loc: Loc,
+    pub origins: Vec<Value>,
+    pub methods: Vec<Value>,
+    pub headers: Vec<Value>,
+    pub expose: Vec<Value>,
+    pub credentials: Option<Value>,
+    pub max_age: Option<Value>,
+}
+
+/// How a REST API's changes go live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeploy {
+    /// SAM, or a stage with auto-deploy: the tool redeploys.
+    Managed,
+    /// A deployment that changes with the API (triggers + create_before_destroy,
+    /// or a hashed logical ID).
+    OnChange,
+    /// A deployment that never changes after the first one: `why` says what is missing.
+    Static { loc: Loc, why: String, fix: String },
+    /// No deployment in these files (made elsewhere).
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub key: String,
+    pub loc: Loc,
+    pub authorized: bool,
+    /// The authorization as written (`JWT`, `CUSTOM`, `AWS_IAM`, a scheme's name).
+    pub kind: String,
+    /// The integration type it targets (`AWS_PROXY`, `HTTP_PROXY`), when known.
+    pub integration: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    pub name: String,
+    pub kind: ApiKind,
+    pub loc: Loc,
+    pub methods: Vec<Method>,
+    pub gateway_responses: Vec<GatewayResponse>,
+    pub redeploy: Redeploy,
+    pub cors: Option<CorsConfig>,
+    /// SAM `Api.Cors` (REST): headers on the generated preflight only.
+    pub sam_cors: Option<CorsConfig>,
+    /// SAM `Auth.DefaultAuthorizer` and `AddDefaultAuthorizerToCorsPreflight`
+    /// (default true, SAM docs), or an OpenAPI document's top-level security.
+    pub default_authorizer: Option<Value>,
+    pub authorizer_on_preflight: Option<Value>,
+    pub http_routes: Vec<HttpRoute>,
+    /// The stage name, when the files create one.
+    pub stage: Option<String>,
+}
+
+impl Api {
+    pub fn new(name: impl Into<String>, kind: ApiKind, loc: Loc) -> Api {
+        Api {
+            name: name.into(),
+            kind,
+            loc,
+            methods: vec![],
+            gateway_responses: vec![],
+            redeploy: Redeploy::Unknown,
+            cors: None,
+            sam_cors: None,
+            default_authorizer: None,
+            authorizer_on_preflight: None,
+            http_routes: vec![],
+            stage: None,
+        }
+    }
+
+    /// Every path with a method, in first-seen order.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in &self.methods {
+            if !out.contains(&m.path.as_str()) {
+                out.push(&m.path);
+            }
+        }
+        out
+    }
+
+    pub fn method(&self, path: &str, method: &str) -> Option<&Method> {
+        self.methods
+            .iter()
+            .find(|m| m.path == path && m.method == method)
+    }
+}

@@ -1,0 +1,176 @@
+//! From parsed files to the neutral [`Api`] model: every API Gateway API
+//! (REST and HTTP) declared in Terraform, CloudFormation, SAM or OpenAPI.
+
+pub mod cloudformation;
+pub mod openapi;
+pub mod sam;
+pub mod terraform;
+
+use super::doc::{Kind, Node};
+use super::hcl::TfBlock;
+use super::model::*;
+
+/// One input file, parsed.
+pub enum Parsed {
+    Yaml(Node),
+    /// A Terraform file's blocks and its folder (the module it belongs to).
+    Hcl(Vec<TfBlock>, String),
+}
+
+/// Every API in `files` (index = file number in [`Loc`]). The Terraform
+/// files of one folder are read together, as Terraform reads a module; two
+/// folders are two modules, whose `aws_api_gateway_rest_api.this` differ.
+pub fn apis(files: &[Parsed]) -> Vec<Api> {
+    let mut out = Vec::new();
+    let mut modules: Vec<(&str, Vec<(usize, &TfBlock)>)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match f {
+            Parsed::Hcl(blocks, dir) => {
+                let blocks = blocks.iter().map(|b| (i, b));
+                match modules.iter_mut().find(|(d, _)| d == dir) {
+                    Some((_, tf)) => tf.extend(blocks),
+                    None => modules.push((dir, blocks.collect())),
+                }
+            }
+            Parsed::Yaml(doc) if doc.get("Resources").is_some() => {
+                out.extend(cloudformation::apis(doc, i))
+            }
+            Parsed::Yaml(doc) if openapi::is_openapi(doc) => {
+                out.push(openapi::api(doc, i, "openapi", None))
+            }
+            Parsed::Yaml(_) => {}
+        }
+    }
+    for (_, tf) in &modules {
+        out.extend(terraform::apis(tf));
+    }
+    out
+}
+
+pub(crate) fn loc(file: usize, n: &Node) -> Loc {
+    Loc {
+        file,
+        span: n.span.clone(),
+    }
+}
+
+pub(crate) fn value(n: &Node, file: usize) -> Value {
+    Value {
+        text: n.text().map(str::to_string),
+        loc: loc(file, n),
+    }
+}
+
+/// A `response_parameters` / `ResponseParameters` map.
+pub(crate) fn mappings(n: &Node, file: usize) -> Vec<Mapping> {
+    n.entries()
+        .iter()
+        .map(|e| Mapping {
+            key: e.key.clone(),
+            key_loc: Loc {
+                file,
+                span: e.key_span.clone(),
+            },
+            value: value(&e.value, file),
+        })
+        .collect()
+}
+
+/// A CORS configuration block, given its six key names in the order origins,
+/// methods, headers, expose, credentials, max age.
+pub(crate) fn cors_config(n: &Node, file: usize, keys: [&str; 6]) -> CorsConfig {
+    let list = |k: &str| -> Vec<Value> {
+        match n.get(k) {
+            Some(v) if matches!(v.kind, Kind::List(_)) => {
+                v.items().iter().map(|x| value(x, file)).collect()
+            }
+            Some(v) => vec![value(v, file)],
+            None => vec![],
+        }
+    };
+    CorsConfig {
+        loc: loc(file, n),
+        origins: list(keys[0]),
+        methods: list(keys[1]),
+        headers: list(keys[2]),
+        expose: list(keys[3]),
+        credentials: n.get(keys[4]).map(|v| value(v, file)),
+        max_age: n.get(keys[5]).map(|v| value(v, file)),
+    }
+}
+
+/// The logical id a CloudFormation reference names: `!Ref X`, `!GetAtt X.Y`,
+/// `{"Fn::GetAtt": ["X", "Y"]}`.
+pub(crate) fn cfn_ref(n: &Node) -> Option<&str> {
+    let (name, arg) = n.intrinsic()?;
+    match name {
+        "Ref" => arg.text(),
+        "Fn::GetAtt" => match arg.text() {
+            Some(t) => t.split('.').next(),
+            None => arg.items().first().and_then(Node::text),
+        },
+        _ => None,
+    }
+}
+
+/// What each named authorizer is, so a method's `security: [{Name: []}]`
+/// reads as its kind: SAM `Auth.Authorizers` (UserPoolArn: Cognito,
+/// FunctionArn: Lambda, JwtConfiguration: JWT) and OpenAPI security schemes
+/// (`x-amazon-apigateway-authtype`, `x-amazon-apigateway-authorizer.type`).
+pub(crate) fn name_authorizers(api: &mut Api, sam_auth: Option<&Node>, body: Option<&Node>) {
+    let mut kinds: Vec<(String, &'static str)> = Vec::new();
+    for e in sam_auth
+        .and_then(|a| a.get("Authorizers"))
+        .map(Node::entries)
+        .unwrap_or(&[])
+    {
+        let v = &e.value;
+        let kind = if v.get("UserPoolArn").is_some() {
+            "COGNITO_USER_POOLS"
+        } else if v.get("JwtConfiguration").is_some() {
+            "JWT"
+        } else {
+            "CUSTOM"
+        };
+        kinds.push((e.key.clone(), kind));
+    }
+    let schemes = body.and_then(|b| {
+        b.get("securityDefinitions")
+            .or(b.at(&["components", "securitySchemes"]))
+    });
+    for e in schemes.map(Node::entries).unwrap_or(&[]) {
+        let t = e
+            .value
+            .get("x-amazon-apigateway-authtype")
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let a = e
+            .value
+            .at(&["x-amazon-apigateway-authorizer", "type"])
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let kind = match (t.as_str(), a.as_str()) {
+            ("awssigv4", _) => "AWS_IAM",
+            ("cognito_user_pools", _) | (_, "cognito_user_pools") => "COGNITO_USER_POOLS",
+            (_, "jwt") => "JWT",
+            _ if e.value.get("openIdConnectUrl").is_some() => "JWT",
+            _ => "CUSTOM",
+        };
+        kinds.push((e.key.clone(), kind));
+    }
+    let rename = |text: &mut String| {
+        if let Some((_, k)) = kinds.iter().find(|(n, _)| n == text) {
+            *text = k.to_string();
+        }
+    };
+    for m in &mut api.methods {
+        if let Some(t) = m.authorization.as_mut().and_then(|a| a.text.as_mut()) {
+            rename(t);
+        }
+    }
+    for r in &mut api.http_routes {
+        rename(&mut r.kind);
+    }
+}

@@ -1,0 +1,301 @@
+//! Terraform (hashicorp/aws): `aws_api_gateway_rest_api` and the resources
+//! that reference it (resource, method, integration, method_response,
+//! integration_response, gateway_response, deployment), and
+//! `aws_apigatewayv2_api` with `cors_configuration` and its routes. Resources
+//! are joined by the references between them (`aws_api_gateway_resource.x.id`),
+//! as Terraform's graph joins them.
+
+use super::{cors_config, loc, mappings, openapi, value};
+use crate::audit::doc::{Kind, Node};
+use crate::audit::hcl::TfBlock;
+use crate::audit::model::*;
+use std::collections::HashMap;
+
+type Res<'a> = (usize, &'a TfBlock);
+
+/// `aws_api_gateway_resource.cart.id` -> `aws_api_gateway_resource.cart`.
+fn target(n: Option<&Node>) -> Option<String> {
+    let Kind::Expr(e) = &n?.kind else { return None };
+    let mut parts = e.split('.');
+    Some(format!("{}.{}", parts.next()?, parts.next()?))
+}
+
+pub fn apis(blocks: &[Res]) -> Vec<Api> {
+    let resources: Vec<(String, Res)> = blocks
+        .iter()
+        .filter(|(_, b)| b.ident == "resource" && b.labels.len() == 2)
+        .map(|r| (format!("{}.{}", r.1.labels[0], r.1.labels[1]), *r))
+        .collect();
+    let by_addr: HashMap<&str, Res> = resources.iter().map(|(a, r)| (a.as_str(), *r)).collect();
+    let of_type = |t: &'static str| resources.iter().filter(move |(_, (_, b))| b.labels[0] == t);
+    let at = |(f, b): Res| Loc {
+        file: f,
+        span: b.header.clone(),
+    };
+
+    let mut apis: Vec<(String, Api)> = Vec::new();
+    for (addr, r) in of_type("aws_api_gateway_rest_api") {
+        let name =
+            r.1.body
+                .get("name")
+                .and_then(Node::text)
+                .unwrap_or(&r.1.labels[1])
+                .to_string();
+        let mut api = Api::new(name, ApiKind::Rest, at(*r));
+        if let Some(body) = r.1.body.get("body").filter(|b| openapi::is_openapi(b)) {
+            openapi::fill(&mut api, body, r.0);
+            super::name_authorizers(&mut api, None, Some(body));
+        }
+        apis.push((addr.clone(), api));
+    }
+    for (addr, r) in of_type("aws_apigatewayv2_api") {
+        let b = &r.1.body;
+        if b.get("protocol_type").and_then(Node::text) == Some("WEBSOCKET") {
+            continue;
+        }
+        let name = b
+            .get("name")
+            .and_then(Node::text)
+            .unwrap_or(&r.1.labels[1])
+            .to_string();
+        let mut api = Api::new(name, ApiKind::Http, at(*r));
+        if let Some(c) = b.get("cors_configuration") {
+            let keys = [
+                "allow_origins",
+                "allow_methods",
+                "allow_headers",
+                "expose_headers",
+                "allow_credentials",
+                "max_age",
+            ];
+            api.cors = Some(cors_config(c, r.0, keys));
+        }
+        apis.push((addr.clone(), api));
+    }
+    let api_of = |b: &TfBlock| target(b.body.get("rest_api_id").or(b.body.get("api_id")));
+
+    // Resource paths, by following parent_id.
+    let path_of = |addr: Option<String>| -> String {
+        let mut parts = Vec::new();
+        let mut cur = addr;
+        while let Some(a) = cur.filter(|a| a.starts_with("aws_api_gateway_resource.")) {
+            let Some((_, b)) = by_addr.get(a.as_str()) else {
+                break;
+            };
+            parts.push(
+                b.body
+                    .get("path_part")
+                    .and_then(Node::text)
+                    .unwrap_or("?")
+                    .to_string(),
+            );
+            cur = target(b.body.get("parent_id"));
+            if parts.len() > 64 {
+                break;
+            }
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    };
+    // A method's key (path, HTTP method), from its own block or the method it references.
+    let key_of = |b: &TfBlock| -> (String, String) {
+        let path = path_of(target(b.body.get("resource_id")));
+        let m = match b.body.get("http_method") {
+            Some(n) => match n.text() {
+                Some(t) => t.to_ascii_uppercase(),
+                None => target(Some(n))
+                    .and_then(|a| by_addr.get(a.as_str()).copied())
+                    .and_then(|(_, mb)| mb.body.get("http_method").and_then(Node::text))
+                    .unwrap_or("?")
+                    .to_ascii_uppercase(),
+            },
+            None => "?".into(),
+        };
+        (path, m)
+    };
+
+    for (_, r) in &resources {
+        let (f, b) = *r;
+        let Some(api_addr) = api_of(b) else { continue };
+        let Some((_, api)) = apis.iter_mut().find(|(a, _)| *a == api_addr) else {
+            continue;
+        };
+        let body = &b.body;
+        match b.labels[0].as_str() {
+            "aws_api_gateway_method" => {
+                let (path, method) = key_of(b);
+                api.methods.push(Method {
+                    path,
+                    method,
+                    loc: at(*r),
+                    authorization: body.get("authorization").map(|a| value(a, f)),
+                    integration: None,
+                    responses: vec![],
+                });
+            }
+            "aws_api_gateway_gateway_response" => api.gateway_responses.push(GatewayResponse {
+                response_type: body
+                    .get("response_type")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: at(*r),
+                mappings: body
+                    .get("response_parameters")
+                    .map(|m| mappings(m, f))
+                    .unwrap_or_default(),
+            }),
+            "aws_api_gateway_deployment" => {
+                let triggers = body.get("triggers").is_some();
+                let cbd = body
+                    .at(&["lifecycle", "create_before_destroy"])
+                    .and_then(Node::bool)
+                    == Some(true);
+                api.redeploy = if triggers && cbd {
+                    Redeploy::OnChange
+                } else {
+                    let why = match (triggers, cbd) {
+                        (false, false) => "no `triggers` and no `create_before_destroy`",
+                        (false, true) => "no `triggers`",
+                        _ => "no `lifecycle { create_before_destroy = true }`",
+                    };
+                    Redeploy::Static {
+                        loc: at(*r),
+                        why: format!("this deployment has {why}: later changes to the API are applied but never deployed to the stage"),
+                        fix: "add `triggers = { redeployment = sha1(jsonencode([...every method, integration and response...])) }` and `lifecycle { create_before_destroy = true }`".into(),
+                    }
+                };
+            }
+            "aws_apigatewayv2_route" => api.http_routes.push(HttpRoute {
+                // `target = "integrations/${aws_apigatewayv2_integration.x.id}"`.
+                integration: body.get("target").and_then(|t| {
+                    let text = match &t.kind {
+                        Kind::Expr(e) => e.as_str(),
+                        _ => t.text()?,
+                    };
+                    let i = text.find("aws_apigatewayv2_integration.")?;
+                    let mut parts = text[i..].split('.');
+                    let addr = format!("{}.{}", parts.next()?, parts.next()?);
+                    let (_, ib) = by_addr.get(addr.as_str())?;
+                    ib.body
+                        .get("integration_type")
+                        .and_then(Node::text)
+                        .map(str::to_string)
+                }),
+                key: body
+                    .get("route_key")
+                    .and_then(Node::text)
+                    .unwrap_or("")
+                    .to_string(),
+                loc: at(*r),
+                authorized: body
+                    .get("authorization_type")
+                    .and_then(Node::text)
+                    .is_some_and(|a| a != "NONE")
+                    || body.get("authorizer_id").is_some(),
+                kind: body
+                    .get("authorization_type")
+                    .and_then(Node::text)
+                    .unwrap_or("NONE")
+                    .to_string(),
+            }),
+            "aws_api_gateway_stage" => {
+                api.stage = body
+                    .get("stage_name")
+                    .and_then(Node::text)
+                    .map(str::to_string);
+            }
+            "aws_apigatewayv2_stage" => {
+                api.stage = body.get("name").and_then(Node::text).map(str::to_string);
+                if body.get("auto_deploy").and_then(Node::bool) == Some(true) {
+                    api.redeploy = Redeploy::Managed;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Integrations and responses attach to the method with the same key.
+    for (_, r) in &resources {
+        let (f, b) = *r;
+        let Some(api_addr) = api_of(b) else { continue };
+        let Some((_, api)) = apis.iter_mut().find(|(a, _)| *a == api_addr) else {
+            continue;
+        };
+        let (path, m) = key_of(b);
+        let Some(method) = api
+            .methods
+            .iter_mut()
+            .find(|x| x.path == path && x.method == m)
+        else {
+            continue;
+        };
+        let body = &b.body;
+        match b.labels[0].as_str() {
+            "aws_api_gateway_integration" => {
+                let responses = method
+                    .integration
+                    .take()
+                    .map(|i| i.responses)
+                    .unwrap_or_default();
+                method.integration = Some(Integration {
+                    kind: body
+                        .get("type")
+                        .and_then(Node::text)
+                        .unwrap_or("")
+                        .to_ascii_uppercase(),
+                    loc: at(*r),
+                    content_handling: body
+                        .get("content_handling")
+                        .and_then(Node::text)
+                        .map(str::to_string),
+                    responses,
+                });
+            }
+            "aws_api_gateway_method_response" => method.responses.push(MethodResponse {
+                status: body
+                    .get("status_code")
+                    .and_then(Node::text)
+                    .unwrap_or("200")
+                    .to_string(),
+                loc: at(*r),
+                headers: body
+                    .get("response_parameters")
+                    .map(|m| m.entries().iter().map(|e| e.key.clone()).collect())
+                    .unwrap_or_default(),
+            }),
+            "aws_api_gateway_integration_response" => {
+                // `status_code = aws_api_gateway_method_response.x.status_code` names its status.
+                let status = body.get("status_code").and_then(|n| {
+                    n.text().or_else(|| {
+                        let (_, mr) = by_addr.get(target(Some(n))?.as_str())?;
+                        mr.body.get("status_code").and_then(Node::text)
+                    })
+                });
+                let resp = IntegrationResponse {
+                    status: status.unwrap_or("200").to_string(),
+                    loc: at(*r),
+                    mappings: body
+                        .get("response_parameters")
+                        .map(|m| mappings(m, f))
+                        .unwrap_or_default(),
+                    templates: body
+                        .get("response_templates")
+                        .map(|t| t.entries().iter().map(|e| value(&e.value, f)).collect())
+                        .unwrap_or_default(),
+                    // Only a reference to the integration orders it first
+                    // (hashicorp/terraform-provider-aws: "No integration defined for method").
+                    races_integration: !body.mentions("aws_api_gateway_integration."),
+                };
+                let i = method.integration.get_or_insert_with(|| Integration {
+                    kind: String::new(),
+                    loc: loc(f, body),
+                    content_handling: None,
+                    responses: vec![],
+                });
+                i.responses.push(resp);
+            }
+            _ => {}
+        }
+    }
+    apis.into_iter().map(|(_, a)| a).collect()
+}

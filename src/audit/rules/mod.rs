@@ -1,0 +1,73 @@
+//! The audit rules (docs/design.md, "Judging IaC and deployments corsform did not
+//! write"), run over the neutral [`Api`] model. Whether a response passes is
+//! the browser's verdict ([`crate::browser::cors_check`], the Fetch standard's
+//! CORS check that explain uses); whether an origin is written as browsers
+//! serialize it is the policy validator's verdict ([`crate::check`]). Each
+//! fact's source is docs/cors-facts.md, cited at the rule.
+//!
+//! One file per part: [`rest`] (preflights, actual and error responses, per
+//! path), [`mappings`] (response parameter keys and values), [`response`]
+//! (what the browser makes of one response's headers), [`sam`] (SAM `Cors`),
+//! [`http`] (HTTP APIs).
+
+mod http;
+mod lint;
+mod mappings;
+mod response;
+mod rest;
+mod sam;
+
+use super::model::*;
+use crate::browser::Response;
+use crate::diagnostic::{Code, Diagnostic};
+
+/// A finding and the file it is in.
+pub type Finding = (usize, Diagnostic);
+
+pub(super) fn at(
+    code: Code,
+    loc: &Loc,
+    msg: impl Into<String>,
+    help: impl Into<String>,
+) -> Finding {
+    (
+        loc.file,
+        Diagnostic::new(code, msg, loc.span.clone()).help(help),
+    )
+}
+
+pub(super) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
+
+pub fn judge(api: &Api) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match api.kind {
+        ApiKind::Rest => rest::rest(api, &mut out),
+        ApiKind::Http => http::http(api, &mut out),
+    }
+    out
+}
+
+pub(super) fn header<'a>(ms: &'a [Mapping], name: &str) -> Option<&'a Mapping> {
+    ms.iter()
+        .find(|m| m.header().is_some_and(|h| h.eq_ignore_ascii_case(name)))
+}
+
+/// The response API Gateway sends, as far as static mappings say.
+pub(super) fn static_response(ms: &[Mapping]) -> Response {
+    Response {
+        status: 200,
+        headers: ms
+            .iter()
+            .filter_map(|m| Some((m.header()?.to_string(), m.literal()?.to_string())))
+            .collect(),
+    }
+}
+
+/// A template that sets Allow-Origin per request (CORS-FACTS: REST, several origins).
+pub(super) fn overrides_origin(templates: &[Value]) -> bool {
+    templates.iter().any(|t| {
+        t.text
+            .as_deref()
+            .is_some_and(|s| s.contains("responseOverride.header.Access-Control-Allow-Origin"))
+    })
+}

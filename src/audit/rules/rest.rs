@@ -1,0 +1,226 @@
+//! REST APIs, path by path: the preflight (OPTIONS), the actual responses of
+//! non-proxy methods, API Gateway's own error responses, redeployment.
+
+use super::mappings::{mapping_checks, undeclared};
+use super::response::{response_checks, unescaped_regex};
+use super::sam::sam_cors;
+use super::*;
+use crate::browser;
+
+pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
+    let has_origin = |ms: &[Mapping]| header(ms, ALLOW_ORIGIN).is_some();
+    let cors_intended = api.sam_cors.is_some()
+        || api.methods.iter().any(|m| m.method == "OPTIONS")
+        || api
+            .methods
+            .iter()
+            .flat_map(|m| m.integration.iter())
+            .flat_map(|i| &i.responses)
+            .any(|r| has_origin(&r.mappings))
+        || api
+            .gateway_responses
+            .iter()
+            .any(|g| has_origin(&g.mappings));
+
+    for m in &api.methods {
+        let Some(i) = &m.integration else { continue };
+        for r in &i.responses {
+            mapping_checks(&r.mappings, "method.response.header.", out);
+            undeclared(m, r, out);
+            response_checks(&r.mappings, &r.templates, out);
+            if r.races_integration {
+                out.push(at(
+                    Code::IntegrationResponseRace,
+                    &r.loc,
+                    "this integration response does not reference its integration, so Terraform may create it first and the apply fails (\"No integration defined for method\")",
+                    format!("add `depends_on = [aws_api_gateway_integration.<the {} {} integration>]`", m.method, m.path),
+                ));
+            }
+            unescaped_regex(&r.templates, out);
+        }
+    }
+    for g in &api.gateway_responses {
+        mapping_checks(&g.mappings, "gatewayresponse.header.", out);
+        response_checks(&g.mappings, &[], out);
+    }
+    if let Some(c) = &api.sam_cors {
+        sam_cors(c, out);
+    }
+    if let Redeploy::Static { loc, why, fix } = &api.redeploy {
+        out.push(at(Code::NoRedeployOnChange, loc, why.clone(), fix.clone()));
+    }
+    if !cors_intended {
+        return;
+    }
+    if let (Some(auth), Some(_)) = (&api.authorizer_on_preflight, &api.sam_cors) {
+        // CORS-FACTS, SAM: AddDefaultAuthorizerToCorsPreflight defaults to true.
+        out.push(at(
+            Code::PreflightBehindAuthorizer,
+            &auth.loc,
+            "the default authorizer is also put on SAM's CORS preflights (AddDefaultAuthorizerToCorsPreflight defaults to true): browsers send preflights without credentials, so every preflight is refused",
+            "add `AddDefaultAuthorizerToCorsPreflight: false` under Auth",
+        ));
+    }
+    // Other preflights allow request headers: clients send non-simple requests.
+    let sends_headers = api
+        .methods
+        .iter()
+        .filter(|m| m.method == "OPTIONS")
+        .flat_map(|m| m.integration.iter())
+        .flat_map(|i| &i.responses)
+        .any(|r| header(&r.mappings, "Access-Control-Allow-Headers").is_some());
+    for path in api.paths() {
+        let options = api.method(path, "OPTIONS");
+        let actuals: Vec<&Method> = api
+            .methods
+            .iter()
+            .filter(|m| m.path == path && m.method != "OPTIONS")
+            .collect();
+        match options {
+            None if api.sam_cors.is_none()
+                && (actuals
+                    .iter()
+                    .any(|m| !browser::SAFELISTED_METHODS.contains(&m.method.as_str()))
+                    || sends_headers) =>
+            {
+                if let Some(first) = actuals.first() {
+                    out.push(at(
+                        Code::PreflightWithoutCors,
+                        &first.loc,
+                        format!("`{path}` has no OPTIONS method: the preflight of any non-simple request (JSON body, Authorization, PUT, DELETE) gets API Gateway's 403, without CORS headers"),
+                        format!("add an OPTIONS method on `{path}` with a MOCK integration answering the CORS headers, no authorizer"),
+                    ));
+                }
+            }
+            Some(o) => preflight(o, &actuals, out),
+            None => {}
+        }
+        for m in &actuals {
+            actual(m, out);
+        }
+    }
+    error_responses(api, out);
+}
+
+pub(super) fn preflight(o: &Method, actuals: &[&Method], out: &mut Vec<Finding>) {
+    if o.is_authorized() {
+        let a = o.authorization.as_ref().map_or(&o.loc, |a| &a.loc);
+        out.push(at(
+            Code::PreflightBehindAuthorizer,
+            a,
+            format!("the OPTIONS method of `{}` requires authorization: browsers send preflights without credentials, so the authorizer refuses every preflight", o.path),
+            "set the OPTIONS method's authorization to NONE (and api_key_required to false)",
+        ));
+    }
+    let Some(i) = &o.integration else { return };
+    if i.is_proxy() {
+        return; // the backend answers preflights itself.
+    }
+    if i.kind == "MOCK" && i.content_handling.as_deref() != Some("CONVERT_TO_TEXT") {
+        // CORS-FACTS, REST: with binary media types such as */*, the MOCK OPTIONS returns 500.
+        out.push(at(
+            Code::MockWithoutConvertToText,
+            &i.loc,
+            format!("the MOCK preflight of `{}` has no content handling CONVERT_TO_TEXT: once binary media types are set on the API it answers 500", o.path),
+            "set content_handling = \"CONVERT_TO_TEXT\" (contentHandling / ContentHandling)",
+        ));
+    }
+    let all: Vec<&Mapping> = i.responses.iter().flat_map(|r| &r.mappings).collect();
+    let ms: Vec<Mapping> = all.iter().map(|m| (*m).clone()).collect();
+    if header(&ms, ALLOW_ORIGIN).is_none() {
+        out.push(at(
+            Code::PreflightWithoutCors,
+            i.responses.first().map_or(&i.loc, |r| &r.loc),
+            format!("the preflight of `{}` carries no Access-Control-Allow-Origin: the browser blocks every request that needs a preflight", o.path),
+            "map method.response.header.Access-Control-Allow-Origin (and -Methods, -Headers) in the OPTIONS integration response, each declared in its method response",
+        ));
+        return;
+    }
+    if let Some(e) = header(&ms, "Access-Control-Expose-Headers") {
+        let actual_has = actuals
+            .iter()
+            .filter_map(|m| m.integration.as_ref())
+            .filter(|i| !i.is_proxy())
+            .any(|i| {
+                i.responses
+                    .iter()
+                    .any(|r| header(&r.mappings, "Access-Control-Expose-Headers").is_some())
+            });
+        if !actual_has {
+            // CORS-FACTS, browsers: Expose-Headers is read from the actual response.
+            out.push(at(
+                Code::ExposeHeadersOnPreflightOnly,
+                &e.key_loc,
+                "Access-Control-Expose-Headers on the preflight is ignored by browsers: it is read from the actual response",
+                "send Access-Control-Expose-Headers on the actual responses (integration responses of non-proxy methods, or from the backend of proxy ones)",
+            ));
+        }
+    }
+    let pre_creds =
+        header(&ms, "Access-Control-Allow-Credentials").and_then(Mapping::literal) == Some("true");
+    if pre_creds {
+        for m in actuals {
+            let Some(ai) = m.integration.as_ref().filter(|i| !i.is_proxy()) else {
+                continue;
+            };
+            for r in &ai.responses {
+                if header(&r.mappings, ALLOW_ORIGIN).is_some()
+                    && header(&r.mappings, "Access-Control-Allow-Credentials").is_none()
+                {
+                    out.push(at(
+                        Code::CredentialsMismatch,
+                        &r.loc,
+                        format!("the preflight of `{}` allows credentials but this {} response sends no Access-Control-Allow-Credentials: the browser blocks the credentialed response", o.path, m.method),
+                        "map method.response.header.Access-Control-Allow-Credentials = \"'true'\" here too",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn actual(m: &Method, out: &mut Vec<Finding>) {
+    let Some(i) = &m.integration else { return };
+    if i.is_proxy() || i.kind.is_empty() {
+        return; // proxy: the backend's headers, which audit cannot see.
+    }
+    let carries = i
+        .responses
+        .iter()
+        .any(|r| header(&r.mappings, ALLOW_ORIGIN).is_some() || overrides_origin(&r.templates));
+    // Reached only when the API means to serve browsers (some response carries CORS).
+    if !carries {
+        out.push(at(
+            Code::ActualResponseWithoutCors,
+            i.responses.first().map_or(&i.loc, |r| &r.loc),
+            format!("the {} {} response ({} integration) carries no Access-Control-Allow-Origin: the browser blocks it and hides its status and body from the page", m.method, m.path, i.kind),
+            "map method.response.header.Access-Control-Allow-Origin in this integration response and declare it in the method response",
+        ));
+    }
+}
+
+/// CORS-FACTS, REST: gateway responses carry no CORS headers unless configured.
+pub(super) fn error_responses(api: &Api, out: &mut Vec<Finding>) {
+    let with_origin: Vec<&GatewayResponse> = api
+        .gateway_responses
+        .iter()
+        .filter(|g| header(&g.mappings, ALLOW_ORIGIN).is_some())
+        .collect();
+    if with_origin
+        .iter()
+        .any(|g| g.response_type.starts_with("DEFAULT_4XX"))
+    {
+        return;
+    }
+    let loc = api
+        .gateway_responses
+        .iter()
+        .find(|g| g.response_type == "DEFAULT_4XX")
+        .map_or(&api.loc, |g| &g.loc);
+    out.push(at(
+        Code::ErrorResponsesWithoutCors,
+        loc,
+        format!("API Gateway's own errors of `{}` (authorizer 401/403, missing route 403, throttling 429) carry no Access-Control-Allow-Origin: the page sees a CORS error instead of the status", api.name),
+        "add gateway responses DEFAULT_4XX and DEFAULT_5XX with gatewayresponse.header.Access-Control-Allow-Origin",
+    ));
+}

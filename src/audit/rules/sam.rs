@@ -1,0 +1,75 @@
+//! SAM `AWS::Serverless::Api.Cors`: quoted literals, one origin.
+
+use super::response::{max_age, response_checks, wildcard_headers};
+use super::*;
+
+/// SAM `Cors`: every value is a quoted literal; AllowOrigin is ONE origin
+/// (CORS-FACTS, SAM; SAM issue 3769).
+pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
+    let lit = |v: &Value| {
+        v.text
+            .as_deref()
+            .and_then(|t| t.strip_prefix('\''))
+            .and_then(|t| t.strip_suffix('\''))
+            .map(str::to_string)
+    };
+    for v in c
+        .origins
+        .iter()
+        .chain(&c.methods)
+        .chain(&c.headers)
+        .chain(&c.max_age)
+    {
+        if let Some(t) = v.text.as_deref()
+            && lit(v).is_none()
+        {
+            out.push(at(
+                Code::MappingValueNotQuoted,
+                &v.loc,
+                format!("SAM Cors values are mapping expressions: `{t}` is not single-quoted, so the deploy fails"),
+                format!("write \"'{t}'\""),
+            ));
+        }
+    }
+    let creds = c
+        .credentials
+        .as_ref()
+        .and_then(|v| v.text.as_deref())
+        .is_some_and(|t| t == "true" || t == "'true'");
+    for o in &c.origins {
+        let Some(v) = lit(o) else { continue };
+        let mut ms = vec![Mapping {
+            key: "method.response.header.Access-Control-Allow-Origin".into(),
+            key_loc: o.loc.clone(),
+            value: Value {
+                text: Some(format!("'{v}'")),
+                loc: o.loc.clone(),
+            },
+        }];
+        if creds {
+            ms.push(Mapping {
+                key: "method.response.header.Access-Control-Allow-Credentials".into(),
+                key_loc: o.loc.clone(),
+                value: Value {
+                    text: Some("'true'".into()),
+                    loc: o.loc.clone(),
+                },
+            });
+        }
+        response_checks(&ms, &[], out);
+    }
+    if let Some(h) = c.headers.first().and_then(lit) {
+        wildcard_headers(h.split(',').map(str::trim), &c.headers[0].loc, out);
+    }
+    if let Some(m) = c.max_age.as_ref().and_then(lit) {
+        max_age(
+            &m,
+            &c.max_age
+                .as_ref()
+                .map(|v| v.loc.clone())
+                .unwrap_or_default(),
+            ApiKind::Rest,
+            out,
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! `import`: the policy (TOML) that describes what IaC files deploy, read from
+//! the same neutral model `audit` judges ([`crate::audit::model`]): origins
+//! (the static Allow-Origin, then the exact origins and one-label patterns of
+//! an origin-picking response template), methods, headers, credentials, max
+//! age and preflight status from each path's preflight; routes with their
+//! integration and authorization; gateway responses that carry CORS. A path
+//! whose preflight differs from the API's most common one gets `[routes.cors]`.
+//!
+//! [`rest`] reads a REST API's preflights, routes and gateway responses;
+//! [`http`] an HTTP API's CORS configuration and routes.
+
+mod http;
+mod rest;
+
+use crate::audit::model::{Api, ApiKind};
+use crate::diagnostic::SourceFile;
+use std::fmt::Write as _;
+
+/// The CORS a path's responses carry.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Cors {
+    pub(super) origins: Vec<String>,
+    pub(super) methods: Vec<String>,
+    pub(super) headers: Vec<String>,
+    pub(super) expose: Vec<String>,
+    pub(super) credentials: bool,
+    pub(super) max_age: Option<String>,
+    pub(super) status: Option<String>,
+}
+
+/// The policy text for the one API in `files` (or the one named `api`).
+pub fn import(files: &[SourceFile], api: Option<&str>) -> Result<String, String> {
+    let (apis, parse) = crate::audit::apis(files);
+    if let Some((f, d)) = files
+        .iter()
+        .zip(&parse)
+        .find_map(|(f, ds)| ds.first().map(|d| (f, d)))
+    {
+        let at = f.line_col(d.span.as_ref().map_or(0, |s| s.start));
+        return Err(format!(
+            "{}:{}:{}: {}",
+            f.name, at.line, at.column, d.message
+        ));
+    }
+    let chosen: Vec<&Api> = apis
+        .iter()
+        .filter(|a| api.is_none_or(|n| a.name == n || slug(&a.name) == n))
+        .collect();
+    match chosen.as_slice() {
+        [one] => Ok(policy(one)),
+        [] if apis.is_empty() => Err("no API Gateway API found in these files".into()),
+        [] => Err(format!(
+            "no API named `{}`; found: {}",
+            api.unwrap_or(""),
+            names(&apis)
+        )),
+        _ => Err(format!(
+            "these files declare several APIs ({}); choose one with --api NAME",
+            names(&apis)
+        )),
+    }
+}
+
+pub(super) fn names(apis: &[Api]) -> String {
+    apis.iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A policy `api.name`: 1-64 of [a-z0-9-], starting with a letter.
+pub(super) fn slug(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s = s.trim_matches('-').to_string();
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        s = format!("api-{s}");
+    }
+    s.truncate(64);
+    s.trim_end_matches('-').to_string()
+}
+
+pub(super) fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+pub(super) fn list(v: &[String]) -> String {
+    format!(
+        "[{}]",
+        v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+pub(super) fn split(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `full`: a `[routes.cors]` override, which merges over `[cors]`, so every
+/// list and the credentials flag are written even when empty or false.
+pub(super) fn write_cors(out: &mut String, c: &Cors, full: bool) {
+    let _ = writeln!(out, "allow_origins = {}", list(&c.origins));
+    if full || !c.methods.is_empty() {
+        let _ = writeln!(out, "allow_methods = {}", list(&c.methods));
+    }
+    if full || !c.headers.is_empty() {
+        let _ = writeln!(out, "allow_headers = {}", list(&c.headers));
+    }
+    if full || !c.expose.is_empty() {
+        let _ = writeln!(out, "expose_headers = {}", list(&c.expose));
+    }
+    if full || c.credentials {
+        let _ = writeln!(out, "allow_credentials = {}", c.credentials);
+    }
+    if let Some(m) = &c.max_age {
+        let _ = writeln!(out, "max_age = {m}");
+    }
+    if let Some(s) = &c.status {
+        let _ = writeln!(out, "preflight_status = {s}");
+    }
+}
+
+pub(super) fn policy(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported by `corsform import` from what the files deploy; review it, then\n# `corsform build --check` guards it from now on.\nversion = 1\n\n[api]\nname = {}",
+        q(&slug(&api.name))
+    );
+    let _ = writeln!(
+        out,
+        "type = {}",
+        q(if api.kind == ApiKind::Rest {
+            "rest"
+        } else {
+            "http"
+        })
+    );
+    // A stage name the policy accepts ($default is the HTTP default already).
+    let stage = api.stage.as_ref().filter(|st| {
+        !st.is_empty()
+            && st
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
+    if let Some(st) = stage {
+        let _ = writeln!(out, "stage = {}", q(st));
+    }
+    match api.kind {
+        ApiKind::Rest => rest::rest(api, &mut out),
+        ApiKind::Http => http::http(api, &mut out),
+    }
+    out
+}

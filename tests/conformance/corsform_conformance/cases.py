@@ -1,0 +1,43 @@
+"""The golden cases the tier checks, found by walking golden/ (as the cargo
+golden tests do), and their test ids: the case name with "_" for "-", so
+`pytest -k rest_public` selects one case."""
+
+from pathlib import Path
+
+from .expectations import is_rest, load_policy
+from .tools import REPO
+
+
+def case_id(name):
+    return name.replace("-", "_")
+
+
+def cases_with(relative, root=REPO):
+    """[(case name, path)] of every golden case that has RELATIVE (a file or folder)."""
+    return [(d.name, d / relative) for d in sorted((Path(root) / "golden").iterdir())
+            if (d / relative).exists()]
+
+
+def whole_api(policy):
+    """scope = "api" (the default): the module creates the whole API. A scope =
+    "cors" layer needs the caller's REST API (rest_api_id, resource_ids) around
+    it, so it is never deployed alone; terraform validate/fmt and cfn-lint still
+    check it like every golden."""
+    return policy.get("api", {}).get("scope", "api") == "api"
+
+
+def rest_cases(root=REPO):
+    """The REST cases LocalStack can deploy: a whole REST API and a terraform/ module."""
+    out = []
+    for name, d in cases_with("terraform", root):
+        policy_file = d.parent / "policy.toml"
+        if policy_file.is_file():
+            policy = load_policy(policy_file)
+            if is_rest(policy) and whole_api(policy):
+                out.append(name)
+    return out
+
+
+def params(pairs):
+    """pytest.param-ready (values, ids) for [(name, value)]."""
+    return [value for _, value in pairs], [case_id(name) for name, _ in pairs]
