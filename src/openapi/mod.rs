@@ -1,8 +1,10 @@
 //! OpenAPI: what the `openapi` target's document needs beyond the shared
 //! path-item partials (`templates/shared/openapi/`), namely how a backend is
 //! bound to a document nobody edits: through stage variables
-//! ([`stage_variables`]). docs/design.md "OpenAPI".
+//! ([`stage_variables`]); and what in a team's own document (`[api]
+//! openapi`) conflicts with the policy ([`conflicts`]). docs/design.md "OpenAPI".
 
+pub mod conflicts;
 pub mod stage_variables;
 
 use crate::model::{Authorization, Policy};

@@ -214,6 +214,12 @@ impl TargetSpec {
                     .into(),
             );
         }
+        if policy.api.openapi.is_some() {
+            return Some(
+                "[api] openapi: compiling the CORS layer into your own document is not built yet; `corsform lint` checks the document against the policy. Remove `openapi` to build the policy's routes"
+                    .into(),
+            );
+        }
         (self.refuses)(policy).map(String::from)
     }
 
