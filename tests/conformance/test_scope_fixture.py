@@ -242,6 +242,9 @@ def test_added_origin_goes_live_through_the_redeployment_trigger(fixture_api, lo
     again = apply(tf, root)
     tally.add(redeploys=1)
     assert again.api_id == first.api_id, f"the re-apply made a new API ({again.api_id}), not an update of {first.api_id}"
+    # What a browser sees first, then how it came about.
+    after = granted(localstack, again, NEW_ORIGIN)
+    assert after == {path: NEW_ORIGIN for path in before}, f"{NEW_ORIGIN} after the re-apply: {after}"
     plan = [line for line in again.log.splitlines() if line.startswith(("  # ", "Plan:"))]
     assert any(re.search(r"aws_api_gateway_deployment\.\S+ must be replaced", line) for line in plan), (
         "the re-apply did not replace the caller's deployment:\n" + "\n".join(plan))
@@ -251,8 +254,6 @@ def test_added_origin_goes_live_through_the_redeployment_trigger(fixture_api, lo
     assert again.deployment_id != first.deployment_id
     stage = aws.client(localstack.endpoint, "apigateway").get_stage(restApiId=again.api_id, stageName=again.stage)
     assert stage["deploymentId"] == again.deployment_id, f"the stage serves {stage['deploymentId']}"
-    after = granted(localstack, again, NEW_ORIGIN)
-    assert after == {path: NEW_ORIGIN for path in before}, f"{NEW_ORIGIN} after the re-apply: {after}"
     # And every preflight, against the changed policy.
     problems = send(localstack, again, preflight_cases(again.policy))
     assert not problems, f"after adding {NEW_ORIGIN}:\n" + "\n".join(problems)
