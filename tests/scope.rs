@@ -243,3 +243,33 @@ fn explain_of_a_whole_api_names_no_caller() {
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("your API"), "{text}");
 }
+
+/// Who answers an HTTP API's actual request, in explain's words: the
+/// caller's integration on a layer's routed path, API Gateway's 404 on an
+/// unrouted one whatever the scope, and no caller on a whole API.
+#[test]
+fn http_answer_sources_name_the_caller_only_on_a_layers_routes() {
+    let req = |method: &str| corsform::browser::Request {
+        origin: "https://app.example.com".into(),
+        method: method.into(),
+        headers: vec![],
+        credentials: false,
+    };
+    let layer = layer_policy("http-cors-layer-no-catch-all");
+    let routed = corsform::answer::exchange(&layer, &req("GET"), "/items").actual;
+    assert!(
+        routed.source.starts_with("your API's integration"),
+        "{}",
+        routed.source
+    );
+    let unrouted = corsform::answer::exchange(&layer, &req("GET"), "/nope").actual;
+    assert_eq!(unrouted.response.status, 404);
+    assert!(unrouted.source.contains("404"), "{}", unrouted.source);
+    let whole = layer_policy("http-public-readonly");
+    let routed = corsform::answer::exchange(&whole, &req("GET"), "/products").actual;
+    assert!(
+        routed.source.starts_with("the integration"),
+        "{}",
+        routed.source
+    );
+}
