@@ -228,7 +228,12 @@ impl Deployment {
         let preflight = match rest_path {
             Some(rp) => answer(
                 eval_rest(&rp.preflight, origin),
-                "API Gateway: the path's OPTIONS method (MOCK integration)",
+                match self.policy.api.scope {
+                    Scope::Api => "API Gateway: the path's OPTIONS method (MOCK integration)",
+                    Scope::Cors => {
+                        "API Gateway: the path's OPTIONS method (MOCK integration) that the generated CORS layer adds to your API"
+                    }
+                },
             ),
             None => not_found(),
         };
@@ -255,7 +260,14 @@ impl Deployment {
             }
             (Some(rp), Some(_)) => answer(
                 helper(self.lambda.rule_for(&rp.path), origin, false, 200),
-                "the backend (proxy integration), assuming it uses corsform's Lambda helper",
+                match self.policy.api.scope {
+                    Scope::Api => {
+                        "the backend (proxy integration), assuming it uses corsform's Lambda helper"
+                    }
+                    Scope::Cors => {
+                        "your API's backend (proxy integration; scope = \"cors\": corsform does not create it), assuming it uses corsform's Lambda helper"
+                    }
+                },
             ),
             _ => not_found(),
         };
@@ -299,7 +311,14 @@ impl Deployment {
                 route: route_text,
                 preflight: answer(
                     http_gateway(cors, origin, true, 204),
-                    "API Gateway (HTTP API cors_configuration answers preflights)",
+                    match self.policy.api.scope {
+                        Scope::Api => {
+                            "API Gateway (HTTP API cors_configuration answers preflights)"
+                        }
+                        Scope::Cors => {
+                            "API Gateway, from the cors_configuration your API sets from the generated module's output (scope = \"cors\")"
+                        }
+                    },
                 ),
                 actual: answer(
                     http_gateway(cors, origin, false, if found { 200 } else { 404 }),

@@ -185,7 +185,9 @@ pub fn handle(
             a.status,
             vec![("Content-Type".to_string(), "application/json".to_string())],
             json_body(
-                serde_json::json!({ "route": ex.route, "method": method, "path": path, "served_by": "corsform serve (stub)" }),
+                // `deployed`: who answers this request once deployed (with
+                // scope = "cors", the caller's own method or backend).
+                serde_json::json!({ "route": ex.route, "method": method, "path": path, "served_by": "corsform serve (stub)", "deployed": ex.actual.source }),
             ),
         ),
         (false, _) => {

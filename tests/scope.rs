@@ -129,3 +129,147 @@ fn explain_says_the_callers_method_answers_actual_requests() {
     assert!(text.contains("your API's own non-proxy method"), "{text}");
     assert!(text.contains("scope = \"cors\""), "{text}");
 }
+
+fn layer_policy(case: &str) -> corsform::model::Policy {
+    let text = std::fs::read_to_string(golden().join(case).join("policy.toml")).unwrap();
+    let file = corsform::diagnostic::SourceFile::new("policy.toml", text);
+    let (policy, diags) = corsform::check(&file);
+    policy.unwrap_or_else(|| panic!("{diags:?}"))
+}
+
+fn request(method: &str, target: &str, headers: &[(&str, &str)]) -> corsform::serve::HttpRequest {
+    corsform::serve::HttpRequest {
+        method: method.into(),
+        target: target.into(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        body: vec![],
+    }
+}
+
+/// serve answers a layer's policy like any other (the same CORS headers), and
+/// its stub body says who answers the actual request once deployed: the
+/// caller's own method, which corsform does not create.
+#[test]
+fn serve_answers_a_layer_and_names_the_callers_method() {
+    let deployment = corsform::answer::Deployment::new(layer_policy("rest-cors-layer"));
+    let origin = ("Origin", "https://app.example.com");
+    let pre = corsform::serve::handle(
+        &deployment,
+        &request(
+            "OPTIONS",
+            "/orders/7",
+            &[origin, ("Access-Control-Request-Method", "PUT")],
+        ),
+        None,
+    );
+    assert_eq!(pre.status, 204);
+    let header = |r: &corsform::serve::HttpResponse, n: &str| {
+        r.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        header(&pre, "access-control-allow-origin").as_deref(),
+        Some("https://app.example.com")
+    );
+    assert_eq!(
+        header(&pre, "access-control-allow-methods").as_deref(),
+        Some("GET,POST,PUT,DELETE")
+    );
+    let mock = corsform::serve::handle(&deployment, &request("GET", "/health", &[origin]), None);
+    assert_eq!(mock.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&mock.body).unwrap();
+    let deployed = body["deployed"].as_str().unwrap();
+    assert!(
+        deployed.contains("your API's own non-proxy method"),
+        "{deployed}"
+    );
+    let proxy = corsform::serve::handle(&deployment, &request("GET", "/orders", &[origin]), None);
+    let body: serde_json::Value = serde_json::from_slice(&proxy.body).unwrap();
+    assert!(
+        body["deployed"]
+            .as_str()
+            .unwrap()
+            .contains("your API's backend"),
+        "{body}"
+    );
+}
+
+/// explain on an HTTP layer: the preflight comes from the cors_configuration
+/// the caller's API sets from the module's output.
+#[test]
+fn explain_says_an_http_layer_answers_through_the_callers_api() {
+    let (code, text) = corsform(
+        &golden(),
+        &[
+            "explain",
+            "http-cors-layer/policy.toml",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "PUT",
+            "--path",
+            "/a/b",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("the cors_configuration your API sets from the generated module's output"),
+        "{text}"
+    );
+    assert!(text.contains("browser: allowed"), "{text}");
+}
+
+/// A whole API says nothing of a caller: the wording is the layer's alone.
+#[test]
+fn explain_of_a_whole_api_names_no_caller() {
+    let (code, text) = corsform(
+        &golden(),
+        &[
+            "explain",
+            "rest-one-origin/policy.toml",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "PUT",
+            "--path",
+            "/items/7",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("your API"), "{text}");
+}
+
+/// Who answers an HTTP API's actual request, in explain's words: the
+/// caller's integration on a layer's routed path, API Gateway's 404 on an
+/// unrouted one whatever the scope, and no caller on a whole API.
+#[test]
+fn http_answer_sources_name_the_caller_only_on_a_layers_routes() {
+    let req = |method: &str| corsform::browser::Request {
+        origin: "https://app.example.com".into(),
+        method: method.into(),
+        headers: vec![],
+        credentials: false,
+    };
+    let layer = layer_policy("http-cors-layer-no-catch-all");
+    let routed = corsform::answer::exchange(&layer, &req("GET"), "/items").actual;
+    assert!(
+        routed.source.starts_with("your API's integration"),
+        "{}",
+        routed.source
+    );
+    let unrouted = corsform::answer::exchange(&layer, &req("GET"), "/nope").actual;
+    assert_eq!(unrouted.response.status, 404);
+    assert!(unrouted.source.contains("404"), "{}", unrouted.source);
+    let whole = layer_policy("http-public-readonly");
+    let routed = corsform::answer::exchange(&whole, &req("GET"), "/products").actual;
+    assert!(
+        routed.source.starts_with("the integration"),
+        "{}",
+        routed.source
+    );
+}

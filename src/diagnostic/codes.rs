@@ -145,6 +145,7 @@ codes! {
     VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
     CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
+    LayerAddsPreflightRoute = "CF0604", "layer-adds-preflight-route", Note, "with scope = \"cors\" on an HTTP API, the module's OPTIONS route keeps preflights from an ANY route's authorizer, once it is given api_id";
     // Named backends and environments (src/validate/{backends,environments}.rs).
     // Named backends and environments.
     UndeclaredBackend = "CF0801", "undeclared-backend", Error, "a route names a backend that [backends] does not declare";

@@ -300,9 +300,6 @@ pub fn resolve_overrides<'a>(
             routes[i].route.cors_override = o;
         }
     }
-    if api_type == Some(ApiType::Http) && base.is_some_and(|c| c.owner == Owner::Gateway) {
-        super::routes::check_catch_all_authorizer(&routes, f);
-    }
     if api_type == Some(ApiType::Rest)
         && let Some(base) = base
     {

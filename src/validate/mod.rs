@@ -117,6 +117,9 @@ fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     };
 
     let routes = cors::resolve_overrides(routes, cors.as_ref(), api_type, &mut f);
+    if let (Some(api), Some(cors)) = (&api, &cors) {
+        scope::catch_all_authorizers(api, cors, &routes, &mut f);
+    }
 
     let gateway_responses = gateway_responses::validate(
         raw.gateway_responses.as_ref(),

@@ -238,9 +238,14 @@ fn check_parameter_names(routes: &[CheckedRoute], f: &mut Findings) {
 
 /// On an HTTP API an authorizer on `ANY /{proxy+}` also receives the browser's
 /// OPTIONS preflights, which then fail (docs/cors-facts.md; the known fix is an
-/// unauthorized OPTIONS route on the same path).
-pub fn check_catch_all_authorizer(routes: &[CheckedRoute], f: &mut Findings) {
+/// unauthorized OPTIONS route on the same path). `covered`: the paths whose
+/// preflights something else keeps from the authorizer (a `scope = "cors"`
+/// layer's OPTIONS routes, validate/scope.rs).
+pub fn check_catch_all_authorizer(routes: &[CheckedRoute], covered: &[&str], f: &mut Findings) {
     for r in routes {
+        if covered.contains(&r.route.path.text.as_str()) {
+            continue;
+        }
         let catches_options = r.route.methods.iter().any(|m| m == "ANY");
         if !r.route.path.is_greedy()
             || !catches_options

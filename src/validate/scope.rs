@@ -4,11 +4,18 @@
 //! responses) carry CORS headers only if the caller adds them, and an HTTP
 //! API's cors_configuration is live only once the caller's API sets it. Said
 //! once per policy, as a note at the `scope` value.
+//!
+//! An authorizer on an HTTP API's `ANY` route catches preflights (CF0404). A
+//! `scope = "cors"` layer adds the unauthorized OPTIONS route that fixes it
+//! (derive/cors_layer.rs), so for the paths it covers the warning would ask
+//! for a route the module already makes; a note says what makes it happen
+//! (CF0604) instead.
 
 use super::Findings;
-use super::routes::CheckedRoute;
+use super::routes::{self, CheckedRoute};
+use crate::derive::cors_layer;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Api, ApiType, Integration, Scope};
+use crate::model::{Api, ApiType, Cors, Integration, Owner, Scope};
 use crate::policy::raw::RawPolicy;
 
 pub fn caller_owns_notes(api: &Api, routes: &[CheckedRoute], raw: &RawPolicy, f: &mut Findings) {
@@ -53,5 +60,40 @@ pub fn caller_owns_notes(api: &Api, routes: &[CheckedRoute], raw: &RawPolicy, f:
             .label("corsform does not create the HTTP API")
             .help("in your aws_apigatewayv2_api: dynamic \"cors_configuration\" { for_each = [module.<name>.cors_configuration] ... } (README, \"The CORS layer of an API defined elsewhere\")"),
         ),
+    }
+}
+
+/// CF0404 on an HTTP API whose gateway owns CORS, but for the paths a `scope
+/// = "cors"` layer gives an OPTIONS route of its own: CF0604 there.
+pub fn catch_all_authorizers(api: &Api, cors: &Cors, checked: &[CheckedRoute], f: &mut Findings) {
+    if api.api_type != ApiType::Http || cors.owner != Owner::Gateway {
+        return;
+    }
+    let layer_routes = match api.scope {
+        Scope::Api => Vec::new(),
+        Scope::Cors => cors_layer::open_options_routes(checked.iter().map(|c| &c.route)),
+    };
+    let covered: Vec<&str> = layer_routes.iter().map(|r| r.path.text.as_str()).collect();
+    routes::check_catch_all_authorizer(checked, &covered, f);
+    for route in layer_routes {
+        // The checked route the layer's list came from, for its spans.
+        let Some(c) = checked.iter().find(|c| std::ptr::eq(&c.route, route)) else {
+            continue;
+        };
+        let at = c
+            .raw
+            .authorization
+            .as_ref()
+            .map_or(c.raw.span(), |a| a.span());
+        let path = &route.path.text;
+        f.push(
+            Diagnostic::new(
+                Code::LayerAddsPreflightRoute,
+                format!("scope = \"cors\": the generated module adds OPTIONS {path} without authorizer, which keeps preflights from the authorizer on ANY {path}, once you pass it api_id"),
+                at,
+            )
+            .label("this authorizer would otherwise receive the preflights")
+            .help(format!("pass api_id = aws_apigatewayv2_api.<name>.id to the module (without it, add a route OPTIONS {path} with authorization_type = \"NONE\" yourself)")),
+        );
     }
 }
