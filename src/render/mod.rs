@@ -6,6 +6,7 @@
 
 pub mod filters;
 pub mod layout;
+mod module_readme;
 pub mod registry;
 mod scope;
 mod target;
@@ -126,6 +127,10 @@ pub fn render(policy: &Policy, target: Target) -> Result<Files, RenderError> {
             text
         };
         files.insert(file.to_string(), text);
+    }
+    // A Terraform module documents its inputs and outputs (module_readme.rs).
+    if let Some(readme) = module_readme::readme(&files, policy, &marker) {
+        files.insert("README.md".to_string(), readme);
     }
     Ok(files)
 }
