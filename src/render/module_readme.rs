@@ -98,6 +98,10 @@ fn example(inputs: &[Block], policy: &Policy) -> String {
                     function("authorizer", "function_name", &mut functions)
                 }
                 "backend_url" => "\"https://backend.example.com\"".to_string(),
+                "jwt_issuer" => {
+                    "\"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example\"".to_string()
+                }
+                "jwt_audience" => "[\"example-client-id\"]".to_string(),
                 "environment" => {
                     hcl_string(policy.environment_names().first().copied().unwrap_or(""))
                 }
