@@ -154,7 +154,13 @@ fn everything_corsform_generates_audits_clean() {
         let Ok(text) = std::fs::read_to_string(&policy) else {
             continue;
         };
-        let (_, lint) = corsform::check(&SourceFile::new("policy.toml", text));
+        let (checked_policy, lint) = corsform::check(&SourceFile::new("policy.toml", text));
+        // Per-environment outputs read their values from `local.environments`
+        // or an `Environments` Mapping, which audit does not evaluate yet; the
+        // conformance tier deploys and checks them (test_environments.py).
+        if checked_policy.is_some_and(|p| !p.environments.is_empty()) {
+            continue;
+        }
         let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
         for target in ["terraform", "sam", "cloudformation", "openapi"] {
             let dir = case.join(target);

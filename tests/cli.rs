@@ -55,6 +55,7 @@ fn build_writes_every_target_with_the_marker_and_is_deterministic() {
         "terraform/variables.tf",
         "terraform/outputs.tf",
         "terraform/versions.tf",
+        "terraform/README.md",
         "sam/template.yaml",
         "cloudformation/template.yaml",
     ] {
@@ -71,7 +72,7 @@ fn build_writes_every_target_with_the_marker_and_is_deterministic() {
     let again = corsform(dir.path(), &["build", "./p.toml"]);
     assert_eq!(code(&again), 0);
     assert!(
-        text(&again.stderr).contains(": 0 written, 6 unchanged"),
+        text(&again.stderr).contains(": 0 written, 7 unchanged"),
         "{}",
         text(&again.stderr)
     );
@@ -453,7 +454,7 @@ fn quiet_keeps_findings_and_errors_only() {
     let listed = text(&loud.stderr);
     assert!(
         listed.contains("wrote      generated/cli-api/terraform/main.tf")
-            && listed.contains("6 file(s) generated under generated: 6 written, 0 unchanged"),
+            && listed.contains("7 file(s) generated under generated: 7 written, 0 unchanged"),
         "{listed}"
     );
     let quiet = corsform(dir.path(), &["build", "p.toml", "--quiet"]);
@@ -565,7 +566,7 @@ fn absolute_and_relative_policy_paths_give_the_same_bytes() {
             abs_out.to_str().unwrap(),
         ],
     );
-    assert!(text(&again.stderr).contains("0 written, 6 unchanged"));
+    assert!(text(&again.stderr).contains("0 written, 7 unchanged"));
     assert_eq!(std::fs::read_to_string(&main).unwrap(), relative);
 }
 

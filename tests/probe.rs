@@ -102,33 +102,55 @@ fn serve_of_the_same_policy_matches_on_every_check() {
         } else {
             http += 1;
         }
-        let srv = serve(policy, &[]);
-        let (code, out, err) = probe(&[
-            &format!("http://{}", srv.addr),
-            "--policy",
-            policy.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
-        let v: serde_json::Value = match serde_json::from_str(&out) {
-            Ok(v) => v,
-            Err(e) => {
-                failures.push(format!("{}: {e}: {out}{err}", policy.display()));
-                continue;
-            }
+        // A policy with [environments]: serve and probe each environment (--env).
+        let (checked, _) = corsform::check(&corsform::diagnostic::SourceFile::new(
+            "policy.toml",
+            text.clone(),
+        ));
+        let names: Vec<String> = checked
+            .map(|p| {
+                p.environment_names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let envs: Vec<Option<&str>> = if names.is_empty() {
+            vec![None]
+        } else {
+            names.iter().map(|n| Some(n.as_str())).collect()
         };
-        let summary = &v["summary"];
-        if code != 0 || summary["differ"] != 0 || summary["checks"].as_u64().unwrap_or(0) == 0 {
-            let diffs: Vec<&serde_json::Value> = v["checks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|c| c["ok"] == false)
-                .collect();
-            failures.push(format!(
-                "{}: exit {code}, {summary}\n{diffs:#?}",
-                policy.display()
-            ));
+        for env in envs {
+            let env_args: Vec<&str> = env.map(|e| vec!["--env", e]).unwrap_or_default();
+            let srv = serve(policy, &env_args);
+            let url = format!("http://{}", srv.addr);
+            let mut args = vec![
+                url.as_str(),
+                "--policy",
+                policy.to_str().unwrap(),
+                "--format",
+                "json",
+            ];
+            args.extend(&env_args);
+            let (code, out, err) = probe(&args);
+            let label = format!("{} {}", policy.display(), env.unwrap_or(""));
+            let v: serde_json::Value = match serde_json::from_str(&out) {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(format!("{label}: {e}: {out}{err}"));
+                    continue;
+                }
+            };
+            let summary = &v["summary"];
+            if code != 0 || summary["differ"] != 0 || summary["checks"].as_u64().unwrap_or(0) == 0 {
+                let diffs: Vec<&serde_json::Value> = v["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["ok"] == false)
+                    .collect();
+                failures.push(format!("{label}: exit {code}, {summary}\n{diffs:#?}"));
+            }
         }
     }
     assert!(

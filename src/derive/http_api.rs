@@ -29,6 +29,10 @@ pub struct HttpApiPlan {
     /// `[backends]`, one integration each; `uses_lambda`/`uses_http` above
     /// stand only for the single backend of a policy without `[backends]`.
     pub backends: Vec<BackendInput>,
+    /// `[environments]`: every environment's values (derive/environments.rs);
+    /// absent without environments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environments: Option<super::environments::Environments>,
 }
 
 /// `cors_configuration` / `CorsConfiguration`: exactly the policy's values.
@@ -146,6 +150,7 @@ pub fn plan(policy: &Policy) -> HttpApiPlan {
         cors,
         paths: group_by_path(&routes),
         routes,
+        environments: None,
     }
 }
 

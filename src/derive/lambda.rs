@@ -9,6 +9,7 @@
 use super::vtl::pattern_regex;
 use crate::model::{Cors, Origin, Policy};
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LambdaPlan {
@@ -17,6 +18,11 @@ pub struct LambdaPlan {
     pub default: Rule,
     /// Per-path rules (REST `[routes.cors]`), matched on the route's resource path.
     pub routes: Vec<PathRule>,
+    /// `[environments]`: each environment's own plan, by name; the helpers
+    /// embed them all and pick one from `CORSFORM_ENVIRONMENT`. Absent (and
+    /// the fields above used) without environments.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub environments: BTreeMap<String, LambdaPlan>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +111,11 @@ pub fn plan(policy: &Policy) -> LambdaPlan {
         name: policy.api.name.clone(),
         default: rule(&policy.cors),
         routes,
+        environments: policy
+            .environments
+            .iter()
+            .map(|e| (e.name.clone(), plan(&e.policy)))
+            .collect(),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod backends;
 pub mod content_hash;
 pub mod cors_layer;
+pub mod environments;
 pub mod header;
 pub mod http_api;
 pub mod ids;

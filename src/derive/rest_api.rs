@@ -48,6 +48,10 @@ pub struct RestApiPlan {
     pub backends: Vec<BackendInput>,
     /// Hash of everything above: changes whenever the deployed API would.
     pub content_hash: String,
+    /// `[environments]`: every environment's values (derive/environments.rs);
+    /// absent without environments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environments: Option<super::environments::Environments>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +76,10 @@ pub struct CorsResponse {
     /// this response without a VTL engine (`explain`, `serve`). Not rendered.
     #[serde(skip)]
     pub echo_origins: Vec<Origin>,
+    /// With `[environments]`: each header's and the template's value per
+    /// environment; `headers` is then the union over environments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<super::environments::ResponseValues>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +118,9 @@ pub struct GatewayResponse {
     pub id: String,
     pub response_type: String,
     pub headers: Vec<Header>,
+    /// With `[environments]`: each header's value per environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<super::environments::ResponseValues>,
 }
 
 pub fn plan(policy: &Policy) -> RestApiPlan {
@@ -191,6 +202,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
                         id: t.to_ascii_lowercase(),
                         response_type: t.clone(),
                         headers,
+                        env: None,
                     })
                 })
                 .collect()
@@ -214,6 +226,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         paths,
         gateway_responses,
         content_hash: String::new(),
+        environments: None,
     };
     plan.content_hash = super::content_hash::of(&plan);
     plan
@@ -285,6 +298,7 @@ fn preflight(cors: &Cors) -> CorsResponse {
         headers,
         template,
         echo_origins: echo_origins(cors),
+        env: None,
     }
 }
 
@@ -309,6 +323,7 @@ fn actual(cors: &Cors) -> CorsResponse {
         headers,
         template: origin_template(cors),
         echo_origins: echo_origins(cors),
+        env: None,
     }
 }
 

@@ -58,6 +58,9 @@ pub fn register(tera: &mut Tera) {
         let by = kwargs.get::<usize>("by")?.unwrap_or(0);
         Ok::<String, tera::Error>(dedent(s, by))
     });
+    tera.register_filter("cfn", |v: &Value, _: Kwargs, _: &State| {
+        cfn_value(&to_json(v))
+    });
 }
 
 /// Each line of `s` without up to `by` leading spaces (never more than it has,
@@ -69,6 +72,55 @@ pub fn dedent(s: &str, by: usize) -> String {
             &line[spaces.min(by)..]
         })
         .collect()
+}
+
+/// A CloudFormation value in YAML flow style, on one line: a per-environment
+/// value (`derive::environments::EnvValue`: `Fn::FindInMap` on the
+/// `Environments` Mapping, or an `Fn::If` chain on each environment's
+/// Condition, `AWS::NoValue` where an environment sends nothing) or a plain
+/// string, list, boolean or number.
+pub fn cfn_value(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    const NO_VALUE: &str = r#"{"Ref": "AWS::NoValue"}"#;
+    let leaf = |v: &J| -> String {
+        match v {
+            J::Null => NO_VALUE.to_string(),
+            J::String(s) => yaml_string(s),
+            J::Array(items) => format!(
+                "[{}]",
+                items.iter().map(cfn_value).collect::<Vec<_>>().join(", ")
+            ),
+            other => other.to_string(),
+        }
+    };
+    let J::Object(o) = v else {
+        return leaf(v);
+    };
+    if let Some(l) = o.get("literal") {
+        return leaf(l);
+    }
+    if let Some(J::String(key)) = o.get("find_in_map") {
+        return format!(
+            r#"{{"Fn::FindInMap": ["Environments", {{"Ref": "Environment"}}, {}]}}"#,
+            yaml_string(key)
+        );
+    }
+    let chain: Vec<(String, J)> = o
+        .get("if_chain")
+        .and_then(|c| serde_json::from_value(c.clone()).ok())
+        .unwrap_or_default();
+    let mut out = match chain.last() {
+        Some((_, last)) => leaf(last),
+        None => NO_VALUE.to_string(),
+    };
+    for (cond, value) in chain.iter().rev().skip(1) {
+        out = format!(
+            r#"{{"Fn::If": [{}, {}, {out}]}}"#,
+            yaml_string(cond),
+            leaf(value)
+        );
+    }
+    out
 }
 
 /// The OpenAPI operation key of a method: the lower-case method, or API
@@ -375,5 +427,30 @@ mod tests {
         for s in HOSTILE {
             assert!(!one_line(s).contains(['\n', '\r', '\u{2028}']));
         }
+    }
+
+    #[test]
+    fn cfn_values_spell_mappings_if_chains_and_no_value() {
+        use serde_json::json;
+        assert_eq!(cfn_value(&json!({"literal": "a\"b"})), r#""a\"b""#);
+        assert_eq!(
+            cfn_value(&json!({"literal": null})),
+            r#"{"Ref": "AWS::NoValue"}"#
+        );
+        assert_eq!(
+            cfn_value(&json!({"find_in_map": "Stage"})),
+            r#"{"Fn::FindInMap": ["Environments", {"Ref": "Environment"}, "Stage"]}"#
+        );
+        assert_eq!(
+            cfn_value(&json!({"if_chain": [["IsA", 1], ["IsB", null], ["IsC", 3]]})),
+            r#"{"Fn::If": ["IsA", 1, {"Fn::If": ["IsB", {"Ref": "AWS::NoValue"}, 3]}]}"#
+        );
+        assert_eq!(cfn_value(&json!(["x", "y"])), r#"["x", "y"]"#);
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&format!(
+            "k: {}",
+            cfn_value(&json!({"if_chain": [["IsA", "'\u{2028}'"], ["IsB", null]]}))
+        ))
+        .unwrap();
+        assert!(parsed.get("k").is_some());
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod filters;
 pub mod layout;
+mod module_readme;
 pub mod parallel;
 pub mod registry;
 mod scope;
@@ -112,6 +113,11 @@ pub struct Prepared {
     of_target: Vec<(Target, usize)>,
     /// Template contexts: the plan and the marker line.
     contexts: Vec<Context>,
+    /// Each context's marker line.
+    markers: Vec<String>,
+    /// What a Terraform module's README says of the policy, when a target
+    /// renders one (module_readme.rs).
+    readme: Option<module_readme::Facts>,
     api_type: crate::model::ApiType,
     scope: crate::model::Scope,
 }
@@ -128,6 +134,8 @@ impl Prepared {
         // (plan function as an address, marker) -> index in `contexts`.
         let mut made: Vec<(usize, String, usize)> = Vec::new();
         let mut contexts: Vec<Context> = Vec::new();
+        let mut markers: Vec<String> = Vec::new();
+        let mut readme = None;
         let mut of_target = Vec::new();
         for &target in targets {
             check(policy, target)?;
@@ -150,15 +158,22 @@ impl Prepared {
                     ctx.insert("plan", &plan);
                     ctx.insert("marker", &marker);
                     contexts.push(ctx);
+                    markers.push(marker.clone());
                     made.push((key, marker, contexts.len() - 1));
                     contexts.len() - 1
                 }
             };
             of_target.push((target, index));
+            let files = target.spec().files;
+            if readme.is_none() && files.iter().any(|(_, t)| *t == module_readme::TEMPLATE) {
+                readme = Some(module_readme::Facts::of(policy));
+            }
         }
         Ok(Prepared {
             of_target,
             contexts,
+            markers,
+            readme,
             api_type: policy.api.api_type,
             scope: policy.api.scope,
         })
@@ -179,17 +194,16 @@ impl Prepared {
         template: &str,
         out: W,
     ) -> Result<W, RenderError> {
-        let Some(ctx) = self
-            .of_target
-            .iter()
-            .find(|(t, _)| *t == target)
-            .map(|(_, i)| &self.contexts[*i])
-        else {
+        let Some(&(_, index)) = self.of_target.iter().find(|(t, _)| *t == target) else {
             return Err(RenderError::Template(format!(
                 "{template}: target `{target}` was not prepared"
             )));
         };
+        let ctx = &self.contexts[index];
         let fail = |e: &dyn fmt::Display| RenderError::Template(format!("{template}: {e}"));
+        if template == module_readme::TEMPLATE {
+            return self.render_readme(target, index, out).map_err(|e| fail(&e));
+        }
         // Code files keep their own blank-line conventions (PEP 8's two blank lines).
         let hcl = file.ends_with(".tf");
         if hcl || file.ends_with(".yaml") {
@@ -205,6 +219,40 @@ impl Prepared {
                 .map_err(|e| fail(&e))?;
             Ok(out)
         }
+    }
+
+    /// A Terraform module's README.md, made from its rendered `variables.tf`
+    /// and `outputs.tf` (rendered again here: small files, and so the README
+    /// is one more independent job of a parallel build).
+    fn render_readme<W: std::io::Write>(
+        &self,
+        target: Target,
+        index: usize,
+        mut out: W,
+    ) -> Result<W, RenderError> {
+        let mut module = Files::new();
+        for (file, template) in self.files(target) {
+            if file == "variables.tf" || file == "outputs.tf" {
+                let bytes = self.render_file(target, file, &template, Vec::new())?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
+                module.insert(file.to_string(), text);
+            }
+        }
+        let facts = self.readme.as_ref().ok_or_else(|| {
+            RenderError::Template(format!(
+                "target `{target}` was prepared without README facts"
+            ))
+        })?;
+        let text =
+            module_readme::readme(&module, facts, &self.markers[index]).ok_or_else(|| {
+                RenderError::Template(format!(
+                    "target `{target}`: a module README needs variables.tf and outputs.tf"
+                ))
+            })?;
+        out.write_all(text.as_bytes())
+            .map_err(|e| RenderError::Template(e.to_string()))?;
+        Ok(out)
     }
 
     /// Every file of `target`, in memory.

@@ -7,7 +7,7 @@
 
 use super::scope;
 use super::target::Target;
-use crate::derive::{cors_layer, http_api, lambda, rest_api};
+use crate::derive::{cors_layer, environments, http_api, lambda, rest_api};
 use crate::model::{ApiType, Owner, Policy, Scope};
 use serde::Serialize;
 
@@ -59,6 +59,12 @@ pub struct TargetSpec {
 /// With `scope = "cors"`, the plan of the CORS layer (docs/design.md "Scope").
 fn api_plan(policy: &Policy) -> Plan {
     match (policy.api.api_type, policy.api.scope) {
+        (ApiType::Rest, Scope::Api) if !policy.environments.is_empty() => {
+            Plan::Rest(environments::rest(policy, rest_api::plan(policy)))
+        }
+        (ApiType::Http, Scope::Api) if !policy.environments.is_empty() => {
+            Plan::Http(environments::http(policy, http_api::plan(policy)))
+        }
         (ApiType::Rest, Scope::Api) => Plan::Rest(rest_api::plan(policy)),
         (ApiType::Http, Scope::Api) => Plan::Http(http_api::plan(policy)),
         (ApiType::Rest, Scope::Cors) => Plan::RestLayer(cors_layer::rest(policy)),
@@ -96,7 +102,7 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
     default: true,
     refuses: scope::terraform_refuses,
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: api_plan,
     files: &[
         ("main.tf", "terraform/{api}/main.tf"),
@@ -104,6 +110,8 @@ pub static TERRAFORM: TargetSpec = TargetSpec {
         ("outputs.tf", "terraform/{api}/outputs.tf"),
         // One versions.tf serves both API types.
         ("versions.tf", "terraform/versions.tf"),
+        // Made from variables.tf and outputs.tf, not from a template.
+        ("README.md", super::module_readme::TEMPLATE),
     ],
 };
 
@@ -116,7 +124,7 @@ pub static SAM: TargetSpec = TargetSpec {
     default: true,
     refuses: refuses_nothing,
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: api_plan,
     files: &[("template.yaml", "sam/{api}/template.yaml")],
 };
@@ -129,7 +137,7 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     default: true,
     refuses: scope::cloudformation_refuses,
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: api_plan,
     files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
 };
@@ -144,7 +152,7 @@ pub static LAMBDA_NODE: TargetSpec = TargetSpec {
     refuses: refuses_gateway_owned_http,
     // The helpers run inside the function, whatever backend it is.
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: lambda_plan,
     // The helpers do not depend on the API type.
     files: &[("cors.mjs", "lambda-node/cors.mjs")],
@@ -159,7 +167,7 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     refuses: refuses_gateway_owned_http,
     // The helpers run inside the function, whatever backend it is.
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: lambda_plan,
     files: &[("cors.py", "lambda-python/cors.py")],
 };
@@ -220,6 +228,9 @@ impl TargetSpec {
                     .into(),
             );
         }
+        if let Some(why) = environments::refusal(policy) {
+            return Some(why.into());
+        }
         (self.refuses)(policy).map(String::from)
     }
 
@@ -269,6 +280,10 @@ mod tests {
                         continue;
                     }
                     for (_, template) in t.spec().templates(*api, *scope) {
+                        // The module README is made from the module's files.
+                        if template == super::super::module_readme::TEMPLATE {
+                            continue;
+                        }
                         assert!(
                             known.contains(&template.as_str()),
                             "{}: {template}",

@@ -3,6 +3,13 @@
 variable "backend_url" {
   description = "Base URL (scheme://host[:port]) of the HTTP backend behind the http routes; the request path is appended."
   type        = string
+
+  # The integration overwrites the path with the request's (overwrite:path),
+  # so a path here would be lost.
+  validation {
+    condition     = can(regex("^https?://[^/?#]+$", var.backend_url))
+    error_message = "backend_url must be http(s)://host[:port], with no path, query or fragment."
+  }
 }
 
 variable "tags" {

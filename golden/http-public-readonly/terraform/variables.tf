@@ -3,6 +3,13 @@
 variable "lambda_invoke_arn" {
   description = "Invoke ARN of the Lambda function behind the lambda routes (aws_lambda_function.<name>.invoke_arn)."
   type        = string
+
+  # The shape API Gateway requires of a Lambda integration's URI (API Gateway
+  # developer guide, "Set up Lambda proxy integrations").
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?/invocations$", var.lambda_invoke_arn))
+    error_message = "lambda_invoke_arn must be a Lambda invoke ARN (aws_lambda_function.<name>.invoke_arn), not the function ARN."
+  }
 }
 
 variable "lambda_function_name" {
@@ -14,6 +21,13 @@ variable "lambda_function_name" {
 variable "backend_url" {
   description = "Base URL (scheme://host[:port]) of the HTTP backend behind the http routes; the request path is appended."
   type        = string
+
+  # The integration overwrites the path with the request's (overwrite:path),
+  # so a path here would be lost.
+  validation {
+    condition     = can(regex("^https?://[^/?#]+$", var.backend_url))
+    error_message = "backend_url must be http(s)://host[:port], with no path, query or fragment."
+  }
 }
 
 variable "tags" {

@@ -3,6 +3,13 @@
 variable "lambda_invoke_arn" {
   description = "Invoke ARN of the Lambda function behind the lambda routes (aws_lambda_function.<name>.invoke_arn)."
   type        = string
+
+  # The shape API Gateway requires of a Lambda integration's URI (API Gateway
+  # developer guide, "Set up Lambda proxy integrations").
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?/invocations$", var.lambda_invoke_arn))
+    error_message = "lambda_invoke_arn must be a Lambda invoke ARN (aws_lambda_function.<name>.invoke_arn), not the function ARN."
+  }
 }
 
 variable "lambda_function_name" {
@@ -14,11 +21,22 @@ variable "lambda_function_name" {
 variable "jwt_issuer" {
   description = "Issuer URL of the JWT authorizer (for Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>)."
   type        = string
+
+  # API Gateway fetches the issuer's keys over HTTPS.
+  validation {
+    condition     = can(regex("^https://[^?#]+$", var.jwt_issuer))
+    error_message = "jwt_issuer must be an https:// URL without query or fragment."
+  }
 }
 
 variable "jwt_audience" {
   description = "Accepted audiences (for Cognito: the app client ids)."
   type        = list(string)
+
+  validation {
+    condition     = length(var.jwt_audience) > 0
+    error_message = "jwt_audience must list at least one audience."
+  }
 }
 
 variable "tags" {

@@ -32,6 +32,11 @@ variable "endpoint_type" {
   description = "REGIONAL, EDGE or PRIVATE."
   type        = string
   default     = "REGIONAL"
+
+  validation {
+    condition     = contains(["REGIONAL", "EDGE", "PRIVATE"], var.endpoint_type)
+    error_message = "endpoint_type must be REGIONAL, EDGE or PRIVATE."
+  }
 }
 
 variable "tags" {

@@ -3,6 +3,13 @@
 variable "lambda_invoke_arn" {
   description = "Invoke ARN of the Lambda function behind the lambda routes (aws_lambda_function.<name>.invoke_arn)."
   type        = string
+
+  # The shape API Gateway requires of a Lambda integration's URI (API Gateway
+  # developer guide, "Set up Lambda proxy integrations").
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?/invocations$", var.lambda_invoke_arn))
+    error_message = "lambda_invoke_arn must be a Lambda invoke ARN (aws_lambda_function.<name>.invoke_arn), not the function ARN."
+  }
 }
 
 variable "lambda_function_name" {
@@ -14,16 +21,33 @@ variable "lambda_function_name" {
 variable "backend_url" {
   description = "Base URL (scheme://host[:port], no trailing slash) of the HTTP backend; each route's path is appended."
   type        = string
+
+  validation {
+    condition     = can(regex("^https?://[^/?#]+(/[^?#]*[^/?#])?$", var.backend_url))
+    error_message = "backend_url must be http(s)://host[:port] with an optional base path and no trailing slash, query or fragment."
+  }
 }
 
 variable "cognito_user_pool_arns" {
   description = "ARNs of the Cognito user pools the cognito routes accept."
   type        = list(string)
+
+  validation {
+    condition     = length(var.cognito_user_pool_arns) > 0 && alltrue([for arn in var.cognito_user_pool_arns : can(regex("^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/.+$", arn))])
+    error_message = "cognito_user_pool_arns must list at least one user pool ARN (aws_cognito_user_pool.<name>.arn)."
+  }
 }
 
 variable "authorizer_invoke_arn" {
   description = "Invoke ARN of the Lambda (TOKEN) authorizer function."
   type        = string
+
+  # The shape API Gateway requires of a Lambda integration's URI (API Gateway
+  # developer guide, "Set up Lambda proxy integrations").
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?/invocations$", var.authorizer_invoke_arn))
+    error_message = "authorizer_invoke_arn must be a Lambda invoke ARN (aws_lambda_function.<name>.invoke_arn), not the function ARN."
+  }
 }
 
 variable "authorizer_function_name" {
@@ -36,6 +60,11 @@ variable "endpoint_type" {
   description = "REGIONAL, EDGE or PRIVATE."
   type        = string
   default     = "REGIONAL"
+
+  validation {
+    condition     = contains(["REGIONAL", "EDGE", "PRIVATE"], var.endpoint_type)
+    error_message = "endpoint_type must be REGIONAL, EDGE or PRIVATE."
+  }
 }
 
 variable "tags" {

@@ -3,12 +3,22 @@
 variable "backend_url" {
   description = "Base URL (scheme://host[:port], no trailing slash) of the HTTP backend; each route's path is appended."
   type        = string
+
+  validation {
+    condition     = can(regex("^https?://[^/?#]+(/[^?#]*[^/?#])?$", var.backend_url))
+    error_message = "backend_url must be http(s)://host[:port] with an optional base path and no trailing slash, query or fragment."
+  }
 }
 
 variable "endpoint_type" {
   description = "REGIONAL, EDGE or PRIVATE."
   type        = string
   default     = "REGIONAL"
+
+  validation {
+    condition     = contains(["REGIONAL", "EDGE", "PRIVATE"], var.endpoint_type)
+    error_message = "endpoint_type must be REGIONAL, EDGE or PRIVATE."
+  }
 }
 
 variable "tags" {

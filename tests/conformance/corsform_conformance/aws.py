@@ -84,9 +84,10 @@ def client(endpoint, service):
     )
 
 
-def tf_vars(module):
+def tf_vars(module, environment=None):
     """{name: HCL expression} for every variable of MODULE/variables.tf that
-    has no default; DeployError names a required variable with no plain value."""
+    has no default; DeployError names a required variable with no plain value.
+    `environment` is ENVIRONMENT (a policy with [environments])."""
     with open(f"{module}/variables.tf", encoding="utf-8") as f:
         text = f.read()
     values, unknown = {}, []
@@ -94,7 +95,9 @@ def tf_vars(module):
         name, body = m.group(1), m.group(2)
         if re.search(r"^\s*default\s*=", body, re.M):
             continue
-        if tf_value(name) is not None:
+        if name == "environment" and environment is not None:
+            values[name] = json.dumps(environment)
+        elif tf_value(name) is not None:
             values[name] = tf_value(name)
         else:
             unknown.append(name)
@@ -186,7 +189,7 @@ def adapt_template(text):
     return json.dumps(template), notes
 
 
-def cfn_deploy(endpoint, stack, template, update=False, timeout=120):
+def cfn_deploy(endpoint, stack, template, update=False, timeout=120, environment=None):
     """create_stack (update_stack) of TEMPLATE with its parameters set to the
     plain values above; waits for CREATE_COMPLETE (UPDATE_COMPLETE). Returns
     (the RestApiId output, notes on what adapt_template changed)."""
@@ -198,7 +201,9 @@ def cfn_deploy(endpoint, stack, template, update=False, timeout=120):
     params = []
     for p in declared:
         key = p["ParameterKey"]
-        if cfn_value(key) is not None:
+        if key == "Environment" and environment is not None:
+            params.append({"ParameterKey": key, "ParameterValue": environment})
+        elif cfn_value(key) is not None:
             params.append({"ParameterKey": key, "ParameterValue": cfn_value(key)})
         elif "DefaultValue" not in p:
             raise DeployError(f"no plain value for parameter {key!r} (add it to CFN_VALUES in {__file__})")

@@ -29,6 +29,6 @@ def mapping_expressions(ls, d):
 
 def corsform_probe(ls, d, corsform):
     """`corsform probe` against the deployment (what LocalStack answers as AWS)."""
-    result = probe_report.probe(corsform, ls.base_url(d.api_id, d.stage), str(d.policy))
+    result = probe_report.probe(corsform, ls.base_url(d.api_id, d.stage), str(d.policy), d.environment)
     tally.add(probe=result.compared, probe_agree=result.agree)
     return result.problems

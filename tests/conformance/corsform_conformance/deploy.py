@@ -31,6 +31,11 @@ class Deployment:
     log: str = ""  # Terraform: what init + apply printed
 
     @property
+    def environment(self):
+        """The [environments] entry deployed (None without environments)."""
+        return self.expected.environment
+
+    @property
     def stage(self):
         return self.expected.stage
 
@@ -72,14 +77,18 @@ class Deployer:
     def forget(self, key):
         self.made.pop(key, None)
 
-    def deploy(self, case_dir, kind, key, extra_origins=(), state=None, stack=None, update=False):
-        expected = expectations.expect(expectations.load_policy(case_dir / "policy.toml"), extra_origins)
+    def deploy(self, case_dir, kind, key, extra_origins=(), state=None, stack=None, update=False, environment=None,
+               variables=None):
+        """With [environments], deploys ENVIRONMENT (default: the first).
+        Terraform: VARIABLES ({name: HCL expression}) override the plain values."""
+        expected = expectations.expect(expectations.load_policy(case_dir / "policy.toml"), extra_origins,
+                                       environment)
         if kind == "terraform":
             if not self.tf.can_apply:
                 raise NotDeployable(self.tf.reason)
             module = case_dir / "terraform"
             state = Path(state or tempfile.mkdtemp(dir=self.work, prefix=f"tf-{key}-"))
-            terraform.wrap_module(module, state, self.ls.endpoint, aws.tf_vars(module))
+            terraform.wrap_module(module, state, self.ls.endpoint, {**aws.tf_vars(module, expected.environment), **(variables or {})})
             log = terraform.apply(self.tf, state)
             api_id = terraform.output(self.tf, state, "rest_api_id")
             return Deployment(case_dir, kind, api_id, expected, state=state, log=log)
@@ -91,6 +100,9 @@ class Deployer:
             from_template, errors = sam.translate(template)
             if errors:
                 raise aws.DeployError("sam translator: " + "; ".join(errors))
+            if expected.environment:
+                from_template = sam.resolve_environment(from_template, expected.environment)
         stack = stack or stack_name(key)
-        api_id, notes = aws.cfn_deploy(self.ls.endpoint, stack, template, update=update)
+        api_id, notes = aws.cfn_deploy(self.ls.endpoint, stack, template, update=update,
+                                        environment=expected.environment)
         return Deployment(case_dir, kind, api_id, expected, from_template=from_template, notes=notes, stack=stack)

@@ -279,6 +279,7 @@ class Expected:
     stage: str
     cases: list  # probe.py cases
     gateway_responses: dict  # response type -> {responseParameters key: value}
+    environment: str = None  # the [environments] entry deployed, if any
 
 
 def load_policy(path):
@@ -290,8 +291,30 @@ def is_rest(policy):
     return policy.get("api", {}).get("type") == "rest"
 
 
-def expect(policy, extra_origins=()):
-    """The Expected answers of a REST policy (a dict read by load_policy)."""
+def environment_names(policy):
+    """The policy's [environments], in name order (corsform's order)."""
+    return sorted(policy.get("environments", {}))
+
+
+def with_environment(policy, name):
+    """The policy as environment NAME sees it (docs/design.md
+    "Environments"): its cors keys over [cors], its api.stage over [api] stage."""
+    env = policy["environments"][name]
+    out = {k: v for k, v in policy.items() if k != "environments"}
+    out["cors"] = {**policy.get("cors", {}), **env.get("cors", {})}
+    if "stage" in env.get("api", {}):
+        out["api"] = {**policy.get("api", {}), "stage": env["api"]["stage"]}
+    return out
+
+
+def expect(policy, extra_origins=(), environment=None):
+    """The Expected answers of a REST policy (a dict read by load_policy);
+    with [environments], those of ENVIRONMENT (default: the first)."""
+    if environment_names(policy):
+        environment = environment or environment_names(policy)[0]
+        expected = expect(with_environment(policy, environment), extra_origins)
+        expected.environment = environment
+        return expected
     api = policy.get("api", {})
     if not is_rest(policy):
         raise ValueError("not a REST API policy")

@@ -48,12 +48,13 @@ def summarize(report):
     return result
 
 
-def probe(corsform, base_url, policy, timeout=20):
+def probe(corsform, base_url, policy, environment=None, timeout=20):
     """Runs `corsform probe BASE_URL --policy POLICY --format json`. Its exit 1
     (differences) is expected, the summary judges them; exit 2 (could not
     run) is a problem of its own."""
     run = subprocess.run(
-        [corsform, "probe", base_url, "--policy", policy, "--format", "json", "--timeout", str(timeout)],
+        [corsform, "probe", base_url, "--policy", policy, "--format", "json", "--timeout", str(timeout)]
+        + (["--env", environment] if environment else []),
         capture_output=True, text=True, check=False)
     if run.returncode > 1:
         return ProbeResult(problems=[f"corsform probe exited {run.returncode}: {run.stderr.strip()}"])

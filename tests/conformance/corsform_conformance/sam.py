@@ -56,3 +56,37 @@ def translate_to_file(source, out):
                 else c
                 for c in text))
     return errors
+
+
+def resolve_environment(template, environment):
+    """TEMPLATE (the translator's output, a dict) with the per-environment
+    intrinsics corsform writes resolved for ENVIRONMENT, as CloudFormation
+    resolves them at deploy time: Fn::FindInMap on the Environments Mapping,
+    Fn::If on a Condition `Fn::Equals: [Ref Environment, NAME]`, and
+    Ref AWS::NoValue (the key or item is dropped). Anything else is kept."""
+    mappings = template.get("Mappings", {}).get("Environments", {}).get(environment, {})
+    conditions = {name: c["Fn::Equals"][1] == environment
+                  for name, c in template.get("Conditions", {}).items()
+                  if isinstance(c, dict) and "Fn::Equals" in c}
+    drop = object()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if set(node) == {"Ref"} and node["Ref"] == "AWS::NoValue":
+                return drop
+            if set(node) == {"Fn::FindInMap"} and node["Fn::FindInMap"][0] == "Environments":
+                return mappings[node["Fn::FindInMap"][2]]
+            if set(node) == {"Fn::If"} and node["Fn::If"][0] in conditions:
+                cond, yes, no = node["Fn::If"]
+                return walk(yes if conditions[cond] else no)
+            out = {}
+            for k, v in node.items():
+                v = walk(v)
+                if v is not drop:
+                    out[k] = v
+            return out
+        if isinstance(node, list):
+            return [w for w in (walk(v) for v in node) if w is not drop]
+        return node
+
+    return walk(template)
