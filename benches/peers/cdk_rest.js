@@ -1,9 +1,10 @@
 // scripts/bench --peers: the REST API of scripts/bench's `rest_policy N`
 // written with aws-cdk-lib, so CDK synth is timed on the same API corsform
-// builds: N routes of GET and PUT over the same nested paths, Lambda, HTTP
-// and MOCK integrations in turn, CORS for the same 50 origins and pattern
-// (CDK has no pattern: the pattern string is one more listed origin), and
-// CORS on the DEFAULT_4XX and DEFAULT_5XX gateway responses.
+// builds: N routes of GET and PUT over the same nested paths, a Lambda
+// route, a Lambda route with a path parameter and a MOCK route in turn, CORS
+// for the same 50 origins and pattern (CDK has no pattern: the pattern string
+// is one more listed origin), and CORS on the DEFAULT_4XX and DEFAULT_5XX
+// gateway responses.
 // Validation off, the fastest synth CDK offers: construct validation skipped
 // (`skipValidation`) and the built-in CloudFormation rule check CDK runs on
 // every synth since 2.27x turned off (`builtinCloudFormationValidation`).
@@ -57,22 +58,22 @@ const fn = lambda.Function.fromFunctionArn(
   "arn:aws:lambda:us-east-1:123456789012:function:backend",
 );
 const lambdaIntegration = new apigw.LambdaIntegration(fn);
-const httpIntegration = new apigw.HttpIntegration("https://backend.example.com/");
 const mockIntegration = new apigw.MockIntegration({
   requestTemplates: { "application/json": '{"statusCode": 200}' },
   integrationResponses: [{ statusCode: "200" }],
 });
 for (let i = 0; i < n; i++) {
-  const g = Math.floor(i / 10);
+  const g = Math.floor(i / 10).toString(16);
+  const h = i.toString(16);
   let path, integration;
   if (i % 3 === 0) {
-    path = `group${g}/items${i}`;
+    path = `g${g}/i${h}`;
     integration = lambdaIntegration;
   } else if (i % 3 === 1) {
-    path = `group${g}/items${i}/{id}`;
-    integration = httpIntegration;
+    path = `g${g}/i${h}/{id}`;
+    integration = lambdaIntegration;
   } else {
-    path = `group${g}/static${i}`;
+    path = `g${g}/s${h}`;
     integration = mockIntegration;
   }
   const resource = api.root.resourceForPath(path);
