@@ -17,6 +17,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod explain;
 pub mod model;
+pub mod openapi;
 pub mod policy;
 pub mod probe;
 pub mod render;

@@ -156,7 +156,7 @@ fn everything_corsform_generates_audits_clean() {
         };
         let (_, lint) = corsform::check(&SourceFile::new("policy.toml", text));
         let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
-        for target in ["terraform", "sam", "cloudformation"] {
+        for target in ["terraform", "sam", "cloudformation", "openapi"] {
             let dir = case.join(target);
             if !dir.is_dir() {
                 continue;

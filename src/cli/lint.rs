@@ -13,8 +13,17 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
     for path in &super::policy_path::many(&args.policies)? {
         match read_policy(path) {
             Ok(file) => {
-                let (_, diags) = crate::check(&file);
+                let (policy, diags) = crate::check(&file);
+                let document = policy.as_ref().and_then(|p| openapi_document(&file, p));
                 results.push((file, diags));
+                match document {
+                    Some(Ok(found)) => results.push(found),
+                    Some(Err(e)) => {
+                        err!("{}", super::out::error_line(&e.to_string()));
+                        unreadable = true;
+                    }
+                    None => {}
+                }
             }
             Err(e) => {
                 err!("{}", super::out::error_line(&e.to_string()));
@@ -43,6 +52,22 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Success)
+}
+
+/// `[api] openapi`: the team's document (relative to the policy file) and
+/// what in it conflicts with the policy, at the document's own positions.
+fn openapi_document(
+    policy_file: &SourceFile,
+    policy: &crate::model::Policy,
+) -> Option<Result<(SourceFile, Vec<Diagnostic>), CliError>> {
+    let relative = policy.api.openapi.as_ref()?;
+    let dir = Path::new(&policy_file.name)
+        .parent()
+        .unwrap_or(Path::new(""));
+    Some(read_policy(&dir.join(relative)).map(|doc| {
+        let diags = crate::openapi::conflicts::conflicts(&doc.text, policy);
+        (doc, diags)
+    }))
 }
 
 /// SARIF locations are relative to `%SRCROOT%`, the directory lint runs in: an

@@ -155,6 +155,12 @@ codes! {
     RouteWithoutBackend = "CF0806", "route-without-backend", Error, "with [backends], a lambda or http route that names no backend";
     ValidOnlyInSomeEnvironments = "CF0811", "valid-only-in-some-environments", Error, "the policy is valid in some environments and not in others";
     InsecureOriginInProduction = "CF0812", "insecure-origin-in-production", Warning, "a localhost or http:// origin in an environment named prod or production";
+    // The team's OpenAPI document, `[api] openapi` (src/openapi/conflicts.rs).
+    OpenapiUnreadable = "CF1000", "openapi-unreadable", Error, "the [api] openapi document is not YAML or JSON, or not an OpenAPI 3.0.x or Swagger 2.0 document";
+    OpenapiOwnOptions = "CF1001", "openapi-own-options", Warning, "the document has an OPTIONS operation of its own, which the CORS layer's preflight replaces";
+    OpenapiAuthorizerOnOptions = "CF1002", "openapi-authorizer-on-options", Error, "an authorizer on an OPTIONS operation: browsers send preflights without credentials, so they fail";
+    OpenapiMethodNotAllowed = "CF1003", "openapi-method-not-allowed", Warning, "an operation whose method is outside [cors] allow_methods, so browsers cannot call it cross-origin";
+    OpenapiOwnCors = "CF1004", "openapi-own-cors", Warning, "the document has an x-amazon-apigateway-cors of its own, which the policy's replaces";
 }
 
 impl Code {

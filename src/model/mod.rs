@@ -96,6 +96,8 @@ pub struct Api {
     pub description: Option<String>,
     pub stage: String,
     pub scope: Scope,
+    /// `[api] openapi`: the team's document, relative to the policy file.
+    pub openapi: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

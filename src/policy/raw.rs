@@ -81,6 +81,10 @@ pub struct RawApi {
     /// layer (preflights, gateway responses) of an API defined elsewhere.
     #[schemars(with = "Option<ScopeName>")]
     pub scope: Option<Sp<String>>,
+    /// The team's own OpenAPI document (OpenAPI 3.0.x or Swagger 2.0, YAML or
+    /// JSON), relative to this policy file: `lint` reports what in it conflicts
+    /// with the policy.
+    pub openapi: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

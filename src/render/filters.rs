@@ -36,6 +36,39 @@ pub fn register(tera: &mut Tera) {
     });
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
     tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
+    // The `openapi` target binds backends through stage variables.
+    tera.register_filter(
+        "stage_variable_lambda_uri",
+        |v: &Value, _: Kwargs, _: &State| crate::openapi::stage_variables::lambda_uri(v.as_str()),
+    );
+    tera.register_filter(
+        "stage_variable_http_base",
+        |v: &Value, _: Kwargs, _: &State| crate::openapi::stage_variables::http_base(v.as_str()),
+    );
+    tera.register_filter(
+        "stage_variable_function_arn",
+        |v: &Value, _: Kwargs, _: &State| crate::openapi::stage_variables::function_arn(v.as_str()),
+    );
+    tera.register_filter("stage_variable_host", |v: &Value, _: Kwargs, _: &State| {
+        crate::openapi::stage_variables::host(v.as_str())
+    });
+    // Tera does not re-indent an include: a partial written at one depth is
+    // reused at a shallower one inside `{% filter dedent(by=N) %}`.
+    tera.register_filter("dedent", |s: &str, kwargs: Kwargs, _: &State| {
+        let by = kwargs.get::<usize>("by")?.unwrap_or(0);
+        Ok::<String, tera::Error>(dedent(s, by))
+    });
+}
+
+/// Each line of `s` without up to `by` leading spaces (never more than it has,
+/// so a line's own text is never cut).
+pub fn dedent(s: &str, by: usize) -> String {
+    s.split_inclusive('\n')
+        .map(|line| {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            &line[spaces.min(by)..]
+        })
+        .collect()
 }
 
 /// The OpenAPI operation key of a method: the lower-case method, or API
@@ -331,6 +364,18 @@ mod tests {
             assert!(py.contains(&yaml_string(s)), "{s:?}");
         }
         assert!(py.contains("None") && py.contains("True") && py.contains("False"));
+    }
+
+    #[test]
+    fn dedent_removes_at_most_the_spaces_a_line_has() {
+        assert_eq!(
+            dedent("        a:\n          b\n  c\n\n", 8),
+            "a:\n  b\nc\n\n"
+        );
+        for s in HOSTILE {
+            // Only indentation goes; the text after it is never touched.
+            assert_eq!(dedent(&format!("      {s}"), 4), format!("  {s}"));
+        }
     }
 
     #[test]

@@ -268,7 +268,7 @@ mod tests {
         );
         assert_eq!(
             names(supported_targets(&http)),
-            ["terraform", "sam", "cloudformation"]
+            ["terraform", "sam", "cloudformation", "openapi"]
         );
         let node = Target::named("lambda-node").unwrap();
         let err = check(&http, node).unwrap_err().to_string();

@@ -164,6 +164,21 @@ pub static LAMBDA_PYTHON: TargetSpec = TargetSpec {
     files: &[("cors.py", "lambda-python/cors.py")],
 };
 
+pub static OPENAPI: TargetSpec = TargetSpec {
+    name: "openapi",
+    help: "An OpenAPI 3.0.1 document with API Gateway's extensions (openapi.yaml)",
+    api_types: BOTH,
+    // The document is the whole API definition.
+    scopes: API_SCOPE,
+    default: false,
+    refuses: crate::openapi::refuses,
+    // Each backend is bound through its own stage variables (openapi::stage_variables).
+    named_backends: BOTH,
+    environments: false,
+    plan: api_plan,
+    files: &[("openapi.yaml", "openapi/{api}/openapi.yaml")],
+};
+
 /// Every target, in `--help` and build order.
 pub static ALL: &[Target] = &[
     Target(&TERRAFORM),
@@ -171,6 +186,7 @@ pub static ALL: &[Target] = &[
     Target(&CLOUDFORMATION),
     Target(&LAMBDA_NODE),
     Target(&LAMBDA_PYTHON),
+    Target(&OPENAPI),
 ];
 
 impl TargetSpec {
@@ -195,6 +211,12 @@ impl TargetSpec {
         if !self.environments && !policy.environments.is_empty() {
             return Some(
                 "[environments] are not supported by this target yet; build one policy per environment without [environments]"
+                    .into(),
+            );
+        }
+        if policy.api.openapi.is_some() {
+            return Some(
+                "[api] openapi: compiling the CORS layer into your own document is not built yet; `corsform lint` checks the document against the policy. Remove `openapi` to build the policy's routes"
                     .into(),
             );
         }

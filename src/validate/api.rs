@@ -91,6 +91,7 @@ pub fn validate(raw: &Sp<RawApi>, f: &mut Findings) -> Option<Api> {
         description,
         stage: stage?,
         scope: scope?,
+        openapi: raw.openapi.as_ref().map(|p| p.to_string()),
     })
 }
 

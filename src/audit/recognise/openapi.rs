@@ -30,7 +30,7 @@ pub fn is_openapi(doc: &Node) -> bool {
 /// `AWS::Serverless::HttpApi` body), else guessed from HTTP-only extensions.
 pub fn api(doc: &Node, file: usize, name: &str, kind: Option<ApiKind>) -> Api {
     let cors = doc.get("x-amazon-apigateway-cors");
-    let kind = kind.unwrap_or(if cors.is_some() {
+    let kind = kind.unwrap_or(if cors.is_some() || has_payload_format_version(doc) {
         ApiKind::Http
     } else {
         ApiKind::Rest
@@ -43,6 +43,22 @@ pub fn api(doc: &Node, file: usize, name: &str, kind: Option<ApiKind>) -> Api {
     fill(&mut api, doc, file);
     super::name_authorizers(&mut api, None, Some(doc));
     api
+}
+
+/// Whether an operation's integration sets `payloadFormatVersion`, which only
+/// HTTP APIs have (developer guide, "x-amazon-apigateway-integration
+/// object"): an HTTP API whose CORS its functions own has no
+/// `x-amazon-apigateway-cors` to tell it by.
+fn has_payload_format_version(doc: &Node) -> bool {
+    doc.get("paths").is_some_and(|paths| {
+        paths.entries().iter().any(|path| {
+            path.value.entries().iter().any(|op| {
+                op.value
+                    .at(&["x-amazon-apigateway-integration", "payloadFormatVersion"])
+                    .is_some()
+            })
+        })
+    })
 }
 
 /// Add a document's operations, gateway responses and CORS to `api`.

@@ -41,3 +41,8 @@ def rest_cases(root=REPO):
 def params(pairs):
     """pytest.param-ready (values, ids) for [(name, value)]."""
     return [value for _, value in pairs], [case_id(name) for name, _ in pairs]
+
+
+def openapi_cases(root=REPO):
+    """The cases with an `openapi` target document (golden/<case>/openapi/openapi.yaml)."""
+    return [name for name, _ in cases_with("openapi/openapi.yaml", root)]

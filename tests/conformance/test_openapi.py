@@ -1,0 +1,278 @@
+"""The `openapi` target's document (golden/<case>/openapi/openapi.yaml) used
+unchanged the ways docs/design.md "OpenAPI" promises, each checked by the real
+tool:
+- test_terraform_body: a root module with `body = file(...)` on
+  aws_api_gateway_rest_api / aws_apigatewayv2_api (and a stage setting the
+  stage variables) passes terraform validate;
+- test_cfn_body: a CloudFormation template with the document as the API's
+  Body passes cfn-lint;
+- test_sam_definition_body: a SAM template whose DefinitionBody is the
+  document (what AWS::Include puts there) passes the SAM translator, and its
+  output passes cfn-lint; the AWS::Include form itself passes the translator;
+- test_localstack_*: every REST document imported into LocalStack
+  (import_rest_api), deployed to a stage with its stage variables, then the
+  real preflights and MOCK requests checked header by header against
+  policy.toml (expectations.py), the mapping expressions read back, and
+  `corsform probe` run against it, as test_localstack.py does for the other
+  targets.
+"""
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from corsform_conformance import aws, cfn, checks, expectations, readback, sam, tally, terraform
+from corsform_conformance.cases import case_id, openapi_cases
+from corsform_conformance.deploy import Deployment
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden"
+CASES = openapi_cases()
+IDS = [case_id(c) for c in CASES]
+REST = [c for c in CASES if expectations.is_rest(expectations.load_policy(GOLDEN / c / "policy.toml"))]
+
+
+def document_path(case):
+    return GOLDEN / case / "openapi" / "openapi.yaml"
+
+
+def document(case):
+    return yaml.safe_load(document_path(case).read_text(encoding="utf-8"))
+
+
+def is_rest(case):
+    return case in REST
+
+
+def stage_variables(case):
+    """{name: value} for every ${stageVariables.NAME} the document uses: the
+    placeholder function and backend the other deployments use."""
+    names = sorted(set(re.findall(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}", document_path(case).read_text())))
+    values = {}
+    for name in names:
+        if name == "region":
+            values[name] = aws.REGION
+        elif name.endswith("function_arn"):
+            values[name] = aws.FUNCTION_ARN
+        elif name.endswith("host"):
+            values[name] = aws.BACKEND_URL.split("://", 1)[1]
+        else:
+            raise AssertionError(f"golden/{case}/openapi/openapi.yaml: unknown stage variable {name}")
+    return values
+
+
+def hcl_map(values):
+    return "{" + ", ".join(f"{terraform.hcl_string(k)} = {terraform.hcl_string(v)}" for k, v in sorted(values.items())) + "}"
+
+
+def terraform_root(case, i):
+    """A root module's resources using golden/CASE's document as `body`."""
+    doc = f'file("${{path.module}}/m{i}.yaml")'
+    variables = hcl_map(stage_variables(case))
+    if is_rest(case):
+        return f'''
+resource "aws_api_gateway_rest_api" "m{i}" {{
+  name = "m{i}"
+  body = {doc}
+}}
+
+resource "aws_api_gateway_deployment" "m{i}" {{
+  rest_api_id = aws_api_gateway_rest_api.m{i}.id
+  triggers    = {{ body = sha1(aws_api_gateway_rest_api.m{i}.body) }}
+}}
+
+resource "aws_api_gateway_stage" "m{i}" {{
+  rest_api_id   = aws_api_gateway_rest_api.m{i}.id
+  deployment_id = aws_api_gateway_deployment.m{i}.id
+  stage_name    = "live"
+  variables     = {variables}
+}}
+'''
+    return f'''
+resource "aws_apigatewayv2_api" "m{i}" {{
+  name          = "m{i}"
+  protocol_type = "HTTP"
+  body          = {doc}
+}}
+
+resource "aws_apigatewayv2_stage" "m{i}" {{
+  api_id           = aws_apigatewayv2_api.m{i}.id
+  name             = "$default"
+  auto_deploy      = true
+  stage_variables  = {variables}
+}}
+'''
+
+
+@pytest.fixture(scope="module")
+def terraform_results(tf, work):
+    """{case: terraform validate problems} from one root module holding every document."""
+    if tf.validate_by != "terraform":
+        return None
+    root = Path(tempfile.mkdtemp(dir=work, prefix="tf-openapi-"))
+    text = ['terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n']
+    for i, case in enumerate(CASES):
+        shutil.copy(document_path(case), root / f"m{i}.yaml")
+        text.append(terraform_root(case, i))
+    (root / "main.tf").write_text("".join(text), encoding="utf-8")
+    init = terraform.run(tf, ["init", "-backend=false", "-input=false", "-no-color"], cwd=root)
+    if init.returncode:
+        return {c: [f"terraform init failed: {init.stdout}{init.stderr}"] for c in CASES}
+    out = terraform.run(tf, ["validate", "-json", "-no-color"], cwd=root)
+    report = json.loads(out.stdout)
+    problems = [terraform.describe(d) for d in report.get("diagnostics", [])]
+    if not report.get("valid") and not problems:
+        problems = [f"terraform validate: not valid: {out.stdout}"]
+    # One root: a finding cannot be told apart by case, so it fails them all.
+    return {c: problems for c in CASES}
+
+
+@pytest.mark.tool("terraform validate")
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_terraform_body(case, tf, terraform_results):
+    if terraform_results is None:
+        from corsform_conformance import tools
+        tools.unavailable("terraform validate", f"openapi body: {tf.reason}")
+    assert not terraform_results[case], "\n".join(terraform_results[case])
+
+
+def json_text(value):
+    """VALUE as JSON that cfn-lint's and the SAM translator's readers take:
+    UTF-8, with DEL, C1 controls, U+2028/9, U+FEFF, U+FFFE/F escaped (their
+    YAML readers refuse them raw; golden/rest-unprintable-text), as
+    sam.translate_to_file writes."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F or ord(c) in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
+                   else c for c in text)
+
+
+def cfn_template(case):
+    doc = document(case)
+    variables = stage_variables(case)
+    if is_rest(case):
+        resources = {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": case, "Body": doc}},
+            "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "Api"}}},
+            "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "DeploymentId": {"Ref": "Deployment"}, "StageName": "live",
+                **({"Variables": variables} if variables else {})}},
+        }
+    else:
+        resources = {
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": doc}},
+            "Stage": {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+                "ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": True,
+                **({"StageVariables": variables} if variables else {})}},
+        }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+# No finding is ignored: errors, warnings, informational and experimental all fail.
+DOCUMENT_IGNORES = []
+
+
+@pytest.mark.tool("cfn-lint")
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cfn_body(case, work):
+    out = work / f"openapi-cfn-{case}.json"
+    out.write_text(json_text(cfn_template(case)), encoding="utf-8")
+    findings = cfn.lint(out, ignore=DOCUMENT_IGNORES)
+    assert not findings, f"cfn-lint on {out} (golden/{case}/openapi/openapi.yaml as Body):\n" + "\n".join(findings)
+
+
+def sam_template(case, body):
+    variables = stage_variables(case)
+    kind = "AWS::Serverless::Api" if is_rest(case) else "AWS::Serverless::HttpApi"
+    props = {"StageName": "live", "DefinitionBody": body}
+    if variables:
+        props["Variables" if is_rest(case) else "StageVariables"] = variables
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",
+            "Resources": {"Api": {"Type": kind, "Properties": props}}}
+
+
+@pytest.mark.tool("sam-translator")
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_sam_definition_body(case, work):
+    source = work / f"openapi-sam-{case}.json"
+    source.write_text(json_text(sam_template(case, document(case))), encoding="utf-8")
+    out = work / f"openapi-sam-{case}.out.json"
+    errors = sam.translate_to_file(source, out)
+    assert not errors, f"the SAM translator rejects golden/{case}/openapi/openapi.yaml as DefinitionBody:\n" + "\n".join(errors)
+    findings = cfn.lint(out, ignore=DOCUMENT_IGNORES)
+    assert not findings, f"cfn-lint on the SAM translator's output for golden/{case}:\n" + "\n".join(findings)
+    # The AWS::Include form (CloudFormation replaces it with the document
+    # before the SAM transform runs): the translator accepts it as it is.
+    include = {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://bucket/openapi.yaml"}}}
+    source.write_text(json.dumps(sam_template(case, include)), encoding="utf-8")
+    errors = sam.translate_to_file(source, work / f"openapi-sam-include-{case}.json")
+    assert not errors, f"the SAM translator rejects DefinitionBody: AWS::Include:\n" + "\n".join(errors)
+
+
+def gateway_responses_template(case):
+    """The document's gateway responses in the shape readback reads from a
+    translated template: LocalStack's OpenAPI import drops
+    x-amazon-apigateway-gateway-responses (deploy.py says the same of SAM)."""
+    return {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": document(case)}}}}
+
+
+_DEPLOYED = {}
+
+
+def imported(localstack, case):
+    """golden/CASE's document imported into LocalStack and deployed to its
+    policy's stage with its stage variables (made once per case)."""
+    if case not in _DEPLOYED:
+        policy = expectations.load_policy(GOLDEN / case / "policy.toml")
+        expected = expectations.expect(policy)
+        apigw = aws.client(localstack.endpoint, "apigateway")
+        try:
+            api = apigw.import_rest_api(body=document_path(case).read_bytes(), failOnWarnings=True)
+            apigw.create_deployment(restApiId=api["id"], stageName=expected.stage, variables=stage_variables(case))
+            tally.add(deployments=1)
+            _DEPLOYED[case] = Deployment(GOLDEN / case, "openapi", api["id"], expected,
+                                         from_template=gateway_responses_template(case))
+        except Exception as e:  # noqa: BLE001 - every test of this case fails with the cause
+            _DEPLOYED[case] = e
+    made = _DEPLOYED[case]
+    if isinstance(made, Exception):
+        pytest.fail(f"import of golden/{case}/openapi/openapi.yaml into LocalStack failed: {made}", pytrace=False)
+    return made
+
+
+@pytest.mark.tool("localstack headers")
+@pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
+def test_localstack_headers(case, localstack):
+    problems = checks.headers(localstack, imported(localstack, case))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("localstack gateway responses")
+@pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
+def test_localstack_gateway_responses(case, localstack):
+    problems = checks.gateway_responses(localstack, imported(localstack, case))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("localstack mapping expressions")
+@pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
+def test_localstack_mapping_expressions(case, localstack):
+    d = imported(localstack, case)
+    problems = checks.mapping_expressions(localstack, d)
+    # The import must have made every path the document has (LocalStack
+    # dropping one would leave nothing to check there).
+    apigw = aws.client(localstack.endpoint, "apigateway")
+    deployed = {path for path, _, _ in readback.deployed_methods(apigw, d.api_id)}
+    missing = sorted(set(document(case)["paths"]) - deployed)
+    assert not missing, f"paths not imported: {missing}"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("corsform probe")
+@pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
+def test_localstack_probe(case, localstack, corsform):
+    problems = checks.corsform_probe(localstack, imported(localstack, case), corsform)
+    assert not problems, "\n".join(problems)
