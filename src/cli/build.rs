@@ -7,7 +7,7 @@
 
 use super::args::BuildArgs;
 use super::read::{display_name, read_policy};
-use super::write::write_all;
+use super::write::write_streamed;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
 use crate::render::{Prepared, Target, default_targets, parallel};
@@ -93,26 +93,29 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     }
     jobs.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let rendered = parallel::map(&jobs, |job| {
-        render_job(&prepared, job, Vec::new())
-            .map(|b| (job.path.clone(), String::from_utf8_lossy(&b).into_owned()))
-    })
-    .into_iter()
-    .collect::<Result<Vec<(PathBuf, String)>, CliError>>()?;
     let outcome = if args.stdout {
-        print_all(&rendered)
+        print_all(&render_all(&prepared, &jobs)?)
     } else if args.check {
-        check_all(&rendered, quiet)
+        check_all(&prepared, &jobs, quiet)?
     } else {
-        write_every(&rendered, &args.out, quiet)?
+        write_every(&prepared, &jobs, &args.out, quiet)?
     };
-    // The plans, policies and outputs of a large build are many allocations;
+    // The plans and policies of a large build are many small allocations;
     // the process ends right after this, so the OS reclaims them at once
     // instead of the allocator freeing each one.
-    std::mem::forget(rendered);
     std::mem::forget(prepared);
     std::mem::forget(policies);
     Ok(outcome)
+}
+
+/// Every file in memory, in path order (for `--stdout`).
+fn render_all(prepared: &[Prepared], jobs: &[Job]) -> Result<Vec<(PathBuf, String)>, CliError> {
+    parallel::map(jobs, |job| {
+        render_job(prepared, job, Vec::new())
+            .map(|b| (job.path.clone(), String::from_utf8_lossy(&b).into_owned()))
+    })
+    .into_iter()
+    .collect()
 }
 
 fn render_job<W: std::io::Write>(prepared: &[Prepared], job: &Job, out: W) -> Result<W, CliError> {
@@ -141,20 +144,34 @@ fn print_all(outputs: &[(PathBuf, String)]) -> Outcome {
     Outcome::Success
 }
 
-fn check_all(outputs: &[(PathBuf, String)], quiet: bool) -> Outcome {
+/// `--check`: each file rendered and compared with what is on disk, one at a
+/// time per worker (only a drifted file's diff is kept), then reported in
+/// path order.
+fn check_all(prepared: &[Prepared], jobs: &[Job], quiet: bool) -> Result<Outcome, CliError> {
+    let verdicts = parallel::map(jobs, |job| {
+        let bytes = render_job(prepared, job, Vec::new())?;
+        let contents = String::from_utf8_lossy(&bytes);
+        let existing = std::fs::read_to_string(&job.path).unwrap_or_default();
+        if existing == contents {
+            return Ok(None);
+        }
+        let shown = display_name(&job.path);
+        let diff = TextDiff::from_lines(existing.as_str(), contents.as_ref());
+        Ok(Some(
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                .to_string(),
+        ))
+    })
+    .into_iter()
+    .collect::<Result<Vec<Option<String>>, CliError>>()?;
     let mut drift = 0;
-    for (path, contents) in outputs {
-        let existing = std::fs::read_to_string(path).unwrap_or_default();
-        let shown = display_name(path);
-        if existing != *contents {
+    for (job, verdict) in jobs.iter().zip(&verdicts) {
+        let shown = display_name(&job.path);
+        if let Some(diff) = verdict {
             drift += 1;
-            let diff = TextDiff::from_lines(&existing, contents);
-            out!(
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
-            );
+            out!("{diff}");
             if !quiet {
                 errln!("out of date  {shown}");
             }
@@ -167,24 +184,34 @@ fn check_all(outputs: &[(PathBuf, String)], quiet: bool) -> Outcome {
             "{}",
             super::out::error_line(&format!(
                 "{drift} of {} generated file(s) are out of date; run `corsform build` without --check",
-                outputs.len()
+                jobs.len()
             ))
         );
-        return Outcome::Findings;
+        return Ok(Outcome::Findings);
     }
     if !quiet {
-        errln!("{} generated file(s) are up to date", outputs.len());
+        errln!("{} generated file(s) are up to date", jobs.len());
     }
-    Outcome::Success
+    Ok(Outcome::Success)
 }
 
-/// The write path stays [`super::write`]'s: locks --out, removes leftovers of
-/// a killed run, checks every target is ours, then writes each atomically.
-fn write_every(list: &[(PathBuf, String)], out: &Path, quiet: bool) -> Result<Outcome, CliError> {
-    let changed = write_all(out, list)?;
+/// The write path is [`super::write`]'s (locks --out, removes leftovers of a
+/// killed run, checks every target is ours, nothing renamed into place
+/// unless every file rendered), with each file rendered straight into its
+/// temporary file: no output is ever held whole in memory.
+fn write_every(
+    prepared: &[Prepared],
+    jobs: &[Job],
+    out: &Path,
+    quiet: bool,
+) -> Result<Outcome, CliError> {
+    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.path.clone()).collect();
+    let changed = write_streamed(out, &paths, |i, w| {
+        render_job(prepared, &jobs[i], w).map(|_| ())
+    })?;
     let written = changed.iter().filter(|c| **c).count();
     if !quiet {
-        for ((path, _), changed) in list.iter().zip(&changed) {
+        for (path, changed) in paths.iter().zip(&changed) {
             let shown = display_name(path);
             if *changed {
                 errln!("wrote      {shown}");
@@ -194,9 +221,9 @@ fn write_every(list: &[(PathBuf, String)], out: &Path, quiet: bool) -> Result<Ou
         }
         errln!(
             "{} file(s) generated under {}: {written} written, {} unchanged",
-            list.len(),
+            paths.len(),
             display_name(out),
-            list.len() - written
+            paths.len() - written
         );
     }
     Ok(Outcome::Success)

@@ -10,6 +10,10 @@
 //!   `File::lock`), so two builds into one folder run one after the other;
 //!   holding it, any temporary file of ours still there is a leftover of a
 //!   killed run, and is removed.
+//!
+//! [`write_streamed`] does the same for files too large to hold in memory:
+//! each is rendered straight into its temporary file, and only when every one
+//! rendered are they compared with what is there and renamed into place.
 
 use super::CliError;
 use crate::render::MARKER;
@@ -25,30 +29,132 @@ const TMP_SUFFIX: &str = ".tmp";
 /// Where the lock lives when a folder itself cannot be locked.
 const LOCK_FILE: &str = ".corsform.lock";
 
-/// Check, lock, clean and write: what `build` does with its outputs. Returns,
-/// per file in order, whether it changed (false: already current, left alone).
-pub fn write_all(out: &Path, files: &[(PathBuf, String)]) -> Result<Vec<bool>, CliError> {
+/// Check, lock, clean and write: what `build` does with its outputs, each
+/// produced by `render(i, out)` (the i-th of `paths`) rather than held in
+/// memory. Locks `out`, removes leftovers of a killed run, checks every path
+/// is ours, then renders each file (in parallel) into an exclusive temporary
+/// sibling. Only when all rendered is each compared with
+/// the existing file: an equal one is left alone (its temporary removed),
+/// others are synced and renamed over. On any failure every temporary is
+/// removed, so a failed render writes nothing. Returns, per file, whether it
+/// changed.
+pub fn write_streamed<F>(out: &Path, paths: &[PathBuf], render: F) -> Result<Vec<bool>, CliError>
+where
+    F: Fn(usize, &mut dyn Write) -> Result<(), CliError> + Sync,
+{
     fs::create_dir_all(out).map_err(|source| CliError::Write {
         path: out.to_path_buf(),
         source,
     })?;
     let _lock = lock_folder(out)?;
-    let mut dirs: Vec<&Path> = files.iter().filter_map(|(p, _)| p.parent()).collect();
+    let mut dirs: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
     dirs.sort();
     dirs.dedup();
-    for dir in dirs {
+    for dir in &dirs {
         remove_stale_temporaries(dir);
     }
-    check_overwritable(files)?;
-    let mut written = Vec::with_capacity(files.len());
-    for (path, contents) in files {
-        let changed = !is_current(path, contents);
-        if changed {
-            write_atomic(path, contents)?;
-        }
-        written.push(changed);
+    check_overwritable_paths(paths.iter().map(PathBuf::as_path))?;
+    let indices: Vec<usize> = (0..paths.len()).collect();
+    let temporaries = crate::render::parallel::map(&indices, |&i| {
+        render_to_temporary(&paths[i], |w| render(i, w))
+    });
+    // Every temporary still here is removed when this returns, however.
+    let mut pending: Vec<Option<PathBuf>> = temporaries
+        .iter()
+        .map(|t| t.as_ref().ok().cloned())
+        .collect();
+    let _cleanup = RemoveAll(&mut pending);
+    let mut ready = Vec::with_capacity(paths.len());
+    for t in temporaries {
+        ready.push(t?);
     }
-    Ok(written)
+    let mut changed = Vec::with_capacity(paths.len());
+    for (i, (path, tmp)) in paths.iter().zip(&ready).enumerate() {
+        let err = |source| CliError::Write {
+            path: path.clone(),
+            source,
+        };
+        let differs = !same_contents(path, tmp);
+        if differs {
+            File::open(tmp).and_then(|f| f.sync_all()).map_err(err)?;
+            fs::rename(tmp, path).map_err(err)?;
+        } else {
+            let _ = fs::remove_file(tmp);
+        }
+        _cleanup.0[i] = None;
+        changed.push(differs);
+    }
+    Ok(changed)
+}
+
+/// Removes every temporary file still listed.
+struct RemoveAll<'a>(&'a mut [Option<PathBuf>]);
+
+impl Drop for RemoveAll<'_> {
+    fn drop(&mut self) {
+        for p in self.0.iter().flatten() {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+/// `render` written into a fresh exclusive temporary beside `path` (flushed,
+/// not synced); the temporary's path. Removed again if `render` fails.
+fn render_to_temporary(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), CliError>,
+) -> Result<PathBuf, CliError> {
+    let err = |source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(err)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let (tmp, f) = create_temporary(dir, &name).map_err(err)?;
+    let guard = Temporary(Some(&tmp));
+    let mut w = io::BufWriter::with_capacity(1 << 16, f);
+    render(&mut w)?;
+    w.flush().map_err(err)?;
+    drop(w);
+    std::mem::forget(guard);
+    Ok(tmp)
+}
+
+/// Whether two files hold the same bytes (false if either cannot be read),
+/// read in blocks: neither is held whole.
+fn same_contents(a: &Path, b: &Path) -> bool {
+    let (Ok(fa), Ok(fb)) = (File::open(a), File::open(b)) else {
+        return false;
+    };
+    match (fa.metadata(), fb.metadata()) {
+        (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let (mut ra, mut rb) = (io::BufReader::new(fa), io::BufReader::new(fb));
+    loop {
+        let (Ok(x), Ok(y)) = (
+            io::BufRead::fill_buf(&mut ra),
+            io::BufRead::fill_buf(&mut rb),
+        ) else {
+            return false;
+        };
+        if x.is_empty() || y.is_empty() {
+            return x.is_empty() && y.is_empty();
+        }
+        let n = x.len().min(y.len());
+        if x[..n] != y[..n] {
+            return false;
+        }
+        io::BufRead::consume(&mut ra, n);
+        io::BufRead::consume(&mut rb, n);
+    }
 }
 
 /// An exclusive lock on `dir`, held until the returned file is dropped. The
@@ -118,15 +224,23 @@ fn random_hex() -> String {
 }
 
 /// Fail before writing anything if any target exists without the marker.
-pub fn check_overwritable(files: &[(PathBuf, String)]) -> Result<(), CliError> {
-    for (path, _) in files {
-        if let Ok(existing) = fs::read_to_string(path) {
-            let first = existing.lines().next().unwrap_or("");
-            if !first.contains(MARKER) {
-                return Err(CliError::NotGenerated { path: path.clone() });
+fn check_overwritable_paths<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<(), CliError> {
+    for path in paths {
+        if let Ok(f) = File::open(path)
+            && !path.is_dir()
+        {
+            // Only the first line is read: generated files can be large.
+            let mut first = Vec::new();
+            let _ = io::BufRead::read_until(&mut io::BufReader::new(f), b'\n', &mut first);
+            if !String::from_utf8_lossy(&first).contains(MARKER) {
+                return Err(CliError::NotGenerated {
+                    path: path.to_path_buf(),
+                });
             }
         } else if path.is_dir() {
-            return Err(CliError::NotGenerated { path: path.clone() });
+            return Err(CliError::NotGenerated {
+                path: path.to_path_buf(),
+            });
         }
     }
     Ok(())
@@ -188,11 +302,6 @@ fn create_temporary(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
 }
 
-/// Unchanged files are not rewritten (keeps mtimes stable for build tools).
-pub fn is_current(path: &Path, contents: &str) -> bool {
-    fs::read_to_string(path).is_ok_and(|existing| existing == contents)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,9 +361,84 @@ mod tests {
         let other = dir.path().join(".keep.tmp");
         fs::write(&stale, "half").unwrap();
         fs::write(&other, "mine").unwrap();
-        let files = vec![(dir.path().join("main.tf"), "x\n".to_string())];
-        write_all(dir.path(), &files).unwrap();
+        let files = [dir.path().join("main.tf")];
+        write_streamed(dir.path(), &files, |_, w| text(w, "x\n")).unwrap();
         assert!(!stale.exists());
         assert!(other.exists());
+    }
+
+    fn text(w: &mut dyn Write, s: &str) -> Result<(), CliError> {
+        w.write_all(s.as_bytes()).map_err(|source| CliError::Write {
+            path: PathBuf::from("test"),
+            source,
+        })
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// One file failing to render renames none into place and leaves no
+    /// temporary behind, though the others rendered.
+    #[test]
+    fn a_failed_render_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = ["a.tf", "b.tf", "c.tf"]
+            .iter()
+            .map(|n| dir.path().join(n))
+            .collect();
+        let result = write_streamed(dir.path(), &files, |i, w| {
+            text(w, &format!("# {MARKER}\n"))?;
+            if i == 1 {
+                return Err(CliError::Render(crate::render::RenderError::Template(
+                    "boom".into(),
+                )));
+            }
+            Ok(())
+        });
+        assert!(matches!(result, Err(CliError::Render(_))));
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    }
+
+    /// Equal contents leave the existing file itself in place (same inode,
+    /// so build tools watching mtimes see nothing); different ones replace it.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_left_alone() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let files = [dir.path().join("a.tf"), dir.path().join("b.tf")];
+        let body = |i: usize| format!("# {MARKER}\nfile {i}\n");
+        let first = write_streamed(dir.path(), &files, |i, w| text(w, &body(i))).unwrap();
+        assert_eq!(first, [true, true]);
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let before = (inode(&files[0]), inode(&files[1]));
+        let again = write_streamed(dir.path(), &files, |i, w| {
+            text(w, &if i == 0 { body(0) } else { body(9) })
+        })
+        .unwrap();
+        assert_eq!(again, [false, true]);
+        assert_eq!(inode(&files[0]), before.0);
+        assert_ne!(inode(&files[1]), before.1);
+        assert_eq!(fs::read_to_string(&files[1]).unwrap(), body(9));
+        assert_eq!(names(dir.path()), ["a.tf", "b.tf"]);
+    }
+
+    /// A file without the marker (text or not) is never replaced.
+    #[test]
+    fn files_without_the_marker_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("main.tf");
+        fs::write(&mine, b"\xff\xfe not text, not ours\n").unwrap();
+        let err = write_streamed(dir.path(), std::slice::from_ref(&mine), |_, w| {
+            text(w, "x\n")
+        });
+        assert!(matches!(err, Err(CliError::NotGenerated { .. })));
+        assert_eq!(fs::read(&mine).unwrap(), b"\xff\xfe not text, not ours\n");
     }
 }

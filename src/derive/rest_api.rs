@@ -133,6 +133,12 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
     // Resource path -> id: a map, so finding a shared prefix does not scan
     // every resource made so far (quadratic on large APIs).
     let mut resource_by_path: HashMap<String, String> = HashMap::new();
+    // Every path with the same CORS (usually all: they share the policy's
+    // [cors]) answers alike: each response is built once per CORS and
+    // copied, not rebuilt (the origin-echo template alone is a tenth of a
+    // large build's work). Keyed by address: the policy outlives the plan.
+    let mut preflights: HashMap<*const Cors, CorsResponse> = HashMap::new();
+    let mut actuals: HashMap<*const Cors, CorsResponse> = HashMap::new();
 
     for group in policy.paths() {
         // The resource tree: one resource per prefix, shared prefixes once.
@@ -176,7 +182,12 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
                     } else {
                         vec![]
                     },
-                    mock_response: (integration == Integration::Mock).then(|| actual(group.cors)),
+                    mock_response: (integration == Integration::Mock).then(|| {
+                        actuals
+                            .entry(group.cors)
+                            .or_insert_with(|| actual(group.cors))
+                            .clone()
+                    }),
                     backend: route.backend.clone(),
                 });
             }
@@ -184,7 +195,10 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         paths.push(RestPath {
             path: group.path.text.clone(),
             resource: parent,
-            preflight: preflight(group.cors),
+            preflight: preflights
+                .entry(group.cors)
+                .or_insert_with(|| preflight(group.cors))
+                .clone(),
             methods,
             slug,
         });

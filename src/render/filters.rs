@@ -202,7 +202,7 @@ pub fn hcl_heredoc(s: &str) -> String {
 /// the line and paragraph separators and NEL (line breaks in YAML 1.1) and the
 /// byte order mark (which YAML forbids inside a document).
 pub fn yaml_string(s: &str) -> String {
-    escape_unprintable(&serde_json::to_string(s).expect("strings serialize"))
+    escape_unprintable(serde_json::to_string(s).expect("strings serialize"))
 }
 
 /// Whether `c` must not appear raw in a generated file: outside YAML's
@@ -217,7 +217,15 @@ pub fn unprintable(c: char) -> bool {
 
 /// `text` with every [`unprintable`] character replaced by a `\uXXXX` escape;
 /// for text that is already inside a JSON-style string literal.
-fn escape_unprintable(text: &str) -> String {
+fn escape_unprintable(text: String) -> String {
+    // Nearly every string is printable ASCII: returned as it is, without a
+    // character-by-character copy (a quarter of a large build's work).
+    if text
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+    {
+        return text;
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if unprintable(c) && !matches!(c, '\t' | '\n' | '\r') {
@@ -243,7 +251,7 @@ fn to_json(v: &Value) -> serde_json::Value {
 /// never close a script element or comment.
 pub fn json_literal(v: &serde_json::Value) -> String {
     escape_unprintable(
-        &serde_json::to_string_pretty(v)
+        serde_json::to_string_pretty(v)
             .expect("JSON serializes")
             .replace('<', "\\u003c"),
     )

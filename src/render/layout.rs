@@ -9,7 +9,6 @@
 //! on, holding back only a pending blank line and the current run of HCL
 //! attributes. A large API's file is never held twice, nor scanned twice.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Whitespace tidy for any output.
@@ -45,10 +44,13 @@ pub struct Layout<W: Write> {
     hcl: bool,
     /// Inside a heredoc: lines are text, not attributes.
     heredoc: bool,
-    /// The current run of aligned attributes: `(indent, key, value)`.
-    run: Vec<(String, String, String)>,
-    /// Scratch for formatting one line.
-    line: String,
+    /// The current run of aligned attributes: indent, key and value of each,
+    /// one after the other in `run_text` (no allocation per line), their
+    /// byte lengths in `run`.
+    run: Vec<(usize, usize, usize)>,
+    run_text: String,
+    /// Scratch for formatting the run's lines.
+    line: Vec<u8>,
 }
 
 impl<W: Write> Layout<W> {
@@ -62,7 +64,8 @@ impl<W: Write> Layout<W> {
             hcl,
             heredoc: false,
             run: Vec::new(),
-            line: String::new(),
+            run_text: String::new(),
+            line: Vec::new(),
         }
     }
 
@@ -117,14 +120,16 @@ impl<W: Write> Layout<W> {
         }
         match attribute(line) {
             Some((indent, key, value)) => {
-                let continues = self
-                    .run
-                    .first()
-                    .is_some_and(|(i, _, _)| i == indent && !value.starts_with("<<"));
+                let continues = self.run.first().is_some_and(|&(i, _, _)| {
+                    &self.run_text[..i] == indent && !value.starts_with("<<")
+                });
                 if !continues {
                     self.flush_run()?;
                 }
-                self.run.push((indent.into(), key.into(), value.into()));
+                self.run_text.push_str(indent);
+                self.run_text.push_str(key);
+                self.run_text.push_str(value);
+                self.run.push((indent.len(), key.len(), value.len()));
                 Ok(())
             }
             None => {
@@ -134,16 +139,29 @@ impl<W: Write> Layout<W> {
         }
     }
 
+    /// Writes the run: each key padded to the longest key's byte length (in
+    /// characters of padding, as `{key:width$}` would), then ` = value`.
     fn flush_run(&mut self) -> io::Result<()> {
-        let width = self.run.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
-        let mut line = std::mem::take(&mut self.line);
-        for (indent, key, value) in self.run.drain(..) {
-            line.clear();
-            let _ = writeln!(line, "{indent}{key:width$} = {value}");
-            self.out.write_all(line.as_bytes())?;
+        if self.run.is_empty() {
+            return Ok(());
         }
-        self.line = line;
-        Ok(())
+        let width = self.run.iter().map(|&(_, k, _)| k).max().unwrap_or(0);
+        let line = &mut self.line;
+        line.clear();
+        let mut at = 0;
+        for &(i, k, v) in &self.run {
+            let key = &self.run_text[at + i..at + i + k];
+            line.extend_from_slice(&self.run_text.as_bytes()[at..at + i + k]);
+            let pad = width.saturating_sub(key.chars().count());
+            line.resize(line.len() + pad, b' ');
+            line.extend_from_slice(b" = ");
+            line.extend_from_slice(&self.run_text.as_bytes()[at + i + k..at + i + k + v]);
+            line.push(b'\n');
+            at += i + k + v;
+        }
+        self.run.clear();
+        self.run_text.clear();
+        self.out.write_all(line)
     }
 
     fn emit(&mut self, line: &str) -> io::Result<()> {
