@@ -55,8 +55,18 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut prepared = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut producer: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    // `[api] openapi`: the team's document with the CORS layer (i14).
+    let mut documents = Vec::new();
     for (i, (name, path, policy)) in policies.iter().enumerate() {
-        let targets: Vec<Target> = if args.targets.is_empty() {
+        let targets: Vec<Target> = if policy.api.openapi.is_some() {
+            documents.push(super::openapi_build::output(
+                path,
+                policy,
+                &args.targets,
+                &args.out,
+            )?);
+            Vec::new()
+        } else if args.targets.is_empty() {
             default_targets(policy)
         } else {
             dedup(&args.targets)
@@ -99,6 +109,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     })
     .into_iter()
     .collect::<Result<Vec<(PathBuf, String)>, CliError>>()?;
+    let rendered: Vec<(PathBuf, String)> = rendered.into_iter().chain(documents).collect();
     let outcome = if args.stdout {
         print_all(&rendered)
     } else if args.check {

@@ -122,7 +122,11 @@ pub fn check_overwritable(files: &[(PathBuf, String)]) -> Result<(), CliError> {
     for (path, _) in files {
         if let Ok(existing) = fs::read_to_string(path) {
             let first = existing.lines().next().unwrap_or("");
-            if !first.contains(MARKER) {
+            // JSON has no comments: a JSON output carries the marker as a
+            // member (src/openapi/document.rs, JSON_MARKER_KEY).
+            let json = path.extension().is_some_and(|e| e == "json");
+            let marked = first.contains(MARKER) || (json && existing.contains(MARKER));
+            if !marked {
                 return Err(CliError::NotGenerated { path: path.clone() });
             }
         } else if path.is_dir() {
