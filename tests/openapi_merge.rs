@@ -140,3 +140,58 @@ fn every_input_line_is_in_the_output_in_order() {
         }
     }
 }
+
+fn corsform(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_corsform"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `build` with no --target builds the merged document (it used to write
+/// nothing and exit 0), `--check` sees the input change, other targets refuse.
+#[test]
+fn build_writes_checks_and_refuses() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/openapi-merge-rest-swagger-json");
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["policy.toml", "api.json"] {
+        std::fs::copy(case.join(f), tmp.path().join(f)).unwrap();
+    }
+    let dir = tmp.path();
+    let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let written = dir.join("out/users/openapi/openapi.json");
+    let text = std::fs::read_to_string(&written).unwrap();
+    let golden = std::fs::read_to_string(case.join("openapi/openapi.json")).unwrap();
+    // Only the marker's source path differs from the golden (named from out/).
+    assert_eq!(text.replace("../../../policy.toml", "policy.toml"), golden);
+    let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    // A second build overwrites its own JSON output (marked by its member).
+    let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let api = std::fs::read_to_string(dir.join("api.json")).unwrap();
+    std::fs::write(dir.join("api.json"), api.replace("\"1.0\"", "\"1.1\"")).unwrap();
+    let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out", "--check"]);
+    assert_ne!(code, 0, "drift must be reported: {err}");
+    assert!(err.contains("out of date"), "{err}");
+    let (code, err) = corsform(
+        dir,
+        &[
+            "build",
+            "policy.toml",
+            "--out",
+            "o2",
+            "--target",
+            "terraform",
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("--target openapi"), "{err}");
+    assert!(!dir.join("o2").exists());
+}
