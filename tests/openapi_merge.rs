@@ -176,7 +176,11 @@ fn build_writes_checks_and_refuses() {
     let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out"]);
     assert_eq!(code, 0, "{err}");
     let api = std::fs::read_to_string(dir.join("api.json")).unwrap();
-    std::fs::write(dir.join("api.json"), api.replace("\"1.0\"", "\"1.1\"")).unwrap();
+    std::fs::write(
+        dir.join("api.json"),
+        api.replace("\"title\": \"users\"", "\"title\": \"people\""),
+    )
+    .unwrap();
     let (code, err) = corsform(dir, &["build", "policy.toml", "--out", "out", "--check"]);
     assert_ne!(code, 0, "drift must be reported: {err}");
     assert!(err.contains("out of date"), "{err}");
