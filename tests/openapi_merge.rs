@@ -99,6 +99,18 @@ fn merged_documents_keep_everything_that_is_not_cors() {
     }
 }
 
+/// What corsform generates audits clean (docs/design.md "Judging IaC"):
+/// the merged documents too.
+#[test]
+fn merged_documents_audit_clean() {
+    for (_, output) in cases() {
+        let dir = output.parent().unwrap();
+        let name = output.file_name().unwrap().to_str().unwrap();
+        let (code, err) = corsform(dir, &["audit", name]);
+        assert_eq!(code, 0, "audit {}: {err}", output.display());
+    }
+}
+
 #[test]
 fn every_input_line_is_in_the_output_in_order() {
     for (input, output) in cases() {
