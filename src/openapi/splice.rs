@@ -53,7 +53,12 @@ fn content_end(text: &str, node: &Node) -> usize {
             .max()
             .unwrap_or(node.span.end),
         Kind::Intrinsic(_, inner) => content_end(text, inner).max(node.span.end),
-        _ => node.span.end,
+        // A block scalar (`|`, `>`) ends after its last line break: step back
+        // over it, or the insertion would land on the line after.
+        _ => {
+            let trimmed = text[node.span.start..node.span.end].trim_end().len();
+            node.span.start + trimmed
+        }
     }
 }
 
@@ -209,6 +214,20 @@ mod tests {
             out,
             "# top\na:\n    b: 1 # why\n    c: \"x\"\nz: [1]\nk:\n  m: 2\n"
         );
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_of_a_map_does_not_move_the_insertion() {
+        let doc = "p:\n  a:\n    d: |\n      text\n\n  b:\n    x: 1\n";
+        let root = crate::audit::yaml::parse(doc).unwrap();
+        let a = root.at(&["p", "a"]).unwrap();
+        let mut edits = Vec::new();
+        merge(doc, a, &ours("k: v\n"), &|_| false, &mut vec![], &mut edits);
+        let out = apply(doc, edits);
+        let v: serde_json::Value = serde_yaml_ng::from_str(&out).unwrap();
+        assert_eq!(v["p"]["a"]["k"], "v", "{out}");
+        assert_eq!(v["p"]["a"]["d"], "text\n", "{out}");
+        assert_eq!(v["p"]["b"], serde_json::json!({"x": 1}), "{out}");
     }
 
     #[test]
