@@ -72,8 +72,14 @@ fn line_indent(text: &str, at: usize) -> usize {
     text[start..].len() - text[start..].trim_start_matches(' ').len()
 }
 
+/// Where the line `at` is on ends: before its `\n`, or its `\r\n`.
 fn end_of_line(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i)
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if end > at && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// Replace entry `old` of `map` by `new` (same key), in place.
