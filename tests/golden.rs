@@ -73,6 +73,9 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
             );
         }
         Some(policy) => {
+            if let Some(input) = &policy.api.openapi {
+                merged_document(dir, &policy, input, &mut files, failures);
+            }
             for target in corsform::render::supported_targets(&policy) {
                 match corsform::render::render(&policy, target) {
                     Ok(rendered) => {
@@ -87,6 +90,31 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
         }
     }
     files
+}
+
+/// `[api] openapi`: the team's document with the CORS layer, as `build
+/// --target openapi` writes it, unless lint finds errors in the document.
+fn merged_document(
+    dir: &Path,
+    policy: &corsform::model::Policy,
+    input: &str,
+    files: &mut BTreeMap<String, String>,
+    failures: &mut Vec<String>,
+) {
+    let Ok(text) = std::fs::read_to_string(dir.join(input)) else {
+        return;
+    };
+    let diags = corsform::openapi::conflicts::conflicts(&text, policy);
+    if corsform::diagnostic::has_errors(&diags) {
+        return;
+    }
+    let name = corsform::openapi::document::output_name(input);
+    match corsform::openapi::document::merged(policy, input, &text, "policy.toml") {
+        Ok(out) => {
+            files.insert(format!("openapi/{name}"), out);
+        }
+        Err(e) => failures.push(format!("{}: {e}", dir.display())),
+    }
 }
 
 fn actual_files(dir: &Path) -> BTreeMap<String, String> {
@@ -122,6 +150,10 @@ fn check_parses(case: &str, name: &str, contents: &str, failures: &mut Vec<Strin
         if let Err(e) = hcl::parse(contents) {
             failures.push(format!("{case}/{name}: not valid HCL: {e}"));
         }
+    } else if name.ends_with(".json")
+        && let Err(e) = serde_json::from_str::<serde_json::Value>(contents)
+    {
+        failures.push(format!("{case}/{name}: not valid JSON: {e}"));
     } else if name.ends_with(".yaml")
         && let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(contents)
     {

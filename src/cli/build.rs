@@ -56,7 +56,25 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut producer: BTreeMap<PathBuf, usize> = BTreeMap::new();
     for (i, (name, path, policy)) in policies.iter().enumerate() {
-        let targets: Vec<Target> = if args.targets.is_empty() {
+        // `[api] openapi`: the team's document with the CORS layer added,
+        // made whole in memory (documents are small) by openapi_build.
+        let targets: Vec<Target> = if policy.api.openapi.is_some() {
+            let (path, contents) =
+                super::openapi_build::output(path, policy, &args.targets, &args.out)?;
+            if let Some(&first) = producer.get(&path) {
+                return Err(CliError::SameOutput {
+                    path,
+                    first: policies[first].0.clone(),
+                    second: name.clone(),
+                });
+            }
+            producer.insert(path.clone(), i);
+            jobs.push(Job {
+                source: Source::Document(contents),
+                path,
+            });
+            Vec::new()
+        } else if args.targets.is_empty() {
             default_targets(policy)
         } else {
             dedup(&args.targets)
@@ -81,10 +99,12 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
                 }
                 producer.insert(path.clone(), i);
                 jobs.push(Job {
-                    policy: i,
-                    target,
-                    file,
-                    template,
+                    source: Source::Template {
+                        policy: i,
+                        target,
+                        file,
+                        template,
+                    },
                     path,
                 });
             }
@@ -118,19 +138,47 @@ fn render_all(prepared: &[Prepared], jobs: &[Job]) -> Result<Vec<(PathBuf, Strin
     .collect()
 }
 
-fn render_job<W: std::io::Write>(prepared: &[Prepared], job: &Job, out: W) -> Result<W, CliError> {
-    prepared[job.policy]
-        .render_file(job.target, job.file, &job.template, out)
-        .map_err(CliError::Render)
+fn render_job<W: std::io::Write>(
+    prepared: &[Prepared],
+    job: &Job,
+    mut out: W,
+) -> Result<W, CliError> {
+    match &job.source {
+        Source::Template {
+            policy,
+            target,
+            file,
+            template,
+        } => prepared[*policy]
+            .render_file(*target, file, template, out)
+            .map_err(CliError::Render),
+        Source::Document(contents) => {
+            out.write_all(contents.as_bytes())
+                .map_err(|source| CliError::Write {
+                    path: job.path.clone(),
+                    source,
+                })?;
+            Ok(out)
+        }
+    }
 }
 
-/// One generated file: which policy and target, and where it goes.
+/// One generated file: where its contents come from, and where it goes.
 struct Job {
-    policy: usize,
-    target: Target,
-    file: &'static str,
-    template: String,
+    source: Source,
     path: PathBuf,
+}
+
+enum Source {
+    /// One template of one prepared policy's target.
+    Template {
+        policy: usize,
+        target: Target,
+        file: &'static str,
+        template: String,
+    },
+    /// A team's OpenAPI document with the CORS layer added (`[api] openapi`).
+    Document(String),
 }
 
 fn print_all(outputs: &[(PathBuf, String)]) -> Outcome {

@@ -24,6 +24,7 @@ mod write;
 // audit and import (issue 17)
 mod audit;
 mod import;
+mod openapi_build;
 
 pub use error::CliError;
 

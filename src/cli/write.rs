@@ -230,9 +230,18 @@ fn check_overwritable_paths<'a>(paths: impl Iterator<Item = &'a Path>) -> Result
             && !path.is_dir()
         {
             // Only the first line is read: generated files can be large.
-            let mut first = Vec::new();
-            let _ = io::BufRead::read_until(&mut io::BufReader::new(f), b'\n', &mut first);
-            if !String::from_utf8_lossy(&first).contains(MARKER) {
+            // JSON has no comments: a JSON output carries the marker as a
+            // member (src/openapi/document.rs, JSON_MARKER_KEY), so a JSON
+            // file (a team's OpenAPI document: small) is read whole.
+            let json = path.extension().is_some_and(|e| e == "json");
+            let mut head = Vec::new();
+            let mut reader = io::BufReader::new(f);
+            let _ = if json {
+                io::Read::read_to_end(&mut reader, &mut head)
+            } else {
+                io::BufRead::read_until(&mut reader, b'\n', &mut head)
+            };
+            if !String::from_utf8_lossy(&head).contains(MARKER) {
                 return Err(CliError::NotGenerated {
                     path: path.to_path_buf(),
                 });

@@ -162,6 +162,7 @@ codes! {
     OpenapiAuthorizerOnOptions = "CF1002", "openapi-authorizer-on-options", Error, "an authorizer on an OPTIONS operation: browsers send preflights without credentials, so they fail";
     OpenapiMethodNotAllowed = "CF1003", "openapi-method-not-allowed", Warning, "an operation whose method is outside [cors] allow_methods, so browsers cannot call it cross-origin";
     OpenapiOwnCors = "CF1004", "openapi-own-cors", Warning, "the document has an x-amazon-apigateway-cors of its own, which the policy's replaces";
+    OpenapiUnknownRoute = "CF1005", "openapi-unknown-route", Error, "a [[routes]] path that is not in the [api] openapi document, whose paths are the routes";
 }
 
 impl Code {

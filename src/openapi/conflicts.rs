@@ -17,7 +17,7 @@ use crate::model::Policy;
 /// The operation keys of a path item, with the method each stands for
 /// (OpenAPI "Path Item Object"; `x-amazon-apigateway-any-method` is API
 /// Gateway's ANY).
-const OPERATIONS: &[(&str, &str)] = &[
+pub(crate) const OPERATIONS: &[(&str, &str)] = &[
     ("get", "GET"),
     ("put", "PUT"),
     ("post", "POST"),
@@ -82,11 +82,36 @@ pub fn conflicts(text: &str, policy: &Policy) -> Vec<Diagnostic> {
             check_operation(&path.key, method, op, global_security, policy, &mut out);
         }
     }
+    unknown_routes(&doc, policy, &mut out);
     out
 }
 
+/// With a document, `[[routes]]` only carry per-path CORS overrides: a path
+/// the document does not have overrides nothing, most likely a typo.
+fn unknown_routes(doc: &Node, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let known = super::routes::paths(doc);
+    let span = doc.entry("paths").map_or(0..0, |e| e.key_span.clone());
+    for route in &policy.routes {
+        let path = route.path.text.as_str();
+        if known.contains(&path) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::OpenapiUnknownRoute,
+            format!("[[routes]] path {path} is not in the document's paths"),
+            span.clone(),
+        )
+        .label("the routes come from these paths");
+        d = match crate::suggest::did_you_mean(path, known.iter().copied()) {
+            Some(near) => d.help(format!("did you mean {near}?")),
+            None => d.help("[[routes]] only override the CORS of the document's paths; remove it or add the path to the document"),
+        };
+        out.push(d);
+    }
+}
+
 /// `node`, or the path item its `$ref` names inside the document.
-fn resolve<'a>(doc: &'a Node, node: &'a Node) -> &'a Node {
+pub(crate) fn resolve<'a>(doc: &'a Node, node: &'a Node) -> &'a Node {
     let Some(target) = node.get("$ref").and_then(Node::text) else {
         return node;
     };
@@ -103,7 +128,7 @@ fn resolve<'a>(doc: &'a Node, node: &'a Node) -> &'a Node {
 }
 
 /// Whether a `security` value names any authorizer: `[]` and `[{}]` name none.
-fn names_authorizer(security: &Node) -> bool {
+pub(crate) fn names_authorizer(security: &Node) -> bool {
     security.items().iter().any(|req| !req.entries().is_empty())
 }
 
@@ -166,7 +191,7 @@ mod tests {
 
     fn policy(methods: &str) -> Policy {
         let text = format!(
-            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example\"]\nallow_methods = {methods}\n[[routes]]\npath = \"/\"\nmethods = [\"GET\"]\n"
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example\"]\nallow_methods = {methods}\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n"
         );
         let (p, d) = crate::check(&crate::diagnostic::SourceFile::new("p.toml", text));
         p.unwrap_or_else(|| panic!("{d:?}"))

@@ -5,6 +5,10 @@
 //! openapi`) conflicts with the policy ([`conflicts`]). docs/design.md "OpenAPI".
 
 pub mod conflicts;
+pub mod document;
+pub mod emit;
+pub mod routes;
+pub mod splice;
 pub mod stage_variables;
 
 use crate::model::{Authorization, Policy};

@@ -224,7 +224,7 @@ impl TargetSpec {
         }
         if policy.api.openapi.is_some() {
             return Some(
-                "[api] openapi: compiling the CORS layer into your own document is not built yet; `corsform lint` checks the document against the policy. Remove `openapi` to build the policy's routes"
+                "[api] openapi: the team's document defines the API; `--target openapi` writes it with the CORS layer added. Remove `openapi` to build the policy's own routes"
                     .into(),
             );
         }

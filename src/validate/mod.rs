@@ -95,7 +95,9 @@ fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
     let mut routes = routes::validate(&raw.routes, api_type, &mut f);
     let backends = backends::validate(raw.backends.as_ref(), &mut f);
     backends::resolve_routes(raw.backends.as_ref(), &backends, &mut routes, &mut f);
-    if api_type == Some(ApiType::Rest) && raw.routes.is_empty() {
+    // With `[api] openapi` the routes are the document's paths (src/openapi/routes.rs).
+    let routes_from_document = raw.api.as_ref().is_some_and(|a| a.openapi.is_some());
+    if api_type == Some(ApiType::Rest) && raw.routes.is_empty() && !routes_from_document {
         let at = raw
             .api
             .as_ref()

@@ -15,6 +15,10 @@ tool:
   policy.toml (expectations.py), the mapping expressions read back, and
   `corsform probe` run against it, as test_localstack.py does for the other
   targets.
+- the `[api] openapi` cases (the team's document with the CORS layer, JSON
+  too) go through the same terraform/cfn-lint/SAM checks, and the REST ones
+  are imported into LocalStack as they are (failOnWarnings) and each path's
+  real preflight is checked (test_localstack_merged_preflights).
 """
 
 import json
@@ -27,17 +31,24 @@ import pytest
 import yaml
 
 from corsform_conformance import aws, cfn, checks, expectations, readback, sam, tally, terraform
-from corsform_conformance.cases import case_id, openapi_cases
+from corsform_conformance.cases import case_id, openapi_cases, openapi_merged_cases
 from corsform_conformance.deploy import Deployment
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
-CASES = openapi_cases()
+# [api] openapi cases: the team's document with the CORS layer (a .json
+# output for a JSON input). The document, not policy.toml, has their routes,
+# so LocalStack checks them with test_localstack_merged_preflights.
+MERGED = openapi_merged_cases()
+CASES = sorted(set(openapi_cases()) | set(MERGED))
 IDS = [case_id(c) for c in CASES]
-REST = [c for c in CASES if expectations.is_rest(expectations.load_policy(GOLDEN / c / "policy.toml"))]
+REST = [c for c in CASES if c not in MERGED
+        and expectations.is_rest(expectations.load_policy(GOLDEN / c / "policy.toml"))]
+MERGED_REST = [c for c in MERGED if expectations.is_rest(expectations.load_policy(GOLDEN / c / "policy.toml"))]
 
 
 def document_path(case):
-    return GOLDEN / case / "openapi" / "openapi.yaml"
+    json_path = GOLDEN / case / "openapi" / "openapi.json"
+    return json_path if json_path.exists() else GOLDEN / case / "openapi" / "openapi.yaml"
 
 
 def document(case):
@@ -45,7 +56,7 @@ def document(case):
 
 
 def is_rest(case):
-    return case in REST
+    return case in REST or case in MERGED_REST
 
 
 def stage_variables(case):
@@ -247,6 +258,7 @@ def imported(localstack, case):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_headers(case, localstack):
     problems = checks.headers(localstack, imported(localstack, case))
+    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -254,6 +266,7 @@ def test_localstack_headers(case, localstack):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_gateway_responses(case, localstack):
     problems = checks.gateway_responses(localstack, imported(localstack, case))
+    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -268,6 +281,7 @@ def test_localstack_mapping_expressions(case, localstack):
     deployed = {path for path, _, _ in readback.deployed_methods(apigw, d.api_id)}
     missing = sorted(set(document(case)["paths"]) - deployed)
     assert not missing, f"paths not imported: {missing}"
+    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -275,4 +289,61 @@ def test_localstack_mapping_expressions(case, localstack):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_probe(case, localstack, corsform):
     problems = checks.corsform_probe(localstack, imported(localstack, case), corsform)
+    assert sent, f"golden/{case}: no path with a preflight was checked"
+    assert not problems, "\n".join(problems)
+
+
+def merged_preflight_origin(case, path):
+    """The origin a preflight to PATH of golden/CASE must be granted: the
+    path's [[routes]] override, else the policy's first allowed origin; and
+    what Access-Control-Allow-Origin must then say."""
+    policy = expectations.load_policy(GOLDEN / case / "policy.toml")
+    origins = policy["cors"]["allow_origins"]
+    for route in policy.get("routes", []):
+        if route["path"] == path and "allow_origins" in route.get("cors", {}):
+            origins = route["cors"]["allow_origins"]
+    if origins == ["*"]:
+        return "https://anyone.example", "*"
+    return origins[0], origins[0]
+
+
+@pytest.mark.tool("localstack merged openapi")
+@pytest.mark.parametrize("case", MERGED_REST, ids=[case_id(c) for c in MERGED_REST])
+def test_localstack_merged_preflights(case, localstack):
+    """golden/CASE's merged document imported into LocalStack as it is
+    (failOnWarnings), every path of the team's document made, and each
+    path's real preflight granted to the allowed origin."""
+    import urllib.request
+    policy = expectations.load_policy(GOLDEN / case / "policy.toml")
+    stage = policy["api"].get("stage", "prod")
+    apigw = aws.client(localstack.endpoint, "apigateway")
+    api = apigw.import_rest_api(body=document_path(case).read_bytes(), failOnWarnings=True)
+    apigw.create_deployment(restApiId=api["id"], stageName=stage, variables=stage_variables(case))
+    tally.add(deployments=1)
+    doc = document(case)
+    deployed = {(path, method) for path, method, _ in readback.deployed_methods(apigw, api["id"])}
+    problems = []
+    sent = 0
+    for path, item in doc["paths"].items():
+        if "$ref" in item:
+            ref = item["$ref"].lstrip("#/").split("/")
+            item = doc
+            for key in ref:
+                item = item[key]
+        if "options" not in item:
+            continue
+        if (path, "OPTIONS") not in deployed:
+            problems.append(f"{path}: OPTIONS not imported ({sorted(deployed)})")
+            continue
+        origin, granted = merged_preflight_origin(case, path)
+        concrete = re.sub(r"\{[^}]+\}", "x1", path)
+        request = urllib.request.Request(
+            localstack.base_url(api["id"], stage) + concrete, method="OPTIONS",
+            headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+        sent += 1
+        with urllib.request.urlopen(request, timeout=20) as response:
+            got = response.headers.get("Access-Control-Allow-Origin")
+            if response.status >= 300 or got != granted:
+                problems.append(f"OPTIONS {concrete} from {origin}: {response.status}, Allow-Origin {got!r}, want {granted!r}")
+    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)

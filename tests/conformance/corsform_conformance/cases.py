@@ -46,3 +46,10 @@ def params(pairs):
 def openapi_cases(root=REPO):
     """The cases with an `openapi` target document (golden/<case>/openapi/openapi.yaml)."""
     return [name for name, _ in cases_with("openapi/openapi.yaml", root)]
+
+
+def openapi_merged_cases(root=REPO):
+    """The `[api] openapi` cases: the team's document with the CORS layer
+    (golden/<case>/openapi/openapi.yaml, or openapi.json for a JSON input)."""
+    return [name for name, _ in cases_with("openapi", root)
+            if (Path(root) / "golden" / name / "policy.toml").read_text(encoding="utf-8").count("\nopenapi = ")]
