@@ -178,7 +178,13 @@ mod tests {
         );
         assert_eq!(
             names(supported_targets(&http)),
-            ["terraform", "sam", "cloudformation"]
+            [
+                "terraform",
+                "sam",
+                "cloudformation",
+                "cdk-typescript",
+                "cdk-python"
+            ]
         );
         let node = Target::named("lambda-node").unwrap();
         let err = check(&http, node).unwrap_err().to_string();
