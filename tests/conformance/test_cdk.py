@@ -101,7 +101,7 @@ def check(template, case_dir, corsform, work):
     # I1022 (prefer Fn::Sub over an empty-delimiter Fn::Join) is left out, and
     # only here: CDK itself writes the RestApi's Endpoint output that way,
     # not the module; every other finding fails.
-    findings = cfn.lint(template, ignore=["I1022"])
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])
     assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
     want = expected(corsform, case_dir, work)
     # Never an empty comparison: a REST API has a preflight per path, an HTTP API a CorsConfiguration.
@@ -123,6 +123,47 @@ def test_cdk_typescript(cors_ts, typescript, corsform, work):
 def test_cdk_python(cors_py, corsform, work):
     template = synthesized("python", cors_py.parent.parent, work)
     check(template, cors_py.parent.parent, corsform, work)
+
+
+CONSTRUCT = [(n, p) for n, p in TS if api_type(p) == "rest" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in CONSTRUCT], ids=[case_id(n) for n, _ in CONSTRUCT])
+def test_cdk_typescript_construct(cors_ts, typescript, corsform, work):
+    """scope = "api": CorsRestApi synthesizes the whole API the CloudFormation
+    target deploys (its resources, every method, gateway responses, stage)."""
+    need_node(typescript)
+    root = typescript[0]
+    case_dir = cors_ts.parent.parent
+    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
+                         work / "typescript-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["methods"] and cdk.rest_api(template) == want, \
+        f"{template}: CorsRestApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-python")
+@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in CONSTRUCT],
+                         ids=[case_id(n) for n, _ in CONSTRUCT])
+def test_cdk_python_construct(cors_py, corsform, work):
+    """The same for the Python module's CorsRestApi."""
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    case_dir = cors_py.parent.parent
+    d = work / "py-construct" / case_dir.name
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(cors_py, d / "cors.py")
+    shutil.copy(cdk.CDK_SRC / "construct_app.py", d / "app.py")
+    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["methods"] and cdk.rest_api(template) == want, \
+        f"{template}: CorsRestApi differs from the CloudFormation target's API"
 
 
 @pytest.mark.tool("cdk-python")

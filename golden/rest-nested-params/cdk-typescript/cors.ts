@@ -8,6 +8,10 @@
  *     // ... your resources and methods ...
  *     applyCorsPolicy(api);
  *
+ * or, for the whole API (its resources, proxy methods and CORS):
+ *
+ *     new CorsRestApi(this, "Api", { ...one prop per backend });
+ *
  * For every path of the policy (created with resourceForPath when missing) it
  * adds the preflight: an OPTIONS method without authorizer or API key whose
  * MOCK integration answers with the policy's headers, as corsform's
@@ -25,6 +29,8 @@
  * Origin when that Origin is allowed.
  */
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
 
 /** A response API Gateway produces itself, with its CORS headers. */
 export interface CorsResponse {
@@ -208,4 +214,137 @@ export function applyCorsPolicy(api: apigateway.RestApiBase, options: CorsPolicy
       responseHeaders: { ...g.headers },
     });
   }
+}
+
+// ---------------------------------------------------------------------------
+// scope = "api": the whole API, each backend a prop.
+// ---------------------------------------------------------------------------
+
+/** A lambda or http proxy route method of the policy. */
+export interface ProxyMethod {
+  readonly path: string;
+  readonly httpMethod: string;
+  /** Which of CorsRestApi's backend props it goes to. */
+  readonly target: string;
+  /** http: appended to the backend URL, with {param} placeholders. */
+  readonly backendPath: string;
+  /** http: the path parameters the method declares and forwards to the backend. */
+  readonly pathParams: readonly string[];
+  /** NONE or IAM; a method with an authorizer takes the authorizer's type. */
+  readonly authorizationType: apigateway.AuthorizationType;
+  readonly authorizer?: "cognito" | "custom";
+}
+
+/** The policy's proxy route methods, in policy order. */
+export const PROXY_METHODS: readonly ProxyMethod[] = [
+  {
+    path: "/users/{userId}",
+    httpMethod: "GET",
+    target: "backendUrl",
+    backendPath: "/users/{userId}",
+    pathParams: [
+      "userId",
+    ],
+    authorizationType: apigateway.AuthorizationType.NONE,
+  },
+  {
+    path: "/users/{userId}/orders/{orderId}",
+    httpMethod: "GET",
+    target: "backendUrl",
+    backendPath: "/users/{userId}/orders/{orderId}",
+    pathParams: [
+      "userId",
+      "orderId",
+    ],
+    authorizationType: apigateway.AuthorizationType.NONE,
+  },
+  {
+    path: "/users/{userId}/orders/{orderId}",
+    httpMethod: "DELETE",
+    target: "backendUrl",
+    backendPath: "/users/{userId}/orders/{orderId}",
+    pathParams: [
+      "userId",
+      "orderId",
+    ],
+    authorizationType: apigateway.AuthorizationType.NONE,
+  },
+  {
+    path: "/files/{proxy+}",
+    httpMethod: "ANY",
+    target: "backendUrl",
+    backendPath: "/files/{proxy}",
+    pathParams: [
+      "proxy",
+    ],
+    authorizationType: apigateway.AuthorizationType.NONE,
+  },
+];
+
+/** The policy's [backends]: a Lambda function or an HTTP URL each. */
+export const BACKENDS: readonly { readonly name: string; readonly isLambda: boolean }[] = [
+];
+
+export interface CorsRestApiProps {
+  /** scheme://host[:port] of the HTTP backend; the route's path is appended. */
+  readonly backendUrl: string;
+  /** Anything else of the RestApi; name, description, stage and endpoint type come from the policy unless set here. */
+  readonly restApiProps?: apigateway.RestApiProps;
+}
+
+/**
+ * The whole REST API of the policy: its resources, its proxy methods (a
+ * Lambda proxy integration per lambda route, an HTTP proxy per http route),
+ * and applyCorsPolicy's preflights, MOCK routes and gateway responses.
+ */
+export class CorsRestApi extends Construct {
+  readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: CorsRestApiProps) {
+    super(scope, id);
+    this.api = new apigateway.RestApi(this, "Api", {
+      restApiName: "nested-api",
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      deployOptions: { stageName: "prod" },
+      ...props.restApiProps,
+    });
+    const p = props as unknown as Record<string, unknown>;
+    const authorizers = (p.authorizers ?? {}) as NonNullable<CorsPolicyOptions["authorizers"]>;
+    for (const m of PROXY_METHODS) {
+      // target is "lambdaFunction", "backendUrl" or "backends.<name>".
+      const [key, name] = m.target.split(".");
+      const backend = name === undefined ? p[key] : (p[key] as Record<string, unknown>)[name];
+      const authorizer = m.authorizer === undefined ? undefined : authorizers[m.authorizer];
+      this.api.root.resourceForPath(m.path).addMethod(m.httpMethod, proxyIntegration(m, backend), {
+        authorizationType: authorizer === undefined ? m.authorizationType : undefined,
+        authorizer,
+        requestParameters:
+          m.pathParams.length === 0
+            ? undefined
+            : Object.fromEntries(m.pathParams.map((param) => [`method.request.path.${param}`, true])),
+      });
+    }
+    applyCorsPolicy(this.api, { authorizers });
+  }
+}
+
+function proxyIntegration(m: ProxyMethod, backend: unknown): apigateway.Integration {
+  if (typeof backend === "string") {
+    return new apigateway.HttpIntegration(`${backend}${m.backendPath}`, {
+      httpMethod: m.httpMethod,
+      proxy: true,
+      options: {
+        requestParameters:
+          m.pathParams.length === 0
+            ? undefined
+            : Object.fromEntries(
+                m.pathParams.map((param) => [`integration.request.path.${param}`, `method.request.path.${param}`]),
+              ),
+      },
+    });
+  }
+  if (backend === undefined || backend === null) {
+    throw new Error(`${m.httpMethod} ${m.path} needs its backend: set ${m.target} in CorsRestApi's props`);
+  }
+  return new apigateway.LambdaIntegration(backend as lambda.IFunction);
 }

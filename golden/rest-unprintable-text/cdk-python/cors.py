@@ -7,6 +7,10 @@ AWS CDK v2 constructs (aws-cdk-lib).
     # ... your resources and methods ...
     apply_cors_policy(api)
 
+or, for the whole API (its resources, proxy methods and CORS):
+
+    CorsRestApi(self, "Api", lambda_function=..., ...)  # one argument per backend
+
 For every path of the policy (created with resource_for_path when missing) it
 adds the preflight: an OPTIONS method without authorizer or API key whose MOCK
 integration answers with the policy's headers, as corsform's CloudFormation
@@ -25,9 +29,11 @@ allowed.
 """
 
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
 
 
 @dataclass(frozen=True)
@@ -181,3 +187,106 @@ def apply_cors_policy(
             type=apigateway.ResponseType.of(g.type),
             response_headers=dict(g.headers),
         )
+
+
+# ---------------------------------------------------------------------------
+# scope = "api": the whole API, each backend a prop.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProxyMethod:
+    """A lambda or http proxy route method of the policy."""
+
+    path: str
+    http_method: str
+    # Which of CorsRestApi's backend arguments it goes to.
+    target: str
+    # http: appended to the backend URL, with {param} placeholders.
+    backend_path: str
+    # http: the path parameters the method declares and forwards to the backend.
+    path_params: Sequence[str]
+    # NONE or IAM; a method with an authorizer takes the authorizer's type.
+    authorization_type: apigateway.AuthorizationType
+    authorizer: Optional[str] = None
+
+
+# The policy's proxy route methods, in policy order.
+PROXY_METHODS: Sequence[ProxyMethod] = (
+    ProxyMethod(
+        path="/items",
+        http_method="GET",
+        target="lambda_function",
+        backend_path="/items",
+        path_params=(
+        ),
+        authorization_type=apigateway.AuthorizationType.NONE,
+    ),
+)
+
+# The policy's [backends]: (name, whether it is a Lambda function).
+BACKENDS: Sequence[Tuple[str, bool]] = (
+)
+
+
+class CorsRestApi(Construct):
+    """The whole REST API of the policy: its resources, its proxy methods (a
+    Lambda proxy integration per lambda route, an HTTP proxy per http route),
+    and apply_cors_policy's preflights, MOCK routes and gateway responses.
+
+    Backends: `lambda_function` (lambda routes), `backend_url`
+    (scheme://host[:port] of http routes), and `backend_<name>` per
+    [backends] entry (a function or a URL). `rest_api_props` sets anything
+    else of the RestApi; name, description, stage and endpoint type come from
+    the policy unless set there.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        lambda_function: lambda_.IFunction,
+        rest_api_props: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        backends: Dict[str, Any] = {
+            "lambda_function": lambda_function,
+        }
+        chosen: Dict[str, apigateway.IAuthorizer] = {}
+        settings: Dict[str, Any] = {
+            "rest_api_name": "odd-text",
+            "description": "del \u007f c1 \u0080\u0085\u009f  bom \ufeff astral 😀 end",
+            "endpoint_types": [apigateway.EndpointType.REGIONAL],
+            "deploy_options": apigateway.StageOptions(stage_name="prod"),
+        }
+        settings.update(rest_api_props or {})
+        self.api = apigateway.RestApi(self, "Api", **settings)
+        for m in PROXY_METHODS:
+            authorizer = None if m.authorizer is None else chosen.get(m.authorizer)
+            self.api.root.resource_for_path(m.path).add_method(
+                m.http_method,
+                _proxy_integration(m, backends.get(m.target)),
+                authorization_type=m.authorization_type if authorizer is None else None,
+                authorizer=authorizer,
+                request_parameters={f"method.request.path.{p}": True for p in m.path_params} or None,
+            )
+        apply_cors_policy(self.api, chosen)
+
+
+def _proxy_integration(m: ProxyMethod, backend: Any) -> apigateway.Integration:
+    if isinstance(backend, str):
+        return apigateway.HttpIntegration(
+            backend + m.backend_path,
+            http_method=m.http_method,
+            proxy=True,
+            options=apigateway.IntegrationOptions(
+                request_parameters={
+                    f"integration.request.path.{p}": f"method.request.path.{p}" for p in m.path_params
+                }
+                or None,
+            ),
+        )
+    if backend is None:
+        raise ValueError(f"{m.http_method} {m.path} needs its backend: pass {m.target} to CorsRestApi")
+    return apigateway.LambdaIntegration(backend)

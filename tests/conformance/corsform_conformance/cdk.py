@@ -75,6 +75,46 @@ def rest_cors(template, mock_routes=True):
     return {"methods": methods, "gateway_responses": gateway}
 
 
+# The URL the construct apps give every http backend (tests/cdk).
+BACKEND_URL = "https://backend.example.com"
+
+
+def rest_api(template):
+    """The whole REST API as both must deploy it: the API's name, description
+    and endpoint type, every resource path, every method (a proxy's Uri
+    reduced to what the policy decides: the Lambda's, or the path appended
+    to the backend URL), the gateway responses and the stage names."""
+    resources = load(template)["Resources"]
+    path_of = _paths(resources)
+    out = {"api": [], "paths": [], "methods": {}, "gateway_responses": rest_cors(template)["gateway_responses"],
+           "stages": []}
+    for r in resources.values():
+        props = dict(r.get("Properties", {}))
+        if r["Type"] == "AWS::ApiGateway::RestApi":
+            out["api"].append({k: props.get(k) for k in ("Name", "Description", "EndpointConfiguration")})
+        elif r["Type"] == "AWS::ApiGateway::Resource":
+            out["paths"].append(path_of({"Ref": next(k for k, v in resources.items() if v is r)}))
+        elif r["Type"] == "AWS::ApiGateway::Stage":
+            out["stages"].append(props["StageName"])
+        elif r["Type"] == "AWS::ApiGateway::Method":
+            key = (path_of(props.pop("ResourceId")), props["HttpMethod"])
+            props.pop("RestApiId")
+            if "AuthorizerId" in props:
+                props["AuthorizerId"] = "<authorizer>"
+            integration = dict(props["Integration"])
+            if integration["Type"] == "AWS_PROXY":
+                integration["Uri"] = "<lambda function>"
+            elif integration["Type"] == "HTTP_PROXY":
+                uri = integration["Uri"]
+                uri = uri["Fn::Sub"] if isinstance(uri, dict) else uri
+                integration["Uri"] = re.sub(r"^(\$\{[A-Za-z0-9]+\}|" + re.escape(BACKEND_URL) + ")", "<backend>", uri)
+            props["Integration"] = integration
+            out["methods"][key] = props
+    out["paths"].sort()
+    out["stages"].sort()
+    return out
+
+
 def http_cors(template):
     """{"cors": the Api's CorsConfiguration, "untargeted_routes": sorted route keys}."""
     resources = load(template)["Resources"]
@@ -119,9 +159,24 @@ def compile_typescript(node, cases, work):
         d.mkdir()
         shutil.copy(cors_ts, d / "cors.ts")
         shutil.copy(CDK_SRC / f"{api_type}_app.ts", d / "app.ts")
+        if api_type == "rest" and "export class CorsRestApi" in Path(cors_ts).read_text():
+            shutil.copy(CDK_SRC / "rest_construct_app.ts", d / "construct_app.ts")
     run = subprocess.run(["node", str(node / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "."],
                          cwd=root, capture_output=True, text=True, check=False)
     return root, run.stdout + run.stderr, run.returncode == 0
+
+
+def lintable(template):
+    """TEMPLATE re-serialized with the characters outside YAML's printable set
+    (DEL, C1 controls, a byte order mark, U+FFFE/U+FFFF) as JSON escapes: the
+    same template, which cfn-lint can read. CDK writes them raw (valid JSON),
+    and cfn-lint reads JSON with a YAML reader that refuses them (YAML 1.1,
+    5.1 "Character Set")."""
+    out = Path(str(template).replace(".json", ".lintable.json"))
+    text = json.dumps(load(template), indent=1, ensure_ascii=False)
+    out.write_text(re.sub("[\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text),
+                   encoding="utf-8")
+    return out
 
 
 def synth(command, cwd, outdir, env):
