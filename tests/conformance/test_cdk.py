@@ -126,6 +126,26 @@ def test_cdk_python(cors_py, corsform, work):
 
 
 CONSTRUCT = [(n, p) for n, p in TS if api_type(p) == "rest" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
+HTTP_CONSTRUCT = [(n, p) for n, p in TS
+                  if api_type(p) == "http" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in HTTP_CONSTRUCT], ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_typescript_http_construct(cors_ts, typescript, corsform, work):
+    """scope = "api": CorsHttpApi synthesizes the whole API the CloudFormation
+    target deploys (the Api with its CORS, every route with its
+    authorization and integration, the stage)."""
+    need_node(typescript)
+    root = typescript[0]
+    case_dir = cors_ts.parent.parent
+    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
+                         work / "typescript-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["api"] and cdk.http_api(template) == want, \
+        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
 
 
 @pytest.mark.tool("cdk-typescript")

@@ -8,6 +8,10 @@
  *     // ... your routes ...
  *     applyCorsPolicy(api);
  *
+ * or, for the whole API (its routes, integrations, stage and CORS):
+ *
+ *     new CorsHttpApi(this, "Api", { ...one prop per backend });
+ *
  * An HTTP API's CORS is its CORS configuration: API Gateway answers
  * preflights from it and sets the CORS headers of every response, replacing
  * any the integrations send (API Gateway developer guide, "Configuring CORS
@@ -16,6 +20,10 @@
  * HttpApi's own corsPreflight.
  */
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import * as authorizersLib from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import * as integrations from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
 
 /** The CorsConfiguration of the API: exactly the policy's values. */
 export const CORS_CONFIGURATION: apigwv2.CfnApi.CorsProperty = {
@@ -53,4 +61,122 @@ export function applyCorsPolicy(api: apigwv2.HttpApi): void {
       authorizationType: "NONE",
     });
   });
+}
+
+// ---------------------------------------------------------------------------
+// scope = "api": the whole API, each backend a prop.
+// ---------------------------------------------------------------------------
+
+/** A route of the policy. */
+export interface ProxyRoute {
+  readonly method: string;
+  readonly path: string;
+  /** Which of CorsHttpApi's backend props it goes to. */
+  readonly target: string;
+  /** Which of CorsHttpApi's `authorizers` guards it ("iam": API Gateway's own IAM check). */
+  readonly authorizer?: "jwt" | "custom" | "iam";
+}
+
+/** The policy's routes, in policy order. */
+export const ROUTES: readonly ProxyRoute[] = [
+  {
+    method: "GET",
+    path: "/orders",
+    target: "backends.orders",
+  },
+  {
+    method: "POST",
+    path: "/orders",
+    target: "backends.orders",
+  },
+  {
+    method: "GET",
+    path: "/users/{id}",
+    target: "backends.users",
+  },
+  {
+    method: "PUT",
+    path: "/users/{id}",
+    target: "backends.users",
+  },
+  {
+    method: "GET",
+    path: "/catalog/{proxy+}",
+    target: "backends.catalog",
+  },
+];
+
+/** The policy's [backends]: a Lambda function or an HTTP URL each. */
+export const BACKENDS: readonly { readonly name: string; readonly isLambda: boolean }[] = [
+  { name: "catalog", isLambda: false },
+  { name: "orders", isLambda: true },
+  { name: "users", isLambda: true },
+];
+
+export interface CorsHttpApiProps {
+  /** One per [backends] entry: its function, or its scheme://host[:port]. */
+  readonly backends: {
+    readonly catalog: string;
+    readonly orders: lambda.IFunction;
+    readonly users: lambda.IFunction;
+  };
+  /** Anything else of the HttpApi; name and description come from the policy unless set here. */
+  readonly httpApiProps?: apigwv2.HttpApiProps;
+}
+
+/**
+ * The whole HTTP API of the policy: the HttpApi with its CORS configuration,
+ * a route per route method to its backend (a Lambda proxy with payload 2.0,
+ * or an HTTP proxy that forwards the request path), and the policy's stage
+ * with auto-deploy.
+ */
+export class CorsHttpApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: CorsHttpApiProps) {
+    super(scope, id);
+    this.api = new apigwv2.HttpApi(this, "Api", {
+      apiName: "shop",
+      createDefaultStage: false,
+      ...props.httpApiProps,
+    });
+    new apigwv2.HttpStage(this, "Stage", { httpApi: this.api, stageName: "$default", autoDeploy: true });
+    const p = props as unknown as Record<string, unknown>;
+    const authorizers: Record<string, apigwv2.IHttpRouteAuthorizer> = {
+      ...((p.authorizers ?? {}) as Record<string, apigwv2.IHttpRouteAuthorizer>),
+      iam: new authorizersLib.HttpIamAuthorizer(),
+    };
+    // One integration per backend, shared by its routes.
+    const made = new Map<string, apigwv2.HttpRouteIntegration>();
+    ROUTES.forEach((r, i) => {
+      let integration = made.get(r.target);
+      if (integration === undefined) {
+        // target is "lambdaFunction", "backendUrl" or "backends.<name>".
+        const [key, name] = r.target.split(".");
+        const backend = name === undefined ? p[key] : (p[key] as Record<string, unknown>)[name];
+        integration = proxyIntegration(r, backend, `Integration${made.size}`);
+        made.set(r.target, integration);
+      }
+      new apigwv2.HttpRoute(this, `Route${i}`, {
+        httpApi: this.api,
+        routeKey: apigwv2.HttpRouteKey.with(r.path, r.method as apigwv2.HttpMethod),
+        integration,
+        authorizer: r.authorizer === undefined ? undefined : authorizers[r.authorizer],
+      });
+    });
+    applyCorsPolicy(this.api);
+  }
+}
+
+function proxyIntegration(r: ProxyRoute, backend: unknown, id: string): apigwv2.HttpRouteIntegration {
+  if (typeof backend === "string") {
+    return new integrations.HttpUrlIntegration(id, backend, {
+      method: apigwv2.HttpMethod.ANY,
+      parameterMapping: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.requestPath()),
+    });
+  }
+  if (backend === undefined || backend === null) {
+    throw new Error(`${r.method} ${r.path} needs its backend: set ${r.target} in CorsHttpApi's props`);
+  }
+  return new integrations.HttpLambdaIntegration(id, backend as lambda.IFunction);
 }

@@ -8,6 +8,10 @@
  *     // ... your routes ...
  *     applyCorsPolicy(api);
  *
+ * or, for the whole API (its routes, integrations, stage and CORS):
+ *
+ *     new CorsHttpApi(this, "Api", { ...one prop per backend });
+ *
  * An HTTP API's CORS is its CORS configuration: API Gateway answers
  * preflights from it and sets the CORS headers of every response, replacing
  * any the integrations send (API Gateway developer guide, "Configuring CORS
@@ -16,6 +20,10 @@
  * HttpApi's own corsPreflight.
  */
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import * as authorizersLib from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import * as integrations from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
 
 /** The CorsConfiguration of the API: exactly the policy's values. */
 export const CORS_CONFIGURATION: apigwv2.CfnApi.CorsProperty = {
@@ -51,4 +59,1620 @@ export function applyCorsPolicy(api: apigwv2.HttpApi): void {
       authorizationType: "NONE",
     });
   });
+}
+
+// ---------------------------------------------------------------------------
+// scope = "api": the whole API, each backend a prop.
+// ---------------------------------------------------------------------------
+
+/** A route of the policy. */
+export interface ProxyRoute {
+  readonly method: string;
+  readonly path: string;
+  /** Which of CorsHttpApi's backend props it goes to. */
+  readonly target: string;
+  /** Which of CorsHttpApi's `authorizers` guards it ("iam": API Gateway's own IAM check). */
+  readonly authorizer?: "jwt" | "custom" | "iam";
+}
+
+/** The policy's routes, in policy order. */
+export const ROUTES: readonly ProxyRoute[] = [
+  {
+    method: "GET",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r0",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r1",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r2",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r3",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r4",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r5",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r6",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r7",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r8",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r9",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r10",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r11",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r12",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r13",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r14",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r15",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r16",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r17",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r18",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r19",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r20",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r21",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r22",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r23",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r24",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r25",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r26",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r27",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r28",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r29",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r30",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r31",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r32",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r33",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r34",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r35",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r36",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r37",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r38",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r39",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r40",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r41",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r42",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r43",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r44",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r45",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r46",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r47",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r48",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r49",
+    target: "lambdaFunction",
+  },
+  {
+    method: "GET",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+  {
+    method: "POST",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PUT",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+  {
+    method: "PATCH",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+  {
+    method: "DELETE",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+  {
+    method: "HEAD",
+    path: "/r50",
+    target: "lambdaFunction",
+  },
+];
+
+/** The policy's [backends]: a Lambda function or an HTTP URL each. */
+export const BACKENDS: readonly { readonly name: string; readonly isLambda: boolean }[] = [
+];
+
+export interface CorsHttpApiProps {
+  /** The function behind the lambda routes. */
+  readonly lambdaFunction: lambda.IFunction;
+  /** Anything else of the HttpApi; name and description come from the policy unless set here. */
+  readonly httpApiProps?: apigwv2.HttpApiProps;
+}
+
+/**
+ * The whole HTTP API of the policy: the HttpApi with its CORS configuration,
+ * a route per route method to its backend (a Lambda proxy with payload 2.0,
+ * or an HTTP proxy that forwards the request path), and the policy's stage
+ * with auto-deploy.
+ */
+export class CorsHttpApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: CorsHttpApiProps) {
+    super(scope, id);
+    this.api = new apigwv2.HttpApi(this, "Api", {
+      apiName: "many-routes",
+      createDefaultStage: false,
+      ...props.httpApiProps,
+    });
+    new apigwv2.HttpStage(this, "Stage", { httpApi: this.api, stageName: "$default", autoDeploy: true });
+    const p = props as unknown as Record<string, unknown>;
+    const authorizers: Record<string, apigwv2.IHttpRouteAuthorizer> = {
+      ...((p.authorizers ?? {}) as Record<string, apigwv2.IHttpRouteAuthorizer>),
+      iam: new authorizersLib.HttpIamAuthorizer(),
+    };
+    // One integration per backend, shared by its routes.
+    const made = new Map<string, apigwv2.HttpRouteIntegration>();
+    ROUTES.forEach((r, i) => {
+      let integration = made.get(r.target);
+      if (integration === undefined) {
+        // target is "lambdaFunction", "backendUrl" or "backends.<name>".
+        const [key, name] = r.target.split(".");
+        const backend = name === undefined ? p[key] : (p[key] as Record<string, unknown>)[name];
+        integration = proxyIntegration(r, backend, `Integration${made.size}`);
+        made.set(r.target, integration);
+      }
+      new apigwv2.HttpRoute(this, `Route${i}`, {
+        httpApi: this.api,
+        routeKey: apigwv2.HttpRouteKey.with(r.path, r.method as apigwv2.HttpMethod),
+        integration,
+        authorizer: r.authorizer === undefined ? undefined : authorizers[r.authorizer],
+      });
+    });
+    applyCorsPolicy(this.api);
+  }
+}
+
+function proxyIntegration(r: ProxyRoute, backend: unknown, id: string): apigwv2.HttpRouteIntegration {
+  if (typeof backend === "string") {
+    return new integrations.HttpUrlIntegration(id, backend, {
+      method: apigwv2.HttpMethod.ANY,
+      parameterMapping: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.requestPath()),
+    });
+  }
+  if (backend === undefined || backend === null) {
+    throw new Error(`${r.method} ${r.path} needs its backend: set ${r.target} in CorsHttpApi's props`);
+  }
+  return new integrations.HttpLambdaIntegration(id, backend as lambda.IFunction);
 }

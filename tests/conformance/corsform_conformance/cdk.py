@@ -115,6 +115,43 @@ def rest_api(template):
     return out
 
 
+def _target_id(target):
+    """The integration's logical id in a route's Target: "integrations/${X}"
+    (Fn::Sub) or ["integrations/", {"Ref": X}] (Fn::Join)."""
+    if "Fn::Sub" in target:
+        return re.fullmatch(r"integrations/\$\{(\w+)\}", target["Fn::Sub"]).group(1)
+    return target["Fn::Join"][1][1]["Ref"]
+
+
+def http_api(template):
+    """The whole HTTP API as both must deploy it: the Api's name, description,
+    protocol and CorsConfiguration; per route key its authorization (the
+    authorizer's type, not its id) and its integration's properties (the
+    IntegrationUri, a function ARN or the backend URL, is an input of either
+    and set aside); the stages."""
+    resources = load(template)["Resources"]
+    out = {"api": [], "routes": {}, "stages": []}
+    for r in resources.values():
+        props = dict(r.get("Properties", {}))
+        if r["Type"] == "AWS::ApiGatewayV2::Api":
+            out["api"].append({k: props.get(k) for k in ("Name", "Description", "ProtocolType", "CorsConfiguration")})
+        elif r["Type"] == "AWS::ApiGatewayV2::Stage":
+            out["stages"].append((props["StageName"], props.get("AutoDeploy")))
+        elif r["Type"] == "AWS::ApiGatewayV2::Route":
+            integration = dict(resources[_target_id(props["Target"])]["Properties"])
+            integration.pop("ApiId")
+            integration["IntegrationUri"] = "<backend>"
+            authorizer = props.get("AuthorizerId")
+            out["routes"][props["RouteKey"]] = {
+                "AuthorizationType": props.get("AuthorizationType", "NONE"),
+                "Authorizer": None if authorizer is None else resources[authorizer["Ref"]]["Properties"].get(
+                    "AuthorizerType"),
+                "Integration": integration,
+            }
+    out["stages"].sort()
+    return out
+
+
 def http_cors(template):
     """{"cors": the Api's CorsConfiguration, "untargeted_routes": sorted route keys}."""
     resources = load(template)["Resources"]
@@ -159,8 +196,8 @@ def compile_typescript(node, cases, work):
         d.mkdir()
         shutil.copy(cors_ts, d / "cors.ts")
         shutil.copy(CDK_SRC / f"{api_type}_app.ts", d / "app.ts")
-        if api_type == "rest" and "export class CorsRestApi" in Path(cors_ts).read_text():
-            shutil.copy(CDK_SRC / "rest_construct_app.ts", d / "construct_app.ts")
+        if "export class Cors" in Path(cors_ts).read_text():
+            shutil.copy(CDK_SRC / f"{api_type}_construct_app.ts", d / "construct_app.ts")
     run = subprocess.run(["node", str(node / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "."],
                          cwd=root, capture_output=True, text=True, check=False)
     return root, run.stdout + run.stderr, run.returncode == 0
