@@ -187,6 +187,27 @@ def test_cdk_python_construct(cors_py, corsform, work):
 
 
 @pytest.mark.tool("cdk-python")
+@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in HTTP_CONSTRUCT],
+                         ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_python_http_construct(cors_py, corsform, work):
+    """The same for the Python module's CorsHttpApi."""
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    case_dir = cors_py.parent.parent
+    d = work / "py-construct" / case_dir.name
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(cors_py, d / "cors.py")
+    shutil.copy(cdk.CDK_SRC / "http_construct_app.py", d / "app.py")
+    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["api"] and cdk.http_api(template) == want, \
+        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-python")
 def test_cdk_comparison_catches_a_changed_header(corsform, work):
     """The comparison can fail: one preflight header changed in a synthesized
     template makes it differ from the CloudFormation target's."""

@@ -7,6 +7,10 @@ AWS CDK v2 constructs (aws-cdk-lib).
     # ... your routes ...
     apply_cors_policy(api)
 
+or, for the whole API (its routes, integrations, stage and CORS):
+
+    CorsHttpApi(self, "Api", lambda_function=..., ...)  # one argument per backend
+
 An HTTP API's CORS is its CORS configuration: API Gateway answers preflights
 from it and sets the CORS headers of every response, replacing any the
 integrations send (API Gateway developer guide, "Configuring CORS for an HTTP
@@ -15,9 +19,14 @@ as corsform's CloudFormation and Terraform targets do, replacing the HttpApi's
 own cors_preflight.
 """
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers_lib
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
 
 # The CorsConfiguration of the API: exactly the policy's values.
 CORS_CONFIGURATION = apigwv2.CfnApi.CorsProperty(
@@ -56,3 +65,103 @@ def apply_cors_policy(api: apigwv2.HttpApi) -> None:
             route_key=route_key,
             authorization_type="NONE",
         )
+
+
+# ---------------------------------------------------------------------------
+# scope = "api": the whole API, each backend a prop.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProxyRoute:
+    """A route of the policy."""
+
+    method: str
+    path: str
+    # Which of CorsHttpApi's backend arguments it goes to.
+    target: str
+    # Which of CorsHttpApi's `authorizers` guards it ("iam": API Gateway's own IAM check).
+    authorizer: Optional[str] = None
+
+
+# The policy's routes, in policy order.
+ROUTES: Sequence[ProxyRoute] = (
+    ProxyRoute(
+        method="GET",
+        path="/a-b/{id}",
+        target="lambda_function",
+    ),
+    ProxyRoute(
+        method="POST",
+        path="/a_b/{id}/x",
+        target="lambda_function",
+    ),
+)
+
+# The policy's [backends]: (name, whether it is a Lambda function).
+BACKENDS: Sequence[Tuple[str, bool]] = (
+)
+
+
+class CorsHttpApi(Construct):
+    """The whole HTTP API of the policy: the HttpApi with its CORS
+    configuration, a route per route method to its backend (a Lambda proxy
+    with payload 2.0, or an HTTP proxy that forwards the request path), and
+    the policy's stage with auto-deploy.
+
+    Backends: `lambda_function` (lambda routes), `backend_url`
+    (scheme://host[:port] of http routes), and `backend_<name>` per
+    [backends] entry (a function or a URL). `http_api_props` sets anything
+    else of the HttpApi; name and description come from the policy unless
+    set there.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        lambda_function: lambda_.IFunction,
+        http_api_props: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        backends: Dict[str, Any] = {
+            "lambda_function": lambda_function,
+        }
+        chosen: Dict[str, apigwv2.IHttpRouteAuthorizer] = {}
+        chosen["iam"] = authorizers_lib.HttpIamAuthorizer()
+        settings: Dict[str, Any] = {
+            "api_name": "x-api-2",
+            "description": "Quotes \" and ${var.secret} and %{ if true } and #set($x = 1)\nnew line: \u2028 end",
+            "create_default_stage": False,
+        }
+        settings.update(http_api_props or {})
+        self.api = apigwv2.HttpApi(self, "Api", **settings)
+        apigwv2.HttpStage(self, "Stage", http_api=self.api, stage_name="v1_beta-2", auto_deploy=True)
+        # One integration per backend, shared by its routes.
+        made: Dict[str, apigwv2.HttpRouteIntegration] = {}
+        for i, r in enumerate(ROUTES):
+            if r.target not in made:
+                made[r.target] = _proxy_integration(r, backends.get(r.target), f"Integration{len(made)}")
+            apigwv2.HttpRoute(
+                self,
+                f"Route{i}",
+                http_api=self.api,
+                route_key=apigwv2.HttpRouteKey.with_(r.path, apigwv2.HttpMethod(r.method)),
+                integration=made[r.target],
+                authorizer=None if r.authorizer is None else chosen[r.authorizer],
+            )
+        apply_cors_policy(self.api)
+
+
+def _proxy_integration(r: ProxyRoute, backend: Any, construct_id: str) -> apigwv2.HttpRouteIntegration:
+    if isinstance(backend, str):
+        return integrations.HttpUrlIntegration(
+            construct_id,
+            backend,
+            method=apigwv2.HttpMethod.ANY,
+            parameter_mapping=apigwv2.ParameterMapping().overwrite_path(apigwv2.MappingValue.request_path()),
+        )
+    if backend is None:
+        raise ValueError(f"{r.method} {r.path} needs its backend: pass {r.target} to CorsHttpApi")
+    return integrations.HttpLambdaIntegration(construct_id, backend)
