@@ -316,7 +316,14 @@ mod tests {
         );
         assert_eq!(
             names(supported_targets(&http)),
-            ["terraform", "sam", "cloudformation", "openapi"]
+            [
+                "terraform",
+                "sam",
+                "cloudformation",
+                "openapi",
+                "cdk-typescript",
+                "cdk-python"
+            ]
         );
         let node = Target::named("lambda-node").unwrap();
         let err = check(&http, node).unwrap_err().to_string();

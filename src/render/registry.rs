@@ -187,6 +187,47 @@ pub static OPENAPI: TargetSpec = TargetSpec {
     files: &[("openapi.yaml", "openapi/{api}/openapi.yaml")],
 };
 
+/// The CDK modules set an HTTP API's CORS configuration; with `owner =
+/// "lambda"` there is none to set, and the OPTIONS routes to the function would
+/// need the caller's integration.
+fn cdk_refuses(policy: &Policy) -> Option<&'static str> {
+    (policy.api.api_type == ApiType::Http && policy.cors.owner == Owner::Lambda).then_some(
+        "owner = \"lambda\" on an HTTP API: the function answers CORS, so there is no gateway CORS to apply; \
+         use --target lambda-node or --target lambda-python and give your HttpApi an unauthorized OPTIONS route \
+         to the function",
+    )
+}
+
+/// AWS CDK v2 (aws-cdk-lib): `applyCorsPolicy(api)` adds the policy's CORS to a
+/// `RestApi` or an `HttpApi` of the caller's app (docs/design.md "CDK"). It
+/// renders the CloudFormation target's plans, so both deploy the same CORS.
+pub static CDK_TYPESCRIPT: TargetSpec = TargetSpec {
+    name: "cdk-typescript",
+    help: "AWS CDK v2 TypeScript module: applyCorsPolicy(api) (cors.ts)",
+    api_types: BOTH,
+    scopes: BOTH_SCOPES,
+    default: false,
+    refuses: cdk_refuses,
+    // Backends are the caller's: the module adds only CORS.
+    named_backends: BOTH,
+    environments: false,
+    plan: api_plan,
+    files: &[("cors.ts", "cdk-typescript/{api}/cors.ts")],
+};
+
+pub static CDK_PYTHON: TargetSpec = TargetSpec {
+    name: "cdk-python",
+    help: "AWS CDK v2 Python module: apply_cors_policy(api) (cors.py)",
+    api_types: BOTH,
+    scopes: BOTH_SCOPES,
+    default: false,
+    refuses: cdk_refuses,
+    named_backends: BOTH,
+    environments: false,
+    plan: api_plan,
+    files: &[("cors.py", "cdk-python/{api}/cors.py")],
+};
+
 /// Every target, in `--help` and build order.
 pub static ALL: &[Target] = &[
     Target(&TERRAFORM),
@@ -195,6 +236,8 @@ pub static ALL: &[Target] = &[
     Target(&LAMBDA_NODE),
     Target(&LAMBDA_PYTHON),
     Target(&OPENAPI),
+    Target(&CDK_TYPESCRIPT),
+    Target(&CDK_PYTHON),
 ];
 
 impl TargetSpec {

@@ -1,0 +1,47 @@
+// A CDK app around a whole-API REST golden's cors.ts (scope = "api"): its
+// CorsRestApi construct with every backend prop set (one imported function,
+// one URL), the authorizers its routes need, and a synthesis into CDK_OUTDIR
+// that needs no bootstrap and reports no analytics. The props are built from
+// the module's exported data, so one app serves every case.
+import { App, ArnFormat, BootstraplessSynthesizer, CfnOutput, Stack } from "aws-cdk-lib";
+import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { BACKENDS, CorsRestApi, CorsRestApiProps, POLICY_PATHS, PROXY_METHODS } from "./cors";
+
+export const BACKEND_URL = "https://backend.example.com";
+
+const app = new App({ outdir: process.env.CDK_OUTDIR, analyticsReporting: false });
+const stack = new Stack(app, "Cors", {
+  synthesizer: new BootstraplessSynthesizer(),
+  analyticsReporting: false,
+});
+const arn = (name: string) =>
+  stack.formatArn({ service: "lambda", resource: "function", resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn("backend"));
+const needed = new Set([
+  ...PROXY_METHODS.map((m) => m.authorizer),
+  ...POLICY_PATHS.flatMap((p) => p.mockMethods.map((m) => m.authorizer)),
+]);
+const props = {
+  lambdaFunction: fn,
+  backendUrl: BACKEND_URL,
+  backends: Object.fromEntries(BACKENDS.map((b) => [b.name, b.isLambda ? fn : BACKEND_URL])),
+  authorizers: {
+    custom: needed.has("custom")
+      ? new apigateway.TokenAuthorizer(stack, "Custom", {
+          handler: lambda.Function.fromFunctionArn(stack, "AuthorizerFunction", arn("authorizer")),
+        })
+      : undefined,
+    cognito: needed.has("cognito")
+      ? new apigateway.CognitoUserPoolsAuthorizer(stack, "Cognito", {
+          cognitoUserPools: [cognito.UserPool.fromUserPoolId(stack, "Pool", "us-east-1_example")],
+        })
+      : undefined,
+  },
+  restApiProps: { cloudWatchRole: false },
+};
+// The props type differs per policy (one prop per backend); this app sets them all.
+const api = new CorsRestApi(stack, "Api", props as unknown as CorsRestApiProps);
+new CfnOutput(stack, "RestApiId", { value: api.api.restApiId });
+app.synth();

@@ -1,0 +1,288 @@
+"""The CDK targets (cdk-typescript, cdk-python): for every golden case that has
+them, a small app per language (tests/cdk) around the golden's module
+synthesizes with aws-cdk-lib, cfn-lint accepts the template, and its CORS
+resources equal those of corsform's CloudFormation template of the same
+policy (corsform_conformance/cdk.py says which resources and how logical ids
+are set aside). The TypeScript modules are compiled with tsc --strict first.
+
+Then every whole REST API case (the ones test_localstack.py deploys) is
+deployed per language into the session's LocalStack from the synthesized
+template and checked exactly as the CloudFormation deployment of the same
+policy is (checks.py: real preflights and MOCK requests header by header
+against policy.toml, gateway responses and mapping expressions read back).
+Proxy routes are the app's own business and not part of the module, so the
+apps have none; their answers belong to the backend and are not checked for
+CloudFormation either.
+
+scripts/conformance --only cdk installs aws-cdk-lib from npm and PyPI."""
+
+import json
+import shutil
+
+import pytest
+import yaml
+
+from corsform_conformance import aws, cdk, cfn, checks, tools
+from corsform_conformance.cases import case_id, cases_with, rest_cases, whole_api
+from corsform_conformance.deploy import Deployment, stack_name
+from corsform_conformance.expectations import expect, is_rest, load_policy
+
+TS = cases_with("cdk-typescript/cors.ts")
+PY = cases_with("cdk-python/cors.py")
+
+
+def api_type(cors_file):
+    return "rest" if is_rest(load_policy(cors_file.parent.parent / "policy.toml")) else "http"
+
+
+@pytest.fixture(scope="session")
+def typescript(work):
+    """The compiled TypeScript apps of every case: (folder, tsc output, ok);
+    None when node's aws-cdk-lib is missing (the Python checks still run)."""
+    node = cdk.node_dir()
+    return None if node is None else cdk.compile_typescript(node, [(n, p, api_type(p)) for n, p in TS], work)
+
+
+def need_node(typescript):
+    if typescript is None:
+        tools.unavailable("cdk (node)", "aws-cdk-lib is not installed (scripts/conformance --only cdk runs npm ci)")
+
+
+def stage(case_dir):
+    policy = load_policy(case_dir / "policy.toml")
+    return expect(policy).stage if is_rest(policy) else "prod"
+
+
+_SYNTHESIZED = {}
+
+
+def synthesized(lang, case_dir, work, typescript=None):
+    """The template of LANG's app around CASE_DIR's module, synthesized once."""
+    key = (lang, case_dir.name)
+    if key not in _SYNTHESIZED:
+        name = case_dir.name
+        env = {"CDK_STAGE": stage(case_dir)}
+        if lang == "typescript":
+            root, tsc_output, ok = typescript
+            mine = [line for line in tsc_output.splitlines() if line.startswith(f"{name}/")]
+            assert ok and not mine, f"tsc --strict rejects the modules:\n{tsc_output}"
+            command, cwd = ["node", str(root / "out" / name / "app.js")], root
+        else:
+            python = cdk.python()
+            if python is None:
+                tools.unavailable("cdk (python)",
+                                  "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+            cwd = work / "py" / name
+            cwd.mkdir(parents=True, exist_ok=True)
+            shutil.copy(case_dir / "cdk-python" / "cors.py", cwd / "cors.py")
+            shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
+            kind = "rest" if is_rest(load_policy(case_dir / "policy.toml")) else "http"
+            command = [python, "app.py", kind]
+        _SYNTHESIZED[key] = cdk.synth(command, cwd, work / f"{lang}-out" / name, env)
+    return _SYNTHESIZED[key]
+
+
+def expected(corsform, case_dir, work):
+    """What the CDK template must hold: the CORS resources of corsform's
+    CloudFormation template, and for an HTTP layer the Terraform layer's
+    OPTIONS routes (the CloudFormation target builds no HTTP layer)."""
+    policy = load_policy(case_dir / "policy.toml")
+    layer = not whole_api(policy)
+    template = cdk.cloudformation_of(corsform, case_dir / "policy.toml", work / "expected" / case_dir.name)
+    if is_rest(policy):
+        return cdk.rest_cors(template, mock_routes=not layer)
+    want = cdk.http_cors(template)
+    if layer:
+        want["untargeted_routes"] = cdk.layer_routes(case_dir / "terraform" / "main.tf")
+    return want
+
+
+def check(template, case_dir, corsform, work):
+    # I1022 (prefer Fn::Sub over an empty-delimiter Fn::Join) is left out, and
+    # only here: CDK itself writes the RestApi's Endpoint output that way,
+    # not the module; every other finding fails.
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = expected(corsform, case_dir, work)
+    # Never an empty comparison: a REST API has a preflight per path, an HTTP API a CorsConfiguration.
+    assert want.get("methods") or want.get("cors"), f"nothing to compare in {case_dir}: {want}"
+    got = cdk.rest_cors(template) if "methods" in want else cdk.http_cors(template)
+    assert got == want, f"{template}: the CDK app's CORS resources differ from the CloudFormation target's"
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in TS], ids=[case_id(n) for n, _ in TS])
+def test_cdk_typescript(cors_ts, typescript, corsform, work):
+    need_node(typescript)
+    template = synthesized("typescript", cors_ts.parent.parent, work, typescript)
+    check(template, cors_ts.parent.parent, corsform, work)
+
+
+@pytest.mark.tool("cdk-python")
+@pytest.mark.parametrize("cors_py", [p for _, p in PY], ids=[case_id(n) for n, _ in PY])
+def test_cdk_python(cors_py, corsform, work):
+    template = synthesized("python", cors_py.parent.parent, work)
+    check(template, cors_py.parent.parent, corsform, work)
+
+
+CONSTRUCT = [(n, p) for n, p in TS if api_type(p) == "rest" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
+HTTP_CONSTRUCT = [(n, p) for n, p in TS
+                  if api_type(p) == "http" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in HTTP_CONSTRUCT], ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_typescript_http_construct(cors_ts, typescript, corsform, work):
+    """scope = "api": CorsHttpApi synthesizes the whole API the CloudFormation
+    target deploys (the Api with its CORS, every route with its
+    authorization and integration, the stage)."""
+    need_node(typescript)
+    root = typescript[0]
+    case_dir = cors_ts.parent.parent
+    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
+                         work / "typescript-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["api"] and cdk.http_api(template) == want, \
+        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in CONSTRUCT], ids=[case_id(n) for n, _ in CONSTRUCT])
+def test_cdk_typescript_construct(cors_ts, typescript, corsform, work):
+    """scope = "api": CorsRestApi synthesizes the whole API the CloudFormation
+    target deploys (its resources, every method, gateway responses, stage)."""
+    need_node(typescript)
+    root = typescript[0]
+    case_dir = cors_ts.parent.parent
+    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
+                         work / "typescript-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["methods"] and cdk.rest_api(template) == want, \
+        f"{template}: CorsRestApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-python")
+@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in CONSTRUCT],
+                         ids=[case_id(n) for n, _ in CONSTRUCT])
+def test_cdk_python_construct(cors_py, corsform, work):
+    """The same for the Python module's CorsRestApi."""
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    case_dir = cors_py.parent.parent
+    d = work / "py-construct" / case_dir.name
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(cors_py, d / "cors.py")
+    shutil.copy(cdk.CDK_SRC / "construct_app.py", d / "app.py")
+    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["methods"] and cdk.rest_api(template) == want, \
+        f"{template}: CorsRestApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-python")
+@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in HTTP_CONSTRUCT],
+                         ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_python_http_construct(cors_py, corsform, work):
+    """The same for the Python module's CorsHttpApi."""
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    case_dir = cors_py.parent.parent
+    d = work / "py-construct" / case_dir.name
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(cors_py, d / "cors.py")
+    shutil.copy(cdk.CDK_SRC / "http_construct_app.py", d / "app.py")
+    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
+    assert want["api"] and cdk.http_api(template) == want, \
+        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-python")
+def test_cdk_comparison_catches_a_changed_header(corsform, work):
+    """The comparison can fail: one preflight header changed in a synthesized
+    template makes it differ from the CloudFormation target's."""
+    case_dir = tools.REPO / "golden" / "rest-several-origins"
+    template = cdk.load(synthesized("python", case_dir, work))
+    for r in template["Resources"].values():
+        if r["Type"] == "AWS::ApiGateway::Method" and r["Properties"]["HttpMethod"] == "OPTIONS":
+            params = r["Properties"]["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+            params["method.response.header.Vary"] = "'Accept'"
+            break
+    planted = work / "planted.json"
+    planted.write_text(json.dumps(template))
+    assert cdk.rest_cors(planted) != expected(corsform, case_dir, work)
+
+
+def test_cdk_cases_exist():
+    """Every REST and HTTP shape the goldens pin has CDK modules to check."""
+    assert len(TS) >= 10 and [n for n, _ in TS] == [n for n, _ in PY], (TS, PY)
+    assert any(api_type(p) == "http" for _, p in TS) and any(api_type(p) == "rest" for _, p in TS)
+
+
+GOLDEN = tools.REPO / "golden"
+DEPLOY = [(case, lang) for case in rest_cases() for lang in ("typescript", "python")
+          if (GOLDEN / case / f"cdk-{lang}").is_dir()]
+_DEPLOYED = {}
+
+
+def deployed(case, lang, localstack, work, typescript):
+    """The LocalStack deployment of LANG's synthesized template of CASE, made once."""
+    key = f"{case}-cdk-{lang}"
+    if key not in _DEPLOYED:
+        case_dir = GOLDEN / case
+        try:
+            template = synthesized(lang, case_dir, work, typescript if lang == "typescript" else None)
+            # YAML, as corsform writes: aws.adapt_template finds what LocalStack cannot create in it.
+            body = work / "deploy" / f"{key}.yaml"
+            body.parent.mkdir(parents=True, exist_ok=True)
+            body.write_text(yaml.safe_dump(cdk.load(template), sort_keys=False))
+            api_id, notes = aws.cfn_deploy(localstack.endpoint, stack_name(key), body)
+            _DEPLOYED[key] = Deployment(case_dir, f"cdk-{lang}", api_id,
+                                        expect(load_policy(case_dir / "policy.toml")), notes=notes,
+                                        stack=stack_name(key))
+        except (AssertionError, aws.DeployError) as e:
+            _DEPLOYED[key] = e
+    made = _DEPLOYED[key]
+    if isinstance(made, Exception):
+        pytest.fail(f"cdk-{lang} deployment of golden/{case} failed: {made}", pytrace=False)
+    return made
+
+
+def _deployment(case, lang, localstack, work, typescript):
+    if lang == "typescript":
+        need_node(typescript)
+    return deployed(case, lang, localstack, work, typescript)
+
+
+@pytest.mark.tool("localstack cdk headers")
+@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
+def test_cdk_localstack_headers(case, lang, localstack, work, typescript):
+    d = _deployment(case, lang, localstack, work, typescript)
+    for note in d.notes:
+        print(f"note: {note}")
+    problems = checks.headers(localstack, d)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("localstack cdk gateway responses")
+@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
+def test_cdk_localstack_gateway_responses(case, lang, localstack, work, typescript):
+    problems = checks.gateway_responses(localstack, _deployment(case, lang, localstack, work, typescript))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("localstack cdk mapping expressions")
+@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
+def test_cdk_localstack_mapping_expressions(case, lang, localstack, work, typescript):
+    problems = checks.mapping_expressions(localstack, _deployment(case, lang, localstack, work, typescript))
+    assert not problems, "\n".join(problems)
