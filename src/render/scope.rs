@@ -37,8 +37,8 @@ fn why_not(target: &str) -> &'static str {
         // own definition, which another template cannot add to.
         "sam" => {
             " (a SAM template defines its own Api, and another template cannot add to its \
-             definition; an `openapi` target that writes the CORS layer into a SAM API's \
-             DefinitionBody is planned)"
+             definition; to add the CORS layer to a SAM API's DefinitionBody, drop scope and set [api] openapi \
+             to its OpenAPI document and build --target openapi)"
         }
         _ => "",
     }
