@@ -258,7 +258,6 @@ def imported(localstack, case):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_headers(case, localstack):
     problems = checks.headers(localstack, imported(localstack, case))
-    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -266,7 +265,6 @@ def test_localstack_headers(case, localstack):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_gateway_responses(case, localstack):
     problems = checks.gateway_responses(localstack, imported(localstack, case))
-    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -281,7 +279,6 @@ def test_localstack_mapping_expressions(case, localstack):
     deployed = {path for path, _, _ in readback.deployed_methods(apigw, d.api_id)}
     missing = sorted(set(document(case)["paths"]) - deployed)
     assert not missing, f"paths not imported: {missing}"
-    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
@@ -289,7 +286,6 @@ def test_localstack_mapping_expressions(case, localstack):
 @pytest.mark.parametrize("case", REST, ids=[case_id(c) for c in REST])
 def test_localstack_probe(case, localstack, corsform):
     problems = checks.corsform_probe(localstack, imported(localstack, case), corsform)
-    assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
 
 
