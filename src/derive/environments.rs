@@ -549,4 +549,61 @@ mod tests {
         let conds: Vec<&str> = out.conditions.iter().map(|c| c.0.as_str()).collect();
         assert_eq!(conds, ["IsA", "IsB"]);
     }
+
+    fn policy(extra: &str) -> Policy {
+        let text = format!(
+            "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n{extra}\n[cors]\nallow_origins = [\"https://a.example\"]\n\
+             [environments.dev]\ncors = {{ allow_origins = [\"https://dev.example\"] }}\n\
+             [environments.prod]\ncors = {{ allow_origins = [\"https://app.example\"] }}\n\
+             [gateway_responses]\ntypes = [\"DEFAULT_4XX\"]\n\
+             [[routes]]\npath = \"/\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n"
+        );
+        let (policy, diags) = crate::check(&crate::diagnostic::SourceFile::new("p.toml", text));
+        policy.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    #[test]
+    fn an_empty_list_or_a_list_of_non_strings_is_never_a_mapping_row() {
+        // The Mapping holds only strings and non-empty lists of strings; any
+        // other value goes through Fn::If (see Table::value).
+        let names = vec!["dev".to_string(), "prod".to_string()];
+        let mut t = table(&names);
+        let empty = t.value(
+            "Expose",
+            vec![Some(Value::Array(vec![])), Some(Value::from(vec!["X-Id"]))],
+        );
+        assert!(matches!(empty, EnvValue::IfChain(_)), "{empty:?}");
+        let numbers = t.value(
+            "N",
+            vec![Some(Value::from(vec![1])), Some(Value::from(vec!["a"]))],
+        );
+        assert!(matches!(numbers, EnvValue::IfChain(_)), "{numbers:?}");
+    }
+
+    #[test]
+    fn a_single_gateway_response_carries_each_environments_origin() {
+        let p = policy("");
+        let plan = rest(&p, rest_api::plan(&p));
+        let envs = plan.environments.expect("a plan per environment");
+        for (env, origin) in [
+            ("dev", "https://dev.example"),
+            ("prod", "https://app.example"),
+        ] {
+            let e = envs.rest.iter().find(|e| e.name == env).expect(env);
+            let gr = e.gateway_responses.first().expect("DEFAULT_4XX");
+            let headers = format!("{:?}", gr.headers);
+            assert!(headers.contains(origin), "{env}: {headers}");
+        }
+    }
+
+    #[test]
+    fn what_one_output_cannot_switch_is_refused() {
+        assert_eq!(refusal(&policy("")), None);
+        let layer = refusal(&policy("scope = \"cors\""));
+        assert!(layer.is_some_and(|w| w.contains("scope")), "{layer:?}");
+        let mut owner = policy("");
+        owner.environments[0].policy.cors.owner = crate::model::Owner::Lambda;
+        let why = refusal(&owner);
+        assert!(why.is_some_and(|w| w.contains("owner")), "{why:?}");
+    }
 }
