@@ -61,14 +61,9 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         let targets: Vec<Target> = if policy.api.openapi.is_some() {
             let (path, contents) =
                 super::openapi_build::output(path, policy, &args.targets, &args.out)?;
-            if let Some(&first) = producer.get(&path) {
-                return Err(CliError::SameOutput {
-                    path,
-                    first: policies[first].0.clone(),
-                    second: name.clone(),
-                });
-            }
-            producer.insert(path.clone(), i);
+            claim(&mut producer, &path, i, |first| {
+                (policies[first].0.clone(), name.clone())
+            })?;
             jobs.push(Job {
                 source: Source::Document(contents),
                 path,
@@ -90,14 +85,9 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         for &target in &targets {
             for (file, template) in ready.files(target) {
                 let path = dir(target).join(file);
-                if let Some(&first) = producer.get(&path) {
-                    return Err(CliError::SameOutput {
-                        path,
-                        first: policies[first].0.clone(),
-                        second: name.clone(),
-                    });
-                }
-                producer.insert(path.clone(), i);
+                claim(&mut producer, &path, i, |first| {
+                    (policies[first].0.clone(), name.clone())
+                })?;
                 jobs.push(Job {
                     source: Source::Template {
                         policy: i,
@@ -136,6 +126,26 @@ fn render_all(prepared: &[Prepared], jobs: &[Job]) -> Result<Vec<(PathBuf, Strin
     })
     .into_iter()
     .collect()
+}
+
+/// Records that policy `i` writes `path`; two policies writing one file is an
+/// error naming both (`names(first)`: the first policy's name and this one's).
+fn claim(
+    producer: &mut BTreeMap<PathBuf, usize>,
+    path: &std::path::Path,
+    i: usize,
+    names: impl Fn(usize) -> (String, String),
+) -> Result<(), CliError> {
+    if let Some(&first) = producer.get(path) {
+        let (first, second) = names(first);
+        return Err(CliError::SameOutput {
+            path: path.to_path_buf(),
+            first,
+            second,
+        });
+    }
+    producer.insert(path.to_path_buf(), i);
+    Ok(())
 }
 
 fn render_job<W: std::io::Write>(
