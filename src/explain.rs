@@ -256,3 +256,59 @@ pub fn human(policy_name: &str, r: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Block, Request, default_path, fix_for};
+
+    const POLICY: &str = "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example\"]\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n";
+
+    #[test]
+    fn each_block_gets_the_fix_for_where_it_happened() {
+        let (policy, diags) = crate::check(&crate::diagnostic::SourceFile::new(
+            "p.toml",
+            POLICY.to_string(),
+        ));
+        let policy = policy.unwrap_or_else(|| panic!("{diags:?}"));
+        let req = |origin: &str| Request {
+            origin: origin.to_string(),
+            method: "GET".into(),
+            headers: vec![],
+            credentials: false,
+        };
+        let (listed, other) = (req("https://a.example"), req("https://b.example"));
+        let fix = |r: &Request, where_: &str, b: &Block, routed: bool| {
+            fix_for(&policy, r, "/a", where_, b, routed)
+        };
+        let status = Block::PreflightStatus(403);
+        assert!(fix(&listed, "preflight", &status, false).contains("add a [[routes]] entry"));
+        assert!(fix(&listed, "preflight", &status, true).contains("authorizer or API key"));
+        let none = Block::NoAllowOrigin;
+        // An origin the policy does not list: the fix is to list it, wherever it failed.
+        assert!(fix(&other, "error response", &none, true).contains("to [cors] allow_origins"));
+        // A listed origin: the fix depends on which response lacked it.
+        let error = fix(&listed, "error response", &none, true);
+        assert!(error.contains("API Gateway's own errors"), "{error}");
+        let actual = fix(&listed, "actual response", &none, true);
+        assert!(actual.contains("the backend must send"), "{actual}");
+        let preflight = fix(&listed, "preflight", &none, true);
+        assert!(preflight.contains("is routed and deployed"), "{preflight}");
+    }
+
+    #[test]
+    fn the_default_path_is_the_first_route_serving_the_method() {
+        let text = "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\n[cors]\nallow_origins = [\"https://a.example\"]\n\
+                    [[routes]]\npath = \"/a\"\nmethods = [\"GET\"]\n\
+                    [[routes]]\npath = \"/b/{id}\"\nmethods = [\"POST\"]\n\
+                    [[routes]]\npath = \"/c\"\nmethods = [\"ANY\"]\n";
+        let (policy, diags) = crate::check(&crate::diagnostic::SourceFile::new(
+            "p.toml",
+            text.to_string(),
+        ));
+        let policy = policy.unwrap_or_else(|| panic!("{diags:?}"));
+        assert_eq!(default_path(&policy, "GET"), "/a");
+        assert_eq!(default_path(&policy, "POST"), "/b/example");
+        // Only the ANY route serves DELETE.
+        assert_eq!(default_path(&policy, "DELETE"), "/c");
+    }
+}
