@@ -108,16 +108,7 @@ fn render_to_temporary(
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(err)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let (tmp, f) = create_temporary(dir, &name).map_err(err)?;
+    let (tmp, f) = temporary_beside(path).map_err(err)?;
     let guard = Temporary(Some(&tmp));
     let mut w = io::BufWriter::with_capacity(1 << 16, f);
     render(&mut w)?;
@@ -273,16 +264,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(err)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let (tmp, mut f) = create_temporary(dir, &name).map_err(err)?;
+    let (tmp, mut f) = temporary_beside(path).map_err(err)?;
     let mut guard = Temporary(Some(&tmp));
     let result = (|| {
         f.write_all(contents.as_bytes())?;
@@ -294,6 +276,20 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), CliError> {
         guard.0 = None;
     }
     result.map_err(err)
+}
+
+/// A fresh exclusive temporary in `path`'s folder (created when missing).
+fn temporary_beside(path: &Path) -> io::Result<(PathBuf, File)> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    create_temporary(dir, &name)
 }
 
 /// A new file under a fresh random name; an existing name (a planted file or
