@@ -21,15 +21,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     for path in &super::policy_path::many(&args.policies)? {
         let file = read_policy(path)?;
         let (model, diags) = crate::check(&file);
-        // Notes are for `lint`; a build shows what needs attention.
-        let shown: Vec<_> = diags
-            .iter()
-            .filter(|d| d.severity() != Severity::Note)
-            .cloned()
-            .collect();
-        if !shown.is_empty() {
-            err!("{}", render::human_styled(&file, &shown));
-        }
+        show_findings(&file, &diags);
         if has_parse_errors(&diags) {
             failed = Outcome::Failed;
         } else if has_errors(&diags) && failed == Outcome::Success {
@@ -126,6 +118,22 @@ fn render_all(prepared: &[Prepared], jobs: &[Job]) -> Result<Vec<(PathBuf, Strin
     })
     .into_iter()
     .collect()
+}
+
+/// Prints the findings a build shows (notes are for `lint`; a build shows
+/// what needs attention).
+pub(super) fn show_findings(
+    file: &crate::diagnostic::SourceFile,
+    diags: &[crate::diagnostic::Diagnostic],
+) {
+    let shown: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity() != Severity::Note)
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        err!("{}", render::human_styled(file, &shown));
+    }
 }
 
 /// Records that policy `i` writes `path`; two policies writing one file is an

@@ -6,7 +6,7 @@
 
 use super::CliError;
 use super::read::read_policy;
-use crate::diagnostic::{Severity, has_errors, render};
+use crate::diagnostic::has_errors;
 use crate::model::Policy;
 use crate::render::{RenderError, Target};
 use std::path::{Path, PathBuf};
@@ -41,14 +41,7 @@ pub fn output(
     let input = policy_path.parent().unwrap_or(Path::new("")).join(relative);
     let doc = read_policy(&input)?;
     let diags = crate::openapi::conflicts::conflicts(&doc.text, policy);
-    let shown: Vec<_> = diags
-        .iter()
-        .filter(|d| d.severity() != Severity::Note)
-        .cloned()
-        .collect();
-    if !shown.is_empty() {
-        err!("{}", render::human_styled(&doc, &shown));
-    }
+    super::build::show_findings(&doc, &diags);
     if has_errors(&diags) {
         return Err(refuse(
             openapi,
