@@ -270,18 +270,21 @@ pub fn rest(policy: &Policy, mut base: RestApiPlan) -> RestApiPlan {
         .collect();
     for (pi, path) in base.paths.iter_mut().enumerate() {
         let key = format!("{}_options", path.slug);
-        let views: Vec<Option<&CorsResponse>> =
-            plans.iter().map(|p| Some(&p.paths[pi].preflight)).collect();
+        let views: Vec<Option<&CorsResponse>> = plans
+            .iter()
+            .map(|p| Some(&*p.paths[pi].preflight))
+            .collect();
         let values = merge(&mut table, &key, &views, &mut per_env, false);
-        path.preflight.headers = union(&views);
-        path.preflight.env = Some(values);
+        let preflight = std::sync::Arc::make_mut(&mut path.preflight);
+        preflight.headers = union(&views);
+        preflight.env = Some(values);
         for (mi, m) in path.methods.iter_mut().enumerate() {
-            let Some(resp) = m.mock_response.as_mut() else {
+            let Some(resp) = m.mock_response.as_mut().map(std::sync::Arc::make_mut) else {
                 continue;
             };
             let views: Vec<Option<&CorsResponse>> = plans
                 .iter()
-                .map(|p| p.paths[pi].methods[mi].mock_response.as_ref())
+                .map(|p| p.paths[pi].methods[mi].mock_response.as_deref())
                 .collect();
             let values = merge(&mut table, &m.id, &views, &mut per_env, false);
             resp.headers = union(&views);

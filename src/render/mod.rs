@@ -4,6 +4,7 @@
 //! only runs it. The Tera environment is built once. The result is
 //! `relative path -> contents`; writing is the CLI's job.
 
+mod context;
 pub mod filters;
 pub mod layout;
 mod module_readme;
@@ -155,7 +156,9 @@ impl Prepared {
                 None => {
                     let plan = (target.spec().plan)(policy);
                     let mut ctx = Context::new();
-                    ctx.insert("plan", &plan);
+                    let plan = context::plan_value(plan)
+                        .map_err(|e| RenderError::Template(format!("plan: {e}")))?;
+                    ctx.insert_value("plan", plan);
                     ctx.insert("marker", &marker);
                     contexts.push(ctx);
                     markers.push(marker.clone());
