@@ -5,15 +5,25 @@
 
 use tera::{Kwargs, State, Tera, Value};
 
+mod memo;
+
 pub fn register(tera: &mut Tera) {
-    tera.register_filter("hcl", |s: &str, _: Kwargs, _: &State| hcl_string(s));
+    tera.register_filter("hcl", |s: &str, _: Kwargs, _: &State| {
+        memo::escaped(memo::Filter::Hcl, s, hcl_string)
+    });
     tera.register_filter("hcl_list", |v: Vec<String>, _: Kwargs, _: &State| {
         hcl_list(&v)
     });
-    tera.register_filter("hcl_heredoc", |s: &str, _: Kwargs, _: &State| {
-        hcl_heredoc(s)
+    tera.register_filter("hcl_heredoc", |s: &str, kwargs: Kwargs, _: &State| {
+        // `indent`: the attribute's own indentation (a local's is 2).
+        match kwargs.get::<usize>("indent")? {
+            Some(indent) => Ok::<Value, tera::Error>(Value::from(hcl_heredoc_at(s, indent))),
+            None => Ok(memo::escaped(memo::Filter::HclHeredoc, s, hcl_heredoc)),
+        }
     });
-    tera.register_filter("yaml", |s: &str, _: Kwargs, _: &State| yaml_string(s));
+    tera.register_filter("yaml", |s: &str, _: Kwargs, _: &State| {
+        memo::escaped(memo::Filter::Yaml, s, yaml_string)
+    });
     tera.register_filter("yaml_list", |v: Vec<String>, _: Kwargs, _: &State| {
         yaml_list(&v)
     });
@@ -151,17 +161,26 @@ pub fn lambda_invocation_uri(param: &str) -> String {
 pub fn hcl_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    // Most strings (ids, header names, mapping expressions) need no escape.
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~') && !matches!(b, b'\\' | b'"' | b'$' | b'%'))
+    {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        // `{` is ASCII, so the next byte tells whether `${`/`%{` follows.
+        let brace_next = bytes.get(i + 1) == Some(&b'{');
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' if next == Some('{') => out.push_str("$$"),
-            '%' if next == Some('{') => out.push_str("%%"),
+            '$' if brace_next => out.push_str("$$"),
+            '%' if brace_next => out.push_str("%%"),
             c if c.is_control() || unprintable(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -180,18 +199,26 @@ pub fn hcl_list(items: &[String]) -> String {
 /// common indentation, so the string is exactly `s` (which must end with a
 /// newline and contain no line equal to the delimiter).
 pub fn hcl_heredoc(s: &str) -> String {
+    hcl_heredoc_at(s, 4)
+}
+
+/// [`hcl_heredoc`] for an attribute indented by `indent` spaces: the body two
+/// spaces deeper, the closing delimiter level with the attribute.
+pub fn hcl_heredoc_at(s: &str, indent: usize) -> String {
     let mut out = String::from("<<-EOT\n");
+    let body = " ".repeat(indent + 2);
     for line in s.lines() {
         let line = line.replace("${", "$${").replace("%{", "%%{");
         assert!(
             line.trim() != "EOT",
             "heredoc body cannot hold its delimiter"
         );
-        out.push_str("      ");
+        out.push_str(&body);
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("    EOT");
+    out.push_str(&" ".repeat(indent));
+    out.push_str("EOT");
     out
 }
 

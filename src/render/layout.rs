@@ -173,7 +173,8 @@ impl<W: Write> Layout<W> {
 impl<W: Write> Write for Layout<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let mut rest = bytes;
-        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+        // memchr: a byte-at-a-time search was a tenth of a large build.
+        while let Some(end) = memchr::memchr(b'\n', rest) {
             if self.partial.is_empty() {
                 self.tidy_line(&rest[..end])?;
             } else {
