@@ -6,6 +6,20 @@
 # are the caller's; redeployment_trigger (outputs.tf) tells its deployment
 # when this layer changed.
 
+# Access-Control-Allow-Origin is static in each response's mapping; these VTL
+# templates replace it with the request's Origin when that Origin is allowed.
+locals {
+  allow_origin_template = <<-EOT
+    #set($origin = $input.params().header.get('Origin'))
+    #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
+    #if("$!origin" != "")
+    #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.preview\.example\.com$'))
+    #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
+    #end
+    #end
+  EOT
+}
+
 # ---- / ----
 
 # Preflight: no authorizer, no API key, answered by API Gateway itself.
@@ -64,15 +78,7 @@ resource "aws_api_gateway_integration_response" "root_options" {
 
   # Allow-Origin above is static; this picks the request's Origin when it is allowed.
   response_templates = {
-    "application/json" = <<-EOT
-      #set($origin = $input.params().header.get('Origin'))
-      #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
-      #if("$!origin" != "")
-      #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.preview\.example\.com$'))
-      #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
-      #end
-      #end
-    EOT
+    "application/json" = local.allow_origin_template
   }
 
   depends_on = [aws_api_gateway_integration.root_options]
@@ -136,15 +142,7 @@ resource "aws_api_gateway_integration_response" "orders_options" {
 
   # Allow-Origin above is static; this picks the request's Origin when it is allowed.
   response_templates = {
-    "application/json" = <<-EOT
-      #set($origin = $input.params().header.get('Origin'))
-      #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
-      #if("$!origin" != "")
-      #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.preview\.example\.com$'))
-      #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
-      #end
-      #end
-    EOT
+    "application/json" = local.allow_origin_template
   }
 
   depends_on = [aws_api_gateway_integration.orders_options]
@@ -208,15 +206,7 @@ resource "aws_api_gateway_integration_response" "orders_id_options" {
 
   # Allow-Origin above is static; this picks the request's Origin when it is allowed.
   response_templates = {
-    "application/json" = <<-EOT
-      #set($origin = $input.params().header.get('Origin'))
-      #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
-      #if("$!origin" != "")
-      #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.preview\.example\.com$'))
-      #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
-      #end
-      #end
-    EOT
+    "application/json" = local.allow_origin_template
   }
 
   depends_on = [aws_api_gateway_integration.orders_id_options]
@@ -280,15 +270,7 @@ resource "aws_api_gateway_integration_response" "health_options" {
 
   # Allow-Origin above is static; this picks the request's Origin when it is allowed.
   response_templates = {
-    "application/json" = <<-EOT
-      #set($origin = $input.params().header.get('Origin'))
-      #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
-      #if("$!origin" != "")
-      #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.preview\.example\.com$'))
-      #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
-      #end
-      #end
-    EOT
+    "application/json" = local.allow_origin_template
   }
 
   depends_on = [aws_api_gateway_integration.health_options]

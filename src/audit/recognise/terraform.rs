@@ -20,6 +20,30 @@ fn target(n: Option<&Node>) -> Option<String> {
     Some(format!("{}.{}", parts.next()?, parts.next()?))
 }
 
+/// The module's locals whose value is a literal string (`name = "..."` or a
+/// heredoc without interpolation): a VTL template is often kept in one and
+/// referred to from every integration response (corsform's own Terraform does).
+fn literal_locals<'a>(blocks: &[Res<'a>]) -> HashMap<&'a str, &'a str> {
+    blocks
+        .iter()
+        .filter(|(_, b)| b.ident == "locals")
+        .flat_map(|(_, b)| b.body.entries())
+        .filter_map(|e| Some((e.key.as_str(), e.value.text()?)))
+        .collect()
+}
+
+/// `v` with the text of the literal local that `node` names (`local.x`), when
+/// it is only such a reference; the location stays the reference's.
+fn with_local(mut v: Value, node: &Node, locals: &HashMap<&str, &str>) -> Value {
+    if v.text.is_none()
+        && let Kind::Expr(e) = &node.kind
+        && let Some(text) = e.trim().strip_prefix("local.").and_then(|n| locals.get(n))
+    {
+        v.text = Some(text.to_string());
+    }
+    v
+}
+
 pub fn apis(blocks: &[Res]) -> Vec<Api> {
     let resources: Vec<(String, Res)> = blocks
         .iter()
@@ -33,6 +57,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         span: b.header.clone(),
     };
 
+    let locals = literal_locals(blocks);
     let mut apis: Vec<(String, Api)> = Vec::new();
     for (addr, r) in of_type("aws_api_gateway_rest_api") {
         let name =
@@ -280,7 +305,12 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                         .unwrap_or_default(),
                     templates: body
                         .get("response_templates")
-                        .map(|t| t.entries().iter().map(|e| value(&e.value, f)).collect())
+                        .map(|t| {
+                            t.entries()
+                                .iter()
+                                .map(|e| with_local(value(&e.value, f), &e.value, &locals))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     // Only a reference to the integration orders it first
                     // (hashicorp/terraform-provider-aws: "No integration defined for method").
