@@ -228,3 +228,69 @@ impl OriginTemplates {
         Value::from(items)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{Target, render};
+
+    fn policy(text: &str) -> crate::model::Policy {
+        let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
+        crate::check(&file).0.expect("valid policy")
+    }
+
+    /// Two CORS settings with several origins each: two locals, named after
+    /// the first path that uses each, and every response refers to the one
+    /// that holds its own origins.
+    #[test]
+    fn each_distinct_template_is_one_local_used_by_its_responses() {
+        let p = policy(
+            r#"version = 1
+[api]
+name = "t"
+type = "rest"
+[cors]
+allow_origins = ["https://a.example.com", "https://b.example.com"]
+[[routes]]
+path = "/shop"
+methods = ["GET"]
+integration = "mock"
+[[routes]]
+path = "/admin"
+methods = ["GET"]
+integration = "mock"
+[routes.cors]
+allow_origins = ["https://c.example.com", "https://d.example.com"]
+"#,
+        );
+        let files = render(&p, Target::named("terraform").unwrap()).unwrap();
+        let main = &files["main.tf"];
+        for (name, origin) in [
+            ("allow_origin_template_shop", "https://a.example.com"),
+            ("allow_origin_template_admin", "https://c.example.com"),
+        ] {
+            let local = main
+                .split(&format!("  {name} = <<-EOT\n"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("no local {name}:\n{main}"));
+            let body = local.split("  EOT\n").next().unwrap();
+            assert!(body.contains(origin), "{name}: {body}");
+        }
+        // Each path's preflight and its MOCK GET use their path's local.
+        for slug in ["shop", "admin"] {
+            for resource in [format!("{slug}_options"), format!("{slug}_get")] {
+                let block = main
+                    .split(&format!(
+                        "resource \"aws_api_gateway_integration_response\" \"{resource}\""
+                    ))
+                    .nth(1)
+                    .unwrap();
+                let block = block.split("\n}\n").next().unwrap();
+                assert!(
+                    block.contains(&format!("= local.allow_origin_template_{slug}\n")),
+                    "{resource}: {block}"
+                );
+            }
+        }
+        assert!(!main.contains("local.allow_origin_template\n"));
+    }
+}
