@@ -13,7 +13,8 @@ from aws_cdk import aws_lambda as lambda_
 
 import cors
 
-BACKEND_URL = "https://backend.example.com"
+# CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
+BACKEND_URL = os.environ.get("CDK_BACKEND_URL", "https://backend.example.com")
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"], analytics_reporting=False)
 stack = cdk.Stack(app, "Cors", synthesizer=cdk.BootstraplessSynthesizer(), analytics_reporting=False)
@@ -24,7 +25,7 @@ def arn(name):
                             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
 
 
-fn = lambda_.Function.from_function_arn(stack, "Backend", arn("backend"))
+fn = lambda_.Function.from_function_arn(stack, "Backend", arn(os.environ.get("CDK_FUNCTION_NAME", "backend")))
 targets = {m.target for m in cors.PROXY_METHODS}
 needed = {m.authorizer for m in cors.PROXY_METHODS if m.authorizer}
 needed |= {m.authorizer for p in cors.POLICY_PATHS for m in p.mock_methods if m.authorizer}

@@ -9,7 +9,8 @@ import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { BACKENDS, CorsRestApi, CorsRestApiProps, POLICY_PATHS, PROXY_METHODS } from "./cors";
 
-export const BACKEND_URL = "https://backend.example.com";
+// CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
+export const BACKEND_URL = process.env.CDK_BACKEND_URL ?? "https://backend.example.com";
 
 const app = new App({ outdir: process.env.CDK_OUTDIR, analyticsReporting: false });
 const stack = new Stack(app, "Cors", {
@@ -18,7 +19,7 @@ const stack = new Stack(app, "Cors", {
 });
 const arn = (name: string) =>
   stack.formatArn({ service: "lambda", resource: "function", resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn("backend"));
+const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn(process.env.CDK_FUNCTION_NAME ?? "backend"));
 const needed = new Set([
   ...PROXY_METHODS.map((m) => m.authorizer),
   ...POLICY_PATHS.flatMap((p) => p.mockMethods.map((m) => m.authorizer)),

@@ -6,25 +6,30 @@ policy (corsform_conformance/cdk.py says which resources and how logical ids
 are set aside). The TypeScript modules are compiled with tsc --strict first.
 
 Then every whole REST API case (the ones test_localstack.py deploys) is
-deployed per language into the session's LocalStack from the synthesized
-template and checked exactly as the CloudFormation deployment of the same
-policy is (checks.py: real preflights and MOCK requests header by header
-against policy.toml, gateway responses and mapping expressions read back).
-Proxy routes are the app's own business and not part of the module, so the
-apps have none; their answers belong to the backend and are not checked for
-CloudFormation either.
+deployed per language and per app into the session's LocalStack from the
+synthesized template: the apply app (applyCorsPolicy on the app's own
+RestApi, after its own proxy routes: the ones corsform's CloudFormation
+template has, to the same placeholder function and URL) and the construct app
+(CorsRestApi of scope = "api"). Each is checked exactly as the CloudFormation
+deployment of the same policy is (checks.py: real preflights and MOCK
+requests header by header against policy.toml, gateway responses and mapping
+expressions read back, corsform probe), and probed again beside that
+CloudFormation deployment: every probe check, proxy routes and gateway errors
+included, must come out the same. HTTP APIs are synthesized only: LocalStack's
+community edition has no API Gateway v2.
 
 scripts/conformance --only cdk installs aws-cdk-lib from npm and PyPI."""
 
 import json
 import shutil
+from collections import Counter
 
 import pytest
 import yaml
 
-from corsform_conformance import aws, cdk, cfn, checks, tools
+from corsform_conformance import aws, cdk, cfn, checks, probe_report, tally, tools
 from corsform_conformance.cases import case_id, cases_with, rest_cases, whole_api
-from corsform_conformance.deploy import Deployment, stack_name
+from corsform_conformance.deploy import Deployment, NotDeployable, stack_name
 from corsform_conformance.expectations import expect, is_rest, load_policy
 
 TS = cases_with("cdk-typescript/cors.ts")
@@ -56,29 +61,47 @@ def stage(case_dir):
 _SYNTHESIZED = {}
 
 
-def synthesized(lang, case_dir, work, typescript=None):
-    """The template of LANG's app around CASE_DIR's module, synthesized once."""
-    key = (lang, case_dir.name)
+def app_routes(case_dir):
+    """The proxy routes a REST app adds before applying CORS: those of
+    corsform's CloudFormation template of a whole API (none for a layer,
+    whose API is the caller's)."""
+    policy = load_policy(case_dir / "policy.toml")
+    if not is_rest(policy) or not whole_api(policy):
+        return None
+    return cdk.proxy_routes(case_dir / "cloudformation" / "template.yaml")
+
+
+def synthesized(lang, case_dir, work, typescript=None, app="apply"):
+    """The template of LANG's APP (apply: applyCorsPolicy on the app's own
+    RestApi or HttpApi; construct: the CorsRestApi of scope = "api") around
+    CASE_DIR's module, synthesized once."""
+    key = (lang, case_dir.name, app)
     if key not in _SYNTHESIZED:
         name = case_dir.name
-        env = {"CDK_STAGE": stage(case_dir)}
+        env = cdk.app_env(stage(case_dir), app_routes(case_dir) if app == "apply" else None)
+        kind = api_type(case_dir / "cdk-python" / "cors.py")
         if lang == "typescript":
             root, tsc_output, ok = typescript
             mine = [line for line in tsc_output.splitlines() if line.startswith(f"{name}/")]
             assert ok and not mine, f"tsc --strict rejects the modules:\n{tsc_output}"
-            command, cwd = ["node", str(root / "out" / name / "app.js")], root
+            script = "app.js" if app == "apply" else "construct_app.js"
+            command, cwd = ["node", str(root / "out" / name / script)], root
         else:
             python = cdk.python()
             if python is None:
                 tools.unavailable("cdk (python)",
                                   "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
-            cwd = work / "py" / name
+            cwd = work / ("py" if app == "apply" else "py-construct") / name
             cwd.mkdir(parents=True, exist_ok=True)
             shutil.copy(case_dir / "cdk-python" / "cors.py", cwd / "cors.py")
-            shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
-            kind = "rest" if is_rest(load_policy(case_dir / "policy.toml")) else "http"
-            command = [python, "app.py", kind]
-        _SYNTHESIZED[key] = cdk.synth(command, cwd, work / f"{lang}-out" / name, env)
+            if app == "apply":
+                shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
+                command = [python, "app.py", kind]
+            else:
+                source = "construct_app.py" if kind == "rest" else "http_construct_app.py"
+                shutil.copy(cdk.CDK_SRC / source, cwd / "app.py")
+                command = [python, "app.py"]
+        _SYNTHESIZED[key] = cdk.synth(command, cwd, work / f"{lang}-{app}-out" / name, env)
     return _SYNTHESIZED[key]
 
 
@@ -130,81 +153,49 @@ HTTP_CONSTRUCT = [(n, p) for n, p in TS
                   if api_type(p) == "http" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
 
 
-@pytest.mark.tool("cdk-typescript")
-@pytest.mark.parametrize("cors_ts", [p for _, p in HTTP_CONSTRUCT], ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
-def test_cdk_typescript_http_construct(cors_ts, typescript, corsform, work):
-    """scope = "api": CorsHttpApi synthesizes the whole API the CloudFormation
-    target deploys (the Api with its CORS, every route with its
-    authorization and integration, the stage)."""
-    need_node(typescript)
-    root = typescript[0]
-    case_dir = cors_ts.parent.parent
-    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
-                         work / "typescript-construct-out" / case_dir.name, {})
+def check_construct(lang, case_dir, work, typescript=None):
+    """scope = "api": CorsRestApi (CorsHttpApi) synthesizes the whole API the
+    CloudFormation target deploys: REST, its resources, every method, gateway
+    responses and stage; HTTP, the Api with its CORS, every route with its
+    authorization and integration, the stage."""
+    if lang == "typescript":
+        need_node(typescript)
+    template = synthesized(lang, case_dir, work, typescript, app="construct")
     findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
     assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
-    assert want["api"] and cdk.http_api(template) == want, \
-        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+    reference = case_dir / "cloudformation" / "template.yaml"
+    if api_type(case_dir / "cdk-python" / "cors.py") == "rest":
+        want = cdk.rest_api(reference)
+        assert want["methods"] and cdk.rest_api(template) == want, \
+            f"{template}: CorsRestApi differs from the CloudFormation target's API"
+    else:
+        want = cdk.http_api(reference)
+        assert want["api"] and cdk.http_api(template) == want, \
+            f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+
+
+@pytest.mark.tool("cdk-typescript")
+@pytest.mark.parametrize("cors_ts", [p for _, p in HTTP_CONSTRUCT], ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_typescript_http_construct(cors_ts, typescript, work):
+    check_construct("typescript", cors_ts.parent.parent, work, typescript)
 
 
 @pytest.mark.tool("cdk-typescript")
 @pytest.mark.parametrize("cors_ts", [p for _, p in CONSTRUCT], ids=[case_id(n) for n, _ in CONSTRUCT])
-def test_cdk_typescript_construct(cors_ts, typescript, corsform, work):
-    """scope = "api": CorsRestApi synthesizes the whole API the CloudFormation
-    target deploys (its resources, every method, gateway responses, stage)."""
-    need_node(typescript)
-    root = typescript[0]
-    case_dir = cors_ts.parent.parent
-    template = cdk.synth(["node", str(root / "out" / case_dir.name / "construct_app.js")], root,
-                         work / "typescript-construct-out" / case_dir.name, {})
-    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
-    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
-    assert want["methods"] and cdk.rest_api(template) == want, \
-        f"{template}: CorsRestApi differs from the CloudFormation target's API"
+def test_cdk_typescript_construct(cors_ts, typescript, work):
+    check_construct("typescript", cors_ts.parent.parent, work, typescript)
 
 
 @pytest.mark.tool("cdk-python")
-@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in CONSTRUCT],
-                         ids=[case_id(n) for n, _ in CONSTRUCT])
-def test_cdk_python_construct(cors_py, corsform, work):
-    """The same for the Python module's CorsRestApi."""
-    python = cdk.python()
-    if python is None:
-        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
-    case_dir = cors_py.parent.parent
-    d = work / "py-construct" / case_dir.name
-    d.mkdir(parents=True, exist_ok=True)
-    shutil.copy(cors_py, d / "cors.py")
-    shutil.copy(cdk.CDK_SRC / "construct_app.py", d / "app.py")
-    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
-    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
-    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    want = cdk.rest_api(case_dir / "cloudformation" / "template.yaml")
-    assert want["methods"] and cdk.rest_api(template) == want, \
-        f"{template}: CorsRestApi differs from the CloudFormation target's API"
+@pytest.mark.parametrize("cors_ts", [p for _, p in CONSTRUCT], ids=[case_id(n) for n, _ in CONSTRUCT])
+def test_cdk_python_construct(cors_ts, work):
+    check_construct("python", cors_ts.parent.parent, work)
 
 
 @pytest.mark.tool("cdk-python")
-@pytest.mark.parametrize("cors_py", [p.parent.parent / "cdk-python" / "cors.py" for _, p in HTTP_CONSTRUCT],
-                         ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
-def test_cdk_python_http_construct(cors_py, corsform, work):
-    """The same for the Python module's CorsHttpApi."""
-    python = cdk.python()
-    if python is None:
-        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
-    case_dir = cors_py.parent.parent
-    d = work / "py-construct" / case_dir.name
-    d.mkdir(parents=True, exist_ok=True)
-    shutil.copy(cors_py, d / "cors.py")
-    shutil.copy(cdk.CDK_SRC / "http_construct_app.py", d / "app.py")
-    template = cdk.synth([python, "app.py"], d, work / "python-construct-out" / case_dir.name, {})
-    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
-    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    want = cdk.http_api(case_dir / "cloudformation" / "template.yaml")
-    assert want["api"] and cdk.http_api(template) == want, \
-        f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+@pytest.mark.parametrize("cors_ts", [p for _, p in HTTP_CONSTRUCT], ids=[case_id(n) for n, _ in HTTP_CONSTRUCT])
+def test_cdk_python_http_construct(cors_ts, work):
+    check_construct("python", cors_ts.parent.parent, work)
 
 
 @pytest.mark.tool("cdk-python")
@@ -230,44 +221,48 @@ def test_cdk_cases_exist():
 
 
 GOLDEN = tools.REPO / "golden"
-DEPLOY = [(case, lang) for case in rest_cases() for lang in ("typescript", "python")
-          if (GOLDEN / case / f"cdk-{lang}").is_dir()]
+# Every whole REST case per language and app: applyCorsPolicy on the app's
+# RestApi with its own proxy routes, and the CorsRestApi construct.
+DEPLOY = [(case, lang, app) for case in rest_cases() for lang in ("typescript", "python")
+          for app in ("apply", "construct") if (GOLDEN / case / f"cdk-{lang}").is_dir()]
+DEPLOY_IDS = [f"{case_id(c)}-cdk-{lang}-{app}" for c, lang, app in DEPLOY]
 _DEPLOYED = {}
 
 
-def deployed(case, lang, localstack, work, typescript):
-    """The LocalStack deployment of LANG's synthesized template of CASE, made once."""
-    key = f"{case}-cdk-{lang}"
+def deployed(case, lang, app, localstack, work, typescript):
+    """The LocalStack deployment of LANG's synthesized APP of CASE, made once."""
+    key = f"{case}-cdk-{lang}-{app}"
     if key not in _DEPLOYED:
         case_dir = GOLDEN / case
         try:
-            template = synthesized(lang, case_dir, work, typescript if lang == "typescript" else None)
+            template = synthesized(lang, case_dir, work, typescript if lang == "typescript" else None, app)
             # YAML, as corsform writes: aws.adapt_template finds what LocalStack cannot create in it.
             body = work / "deploy" / f"{key}.yaml"
             body.parent.mkdir(parents=True, exist_ok=True)
             body.write_text(yaml.safe_dump(cdk.load(template), sort_keys=False))
             api_id, notes = aws.cfn_deploy(localstack.endpoint, stack_name(key), body)
-            _DEPLOYED[key] = Deployment(case_dir, f"cdk-{lang}", api_id,
+            tally.add(deployments=1)
+            _DEPLOYED[key] = Deployment(case_dir, f"cdk-{lang}-{app}", api_id,
                                         expect(load_policy(case_dir / "policy.toml")), notes=notes,
                                         stack=stack_name(key))
         except (AssertionError, aws.DeployError) as e:
             _DEPLOYED[key] = e
     made = _DEPLOYED[key]
     if isinstance(made, Exception):
-        pytest.fail(f"cdk-{lang} deployment of golden/{case} failed: {made}", pytrace=False)
+        pytest.fail(f"cdk-{lang} {app} deployment of golden/{case} failed: {made}", pytrace=False)
     return made
 
 
-def _deployment(case, lang, localstack, work, typescript):
+def _deployment(case, lang, app, localstack, work, typescript):
     if lang == "typescript":
         need_node(typescript)
-    return deployed(case, lang, localstack, work, typescript)
+    return deployed(case, lang, app, localstack, work, typescript)
 
 
 @pytest.mark.tool("localstack cdk headers")
-@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
-def test_cdk_localstack_headers(case, lang, localstack, work, typescript):
-    d = _deployment(case, lang, localstack, work, typescript)
+@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_headers(case, lang, app, localstack, work, typescript):
+    d = _deployment(case, lang, app, localstack, work, typescript)
     for note in d.notes:
         print(f"note: {note}")
     problems = checks.headers(localstack, d)
@@ -275,14 +270,66 @@ def test_cdk_localstack_headers(case, lang, localstack, work, typescript):
 
 
 @pytest.mark.tool("localstack cdk gateway responses")
-@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
-def test_cdk_localstack_gateway_responses(case, lang, localstack, work, typescript):
-    problems = checks.gateway_responses(localstack, _deployment(case, lang, localstack, work, typescript))
+@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_gateway_responses(case, lang, app, localstack, work, typescript):
+    problems = checks.gateway_responses(localstack, _deployment(case, lang, app, localstack, work, typescript))
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.tool("localstack cdk mapping expressions")
-@pytest.mark.parametrize("case,lang", DEPLOY, ids=[f"{case_id(c)}-cdk-{lang}" for c, lang in DEPLOY])
-def test_cdk_localstack_mapping_expressions(case, lang, localstack, work, typescript):
-    problems = checks.mapping_expressions(localstack, _deployment(case, lang, localstack, work, typescript))
+@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_mapping_expressions(case, lang, app, localstack, work, typescript):
+    problems = checks.mapping_expressions(localstack, _deployment(case, lang, app, localstack, work, typescript))
     assert not problems, "\n".join(problems)
+
+
+def probe_outcomes(corsform, localstack, d):
+    """{outcome: how many} of `corsform probe --policy` on deployment D."""
+    report = probe_report.run_probe(corsform, localstack.base_url(d.api_id, d.stage), str(d.policy), d.environment)
+    assert not isinstance(report, probe_report.ProbeResult), "\n".join(report.problems)
+    return Counter(probe_report.outcome(c) for c in report["checks"])
+
+
+@pytest.mark.tool("localstack cdk probe")
+@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_probe(case, lang, app, localstack, deployer, corsform, work, typescript):
+    """corsform probe on the CDK deployment: its MOCK answers agree with the
+    policy (as on every deployment), and every check, proxy routes and
+    gateway errors included, comes out as on the CloudFormation deployment
+    of the same policy."""
+    d = _deployment(case, lang, app, localstack, work, typescript)
+    problems = checks.corsform_probe(localstack, d, corsform)
+    try:
+        reference = deployer.get(GOLDEN / case, "cloudformation")
+    except (aws.DeployError, NotDeployable) as e:
+        pytest.fail(f"the CloudFormation deployment of golden/{case} failed: {e}", pytrace=False)
+    ours, theirs = probe_outcomes(corsform, localstack, d), probe_outcomes(corsform, localstack, reference)
+    same = sum((ours & theirs).values())
+    tally.add(cdk_probe=sum(theirs.values()), cdk_probe_same=same)
+    assert theirs, f"probe made no check on the CloudFormation deployment of golden/{case}"
+    problems += [f"only on CDK: {o}" for o in sorted((ours - theirs).elements(), key=repr)]
+    problems += [f"only on CloudFormation: {o}" for o in sorted((theirs - ours).elements(), key=repr)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("localstack cdk probe")
+def test_cdk_probe_comparison_catches_missing_routes(localstack, deployer, corsform, work):
+    """The probe comparison can fail: the Python apply app of golden/rest-backends
+    without its proxy routes (preflights, MOCK routes and gateway responses
+    all there) answers probe otherwise than the CloudFormation deployment."""
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    case_dir = GOLDEN / "rest-backends"
+    cwd = work / "py-planted" / case_dir.name
+    cwd.mkdir(parents=True, exist_ok=True)
+    shutil.copy(case_dir / "cdk-python" / "cors.py", cwd / "cors.py")
+    shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
+    template = cdk.synth([python, "app.py", "rest"], cwd, work / "py-planted-out", cdk.app_env(stage(case_dir), []))
+    body = work / "deploy" / "planted-no-routes.yaml"
+    body.parent.mkdir(parents=True, exist_ok=True)
+    body.write_text(yaml.safe_dump(cdk.load(template), sort_keys=False))
+    api_id, _ = aws.cfn_deploy(localstack.endpoint, stack_name("planted-no-routes"), body)
+    planted = Deployment(case_dir, "cdk-python-planted", api_id, expect(load_policy(case_dir / "policy.toml")))
+    reference = deployer.get(case_dir, "cloudformation")
+    assert probe_outcomes(corsform, localstack, planted) != probe_outcomes(corsform, localstack, reference)

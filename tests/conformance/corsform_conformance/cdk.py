@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import tools
+from . import aws, tools
 
 CDK_SRC = tools.REPO / "tests" / "cdk"
 
@@ -75,8 +75,60 @@ def rest_cors(template, mock_routes=True):
     return {"methods": methods, "gateway_responses": gateway}
 
 
-# The URL the construct apps give every http backend (tests/cdk).
-BACKEND_URL = "https://backend.example.com"
+# The function and URL the apps give every lambda and http backend (tests/cdk,
+# CDK_FUNCTION_NAME and CDK_BACKEND_URL): the placeholders the CloudFormation
+# deployments get (aws.py), so a CDK deployment's proxy routes answer as the
+# CloudFormation deployment's do.
+FUNCTION_NAME = aws.FUNCTION_ARN.rsplit(":", 1)[1]
+BACKEND_URL = aws.BACKEND_URL
+
+
+def app_env(stage=None, proxy_routes=None):
+    """The environment every test app is synthesized with."""
+    env = {"CDK_FUNCTION_NAME": FUNCTION_NAME, "CDK_BACKEND_URL": BACKEND_URL}
+    if stage is not None:
+        env["CDK_STAGE"] = stage
+    if proxy_routes is not None:
+        env["CDK_PROXY_ROUTES"] = json.dumps(proxy_routes)
+    return env
+
+
+def proxy_routes(template):
+    """The proxy methods (AWS_PROXY, HTTP_PROXY) of corsform's CloudFormation
+    TEMPLATE, as the apply apps add them before applyCorsPolicy (their own
+    business, not the module's): [{path, httpMethod, kind: lambda|http,
+    backendPath (http: what follows the backend URL), pathParams,
+    authorizationType, authorizer: cognito|custom|None}]. With them a CDK
+    deployment has every route the CloudFormation deployment has, so probe
+    meets the same API."""
+    resources = load(template)["Resources"]
+    path_of = _paths(resources)
+    out = []
+    for r in resources.values():
+        props = r.get("Properties", {})
+        integration = props.get("Integration", {})
+        if r["Type"] != "AWS::ApiGateway::Method" or integration.get("Type") not in ("AWS_PROXY", "HTTP_PROXY"):
+            continue
+        backend_path = ""
+        if integration["Type"] == "HTTP_PROXY":
+            uri = integration["Uri"]
+            uri = uri["Fn::Sub"] if isinstance(uri, dict) else uri
+            backend_path = re.sub(r"^\$\{[A-Za-z0-9]+\}", "", uri)
+        authorizer = props.get("AuthorizerId")
+        if authorizer is not None:
+            kind = resources[authorizer["Ref"]]["Properties"]["Type"]
+            authorizer = "cognito" if kind == "COGNITO_USER_POOLS" else "custom"
+        out.append({
+            "path": path_of(props["ResourceId"]),
+            "httpMethod": props["HttpMethod"],
+            "kind": "lambda" if integration["Type"] == "AWS_PROXY" else "http",
+            "backendPath": backend_path,
+            "pathParams": sorted(k.rsplit(".", 1)[1] for k in props.get("RequestParameters", {})
+                                 if k.startswith("method.request.path.")),
+            "authorizationType": props.get("AuthorizationType", "NONE"),
+            "authorizer": authorizer,
+        })
+    return out
 
 
 def rest_api(template):
