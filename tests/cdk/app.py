@@ -4,7 +4,8 @@ REST the app's own proxy routes (CDK_PROXY_ROUTES: the ones corsform's
 CloudFormation target deploys for the policy, each to the placeholder function
 CDK_FUNCTION_NAME or URL CDK_BACKEND_URL) and the authorizers its routes need,
 then apply_cors_policy, and a synthesis into CDK_OUTDIR that needs no
-bootstrap and reports no analytics (LocalStack deploys it as is)."""
+bootstrap and reports no analytics (LocalStack deploys it as is). With
+[environments], the module deploys CDK_ENVIRONMENT."""
 
 import json
 import os
@@ -20,6 +21,11 @@ import cors
 
 # CloudFormation's AuthorizationType of a method without authorizer, as CDK's enum.
 AUTHORIZATION_TYPES = {"NONE": apigateway.AuthorizationType.NONE, "AWS_IAM": apigateway.AuthorizationType.IAM}
+
+# With [environments] the module has policy_for(environment) where it otherwise
+# has POLICY_PATHS (REST), and apply_cors_policy takes the environment.
+ENVIRONMENT = os.environ.get("CDK_ENVIRONMENT")
+CHOSEN = {} if ENVIRONMENT is None else {"environment": ENVIRONMENT}
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"], analytics_reporting=False)
 stack = cdk.Stack(app, "Cors", synthesizer=cdk.BootstraplessSynthesizer(), analytics_reporting=False)
@@ -41,7 +47,8 @@ if sys.argv[1] == "rest":
                                 arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
 
     # An authorizer CDK creates must guard a method, so only the ones used.
-    needed = {m.authorizer for p in cors.POLICY_PATHS for m in p.mock_methods if m.authorizer}
+    paths = cors.POLICY_PATHS if ENVIRONMENT is None else cors.policy_for(ENVIRONMENT).paths
+    needed = {m.authorizer for p in paths for m in p.mock_methods if m.authorizer}
     needed |= {r["authorizer"] for r in routes if r["authorizer"]}
     authorizers = {}
     if "custom" in needed:
@@ -69,8 +76,8 @@ if sys.argv[1] == "rest":
             authorization_type=None if authorizer else AUTHORIZATION_TYPES[r["authorizationType"]],
             authorizer=authorizer,
             request_parameters={f"method.request.path.{p}": True for p in params} or None)
-    cors.apply_cors_policy(api, authorizers)
+    cors.apply_cors_policy(api, authorizers, **CHOSEN)
 else:
-    cors.apply_cors_policy(apigwv2.HttpApi(stack, "Api"))
+    cors.apply_cors_policy(apigwv2.HttpApi(stack, "Api"), **CHOSEN)
 
 app.synth()

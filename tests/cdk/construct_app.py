@@ -16,6 +16,11 @@ import cors
 # CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
 BACKEND_URL = os.environ.get("CDK_BACKEND_URL", "https://backend.example.com")
 
+# With [environments] (CDK_ENVIRONMENT) the module has policy_for(environment)
+# where it otherwise has POLICY_PATHS, and CorsRestApi takes the environment.
+ENVIRONMENT = os.environ.get("CDK_ENVIRONMENT")
+POLICY_PATHS = cors.POLICY_PATHS if ENVIRONMENT is None else cors.policy_for(ENVIRONMENT).paths
+
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"], analytics_reporting=False)
 stack = cdk.Stack(app, "Cors", synthesizer=cdk.BootstraplessSynthesizer(), analytics_reporting=False)
 
@@ -28,8 +33,10 @@ def arn(name):
 fn = lambda_.Function.from_function_arn(stack, "Backend", arn(os.environ.get("CDK_FUNCTION_NAME", "backend")))
 targets = {m.target for m in cors.PROXY_METHODS}
 needed = {m.authorizer for m in cors.PROXY_METHODS if m.authorizer}
-needed |= {m.authorizer for p in cors.POLICY_PATHS for m in p.mock_methods if m.authorizer}
+needed |= {m.authorizer for p in POLICY_PATHS for m in p.mock_methods if m.authorizer}
 kwargs = {}
+if ENVIRONMENT is not None:
+    kwargs["environment"] = ENVIRONMENT
 if "lambda_function" in targets:
     kwargs["lambda_function"] = fn
 if "backend_url" in targets:

@@ -4,12 +4,24 @@
 // policy, each to the placeholder function CDK_FUNCTION_NAME or URL
 // CDK_BACKEND_URL), the authorizers its routes need, applyCorsPolicy after
 // them, and a synthesis into CDK_OUTDIR that needs no bootstrap and reports no
-// analytics (LocalStack deploys it as is).
+// analytics (LocalStack deploys it as is). With [environments], the module
+// deploys CDK_ENVIRONMENT.
 import { App, ArnFormat, BootstraplessSynthesizer, CfnOutput, Stack } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { applyCorsPolicy, CorsPolicyOptions, POLICY_PATHS } from "./cors";
+import * as cors from "./cors";
+
+// With [environments] the module exports policyFor(environment) where it
+// otherwise exports POLICY_PATHS, and applyCorsPolicy takes the environment:
+// this app serves both.
+const mod = cors as unknown as {
+  POLICY_PATHS?: readonly cors.PolicyPath[];
+  policyFor?: (environment: string) => { readonly paths: readonly cors.PolicyPath[] };
+  applyCorsPolicy: (api: apigateway.RestApiBase, options: object) => void;
+};
+const environment = process.env.CDK_ENVIRONMENT;
+const POLICY_PATHS = environment === undefined ? mod.POLICY_PATHS ?? [] : mod.policyFor!(environment).paths;
 
 /** One proxy method of the app (corsform_conformance/cdk.py proxy_routes). */
 interface ProxyRoute {
@@ -85,6 +97,5 @@ for (const r of routes) {
   });
 }
 
-const options: CorsPolicyOptions = { authorizers };
-applyCorsPolicy(api, options);
+mod.applyCorsPolicy(api, environment === undefined ? { authorizers } : { authorizers, environment });
 app.synth();

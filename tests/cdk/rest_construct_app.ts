@@ -7,7 +7,18 @@ import { App, ArnFormat, BootstraplessSynthesizer, CfnOutput, Stack } from "aws-
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { BACKENDS, CorsRestApi, CorsRestApiProps, POLICY_PATHS, PROXY_METHODS } from "./cors";
+import * as cors from "./cors";
+import { BACKENDS, CorsRestApi, CorsRestApiProps, PROXY_METHODS } from "./cors";
+
+// With [environments] the module exports policyFor(environment) where it
+// otherwise exports POLICY_PATHS, and CorsRestApi takes the environment
+// (CDK_ENVIRONMENT): this app serves both.
+const mod = cors as unknown as {
+  POLICY_PATHS?: readonly cors.PolicyPath[];
+  policyFor?: (environment: string) => { readonly paths: readonly cors.PolicyPath[] };
+};
+const environment = process.env.CDK_ENVIRONMENT;
+const POLICY_PATHS = environment === undefined ? mod.POLICY_PATHS ?? [] : mod.policyFor!(environment).paths;
 
 // CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
 export const BACKEND_URL = process.env.CDK_BACKEND_URL ?? "https://backend.example.com";
@@ -25,6 +36,7 @@ const needed = new Set([
   ...POLICY_PATHS.flatMap((p) => p.mockMethods.map((m) => m.authorizer)),
 ]);
 const props = {
+  environment,
   lambdaFunction: fn,
   backendUrl: BACKEND_URL,
   backends: Object.fromEntries(BACKENDS.map((b) => [b.name, b.isLambda ? fn : BACKEND_URL])),

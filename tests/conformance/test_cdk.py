@@ -30,7 +30,7 @@ import yaml
 from corsform_conformance import aws, cdk, cfn, checks, probe_report, tally, tools
 from corsform_conformance.cases import case_id, cases_with, rest_cases, whole_api
 from corsform_conformance.deploy import Deployment, NotDeployable, stack_name
-from corsform_conformance.expectations import expect, is_rest, load_policy
+from corsform_conformance.expectations import environment_names, expect, is_rest, load_policy
 
 TS = cases_with("cdk-typescript/cors.ts")
 PY = cases_with("cdk-python/cors.py")
@@ -53,9 +53,16 @@ def need_node(typescript):
         tools.unavailable("cdk (node)", "aws-cdk-lib is not installed (scripts/conformance --only cdk runs npm ci)")
 
 
-def stage(case_dir):
+def stage(case_dir, environment=None):
     policy = load_policy(case_dir / "policy.toml")
-    return expect(policy).stage if is_rest(policy) else "prod"
+    if environment is not None and environment not in environment_names(policy):
+        return "prod"  # an undeclared environment: the module refuses it before any stage is made
+    return expect(policy, environment=environment).stage if is_rest(policy) else "prod"
+
+
+def environments(case_dir):
+    """The [environments] the module serves, each synthesized on its own; [None] without."""
+    return environment_names(load_policy(case_dir / "policy.toml")) or [None]
 
 
 _SYNTHESIZED = {}
@@ -71,14 +78,15 @@ def app_routes(case_dir):
     return cdk.proxy_routes(case_dir / "cloudformation" / "template.yaml")
 
 
-def synthesized(lang, case_dir, work, typescript=None, app="apply"):
+def synthesized(lang, case_dir, work, typescript=None, app="apply", environment=None):
     """The template of LANG's APP (apply: applyCorsPolicy on the app's own
     RestApi or HttpApi; construct: the CorsRestApi of scope = "api") around
-    CASE_DIR's module, synthesized once."""
-    key = (lang, case_dir.name, app)
+    CASE_DIR's module, synthesized once (per ENVIRONMENT, with [environments])."""
+    key = (lang, case_dir.name, app, environment)
     if key not in _SYNTHESIZED:
         name = case_dir.name
-        env = cdk.app_env(stage(case_dir), app_routes(case_dir) if app == "apply" else None)
+        env = cdk.app_env(stage(case_dir, environment), app_routes(case_dir) if app == "apply" else None,
+                          environment)
         kind = api_type(case_dir / "cdk-python" / "cors.py")
         if lang == "typescript":
             root, tsc_output, ok = typescript
@@ -101,17 +109,21 @@ def synthesized(lang, case_dir, work, typescript=None, app="apply"):
                 source = "construct_app.py" if kind == "rest" else "http_construct_app.py"
                 shutil.copy(cdk.CDK_SRC / source, cwd / "app.py")
                 command = [python, "app.py"]
-        _SYNTHESIZED[key] = cdk.synth(command, cwd, work / f"{lang}-{app}-out" / name, env)
+        out = work / f"{lang}-{app}-out" / (name if environment is None else f"{name}-{environment}")
+        _SYNTHESIZED[key] = cdk.synth(command, cwd, out, env)
     return _SYNTHESIZED[key]
 
 
-def expected(corsform, case_dir, work):
+def expected(corsform, case_dir, work, environment=None):
     """What the CDK template must hold: the CORS resources of corsform's
-    CloudFormation template, and for an HTTP layer the Terraform layer's
-    OPTIONS routes (the CloudFormation target builds no HTTP layer)."""
+    CloudFormation template (deployed with Environment = ENVIRONMENT, with
+    [environments]), and for an HTTP layer the Terraform layer's OPTIONS
+    routes (the CloudFormation target builds no HTTP layer)."""
     policy = load_policy(case_dir / "policy.toml")
     layer = not whole_api(policy)
     template = cdk.cloudformation_of(corsform, case_dir / "policy.toml", work / "expected" / case_dir.name)
+    if environment is not None:
+        template = cdk.resolve_environment(template, environment)
     if is_rest(policy):
         return cdk.rest_cors(template, mock_routes=not layer)
     want = cdk.http_cors(template)
@@ -120,13 +132,13 @@ def expected(corsform, case_dir, work):
     return want
 
 
-def check(template, case_dir, corsform, work):
+def check(template, case_dir, corsform, work, environment=None):
     # I1022 (prefer Fn::Sub over an empty-delimiter Fn::Join) is left out, and
     # only here: CDK itself writes the RestApi's Endpoint output that way,
     # not the module; every other finding fails.
     findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])
     assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    want = expected(corsform, case_dir, work)
+    want = expected(corsform, case_dir, work, environment)
     # Never an empty comparison: a REST API has a preflight per path, an HTTP API a CorsConfiguration.
     assert want.get("methods") or want.get("cors"), f"nothing to compare in {case_dir}: {want}"
     got = cdk.rest_cors(template) if "methods" in want else cdk.http_cors(template)
@@ -137,15 +149,17 @@ def check(template, case_dir, corsform, work):
 @pytest.mark.parametrize("cors_ts", [p for _, p in TS], ids=[case_id(n) for n, _ in TS])
 def test_cdk_typescript(cors_ts, typescript, corsform, work):
     need_node(typescript)
-    template = synthesized("typescript", cors_ts.parent.parent, work, typescript)
-    check(template, cors_ts.parent.parent, corsform, work)
+    for environment in environments(cors_ts.parent.parent):
+        template = synthesized("typescript", cors_ts.parent.parent, work, typescript, environment=environment)
+        check(template, cors_ts.parent.parent, corsform, work, environment)
 
 
 @pytest.mark.tool("cdk-python")
 @pytest.mark.parametrize("cors_py", [p for _, p in PY], ids=[case_id(n) for n, _ in PY])
 def test_cdk_python(cors_py, corsform, work):
-    template = synthesized("python", cors_py.parent.parent, work)
-    check(template, cors_py.parent.parent, corsform, work)
+    for environment in environments(cors_py.parent.parent):
+        template = synthesized("python", cors_py.parent.parent, work, environment=environment)
+        check(template, cors_py.parent.parent, corsform, work, environment)
 
 
 CONSTRUCT = [(n, p) for n, p in TS if api_type(p) == "rest" and whole_api(load_policy(p.parent.parent / "policy.toml"))]
@@ -160,18 +174,21 @@ def check_construct(lang, case_dir, work, typescript=None):
     authorization and integration, the stage."""
     if lang == "typescript":
         need_node(typescript)
-    template = synthesized(lang, case_dir, work, typescript, app="construct")
-    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
-    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
-    reference = case_dir / "cloudformation" / "template.yaml"
-    if api_type(case_dir / "cdk-python" / "cors.py") == "rest":
-        want = cdk.rest_api(reference)
-        assert want["methods"] and cdk.rest_api(template) == want, \
-            f"{template}: CorsRestApi differs from the CloudFormation target's API"
-    else:
-        want = cdk.http_api(reference)
-        assert want["api"] and cdk.http_api(template) == want, \
-            f"{template}: CorsHttpApi differs from the CloudFormation target's API"
+    for environment in environments(case_dir):
+        template = synthesized(lang, case_dir, work, typescript, app="construct", environment=environment)
+        findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+        assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+        reference = cdk.load(case_dir / "cloudformation" / "template.yaml")
+        if environment is not None:
+            reference = cdk.resolve_environment(reference, environment)
+        if api_type(case_dir / "cdk-python" / "cors.py") == "rest":
+            want = cdk.rest_api(reference)
+            assert want["methods"] and cdk.rest_api(template) == want, \
+                f"{template}: CorsRestApi differs from the CloudFormation target's API"
+        else:
+            want = cdk.http_api(reference)
+            assert want["api"] and cdk.http_api(template) == want, \
+                f"{template}: CorsHttpApi differs from the CloudFormation target's API"
 
 
 @pytest.mark.tool("cdk-typescript")
@@ -222,20 +239,24 @@ def test_cdk_cases_exist():
 
 GOLDEN = tools.REPO / "golden"
 # Every whole REST case per language and app: applyCorsPolicy on the app's
-# RestApi with its own proxy routes, and the CorsRestApi construct.
-DEPLOY = [(case, lang, app) for case in rest_cases() for lang in ("typescript", "python")
-          for app in ("apply", "construct") if (GOLDEN / case / f"cdk-{lang}").is_dir()]
-DEPLOY_IDS = [f"{case_id(c)}-cdk-{lang}-{app}" for c, lang, app in DEPLOY]
+# RestApi with its own proxy routes, and the CorsRestApi construct; a case
+# with [environments] once per environment.
+DEPLOY = [(case, lang, app, environment) for case in rest_cases() for lang in ("typescript", "python")
+          for app in ("apply", "construct") for environment in environments(GOLDEN / case)
+          if (GOLDEN / case / f"cdk-{lang}").is_dir()]
+DEPLOY_IDS = [f"{case_id(c)}-cdk-{lang}-{app}" + (f"-{e}" if e else "") for c, lang, app, e in DEPLOY]
 _DEPLOYED = {}
 
 
-def deployed(case, lang, app, localstack, work, typescript):
-    """The LocalStack deployment of LANG's synthesized APP of CASE, made once."""
-    key = f"{case}-cdk-{lang}-{app}"
+def deployed(case, lang, app, environment, localstack, work, typescript):
+    """The LocalStack deployment of LANG's synthesized APP of CASE (of
+    ENVIRONMENT, with [environments]), made once."""
+    key = f"{case}-cdk-{lang}-{app}" + (f"-{environment}" if environment else "")
     if key not in _DEPLOYED:
         case_dir = GOLDEN / case
         try:
-            template = synthesized(lang, case_dir, work, typescript if lang == "typescript" else None, app)
+            template = synthesized(lang, case_dir, work, typescript if lang == "typescript" else None, app,
+                                   environment)
             # YAML, as corsform writes: aws.adapt_template finds what LocalStack cannot create in it.
             body = work / "deploy" / f"{key}.yaml"
             body.parent.mkdir(parents=True, exist_ok=True)
@@ -243,26 +264,44 @@ def deployed(case, lang, app, localstack, work, typescript):
             api_id, notes = aws.cfn_deploy(localstack.endpoint, stack_name(key), body)
             tally.add(deployments=1)
             _DEPLOYED[key] = Deployment(case_dir, f"cdk-{lang}-{app}", api_id,
-                                        expect(load_policy(case_dir / "policy.toml")), notes=notes,
-                                        stack=stack_name(key))
+                                        expect(load_policy(case_dir / "policy.toml"), environment=environment),
+                                        notes=notes, stack=stack_name(key))
         except (AssertionError, aws.DeployError) as e:
             _DEPLOYED[key] = e
     made = _DEPLOYED[key]
     if isinstance(made, Exception):
-        pytest.fail(f"cdk-{lang} {app} deployment of golden/{case} failed: {made}", pytrace=False)
+        pytest.fail(f"cdk-{lang} {app} deployment ({key}) failed: {made}", pytrace=False)
     return made
 
 
-def _deployment(case, lang, app, localstack, work, typescript):
+def _deployment(case, lang, app, environment, localstack, work, typescript):
     if lang == "typescript":
         need_node(typescript)
-    return deployed(case, lang, app, localstack, work, typescript)
+    return deployed(case, lang, app, environment, localstack, work, typescript)
+
+
+def cloudformation_deployment(deployer, case, environment):
+    """corsform's CloudFormation template of CASE deployed (with Environment =
+    ENVIRONMENT, with [environments]): what a CDK deployment is probed beside."""
+    if environment is None:
+        return deployer.get(GOLDEN / case, "cloudformation")
+    key = f"{case}-cloudformation-{environment}"
+    if key not in deployer.made:
+        try:
+            deployer.made[key] = deployer.deploy(GOLDEN / case, "cloudformation", key, environment=environment)
+            tally.add(deployments=1)
+        except (aws.DeployError, NotDeployable) as e:
+            deployer.made[key] = e
+    made = deployer.made[key]
+    if isinstance(made, Exception):
+        raise made
+    return made
 
 
 @pytest.mark.tool("localstack cdk headers")
-@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
-def test_cdk_localstack_headers(case, lang, app, localstack, work, typescript):
-    d = _deployment(case, lang, app, localstack, work, typescript)
+@pytest.mark.parametrize("case,lang,app,environment", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_headers(case, lang, app, environment, localstack, work, typescript):
+    d = _deployment(case, lang, app, environment, localstack, work, typescript)
     for note in d.notes:
         print(f"note: {note}")
     problems = checks.headers(localstack, d)
@@ -270,16 +309,18 @@ def test_cdk_localstack_headers(case, lang, app, localstack, work, typescript):
 
 
 @pytest.mark.tool("localstack cdk gateway responses")
-@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
-def test_cdk_localstack_gateway_responses(case, lang, app, localstack, work, typescript):
-    problems = checks.gateway_responses(localstack, _deployment(case, lang, app, localstack, work, typescript))
+@pytest.mark.parametrize("case,lang,app,environment", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_gateway_responses(case, lang, app, environment, localstack, work, typescript):
+    d = _deployment(case, lang, app, environment, localstack, work, typescript)
+    problems = checks.gateway_responses(localstack, d)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.tool("localstack cdk mapping expressions")
-@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
-def test_cdk_localstack_mapping_expressions(case, lang, app, localstack, work, typescript):
-    problems = checks.mapping_expressions(localstack, _deployment(case, lang, app, localstack, work, typescript))
+@pytest.mark.parametrize("case,lang,app,environment", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_mapping_expressions(case, lang, app, environment, localstack, work, typescript):
+    d = _deployment(case, lang, app, environment, localstack, work, typescript)
+    problems = checks.mapping_expressions(localstack, d)
     assert not problems, "\n".join(problems)
 
 
@@ -291,16 +332,16 @@ def probe_outcomes(corsform, localstack, d):
 
 
 @pytest.mark.tool("localstack cdk probe")
-@pytest.mark.parametrize("case,lang,app", DEPLOY, ids=DEPLOY_IDS)
-def test_cdk_localstack_probe(case, lang, app, localstack, deployer, corsform, work, typescript):
+@pytest.mark.parametrize("case,lang,app,environment", DEPLOY, ids=DEPLOY_IDS)
+def test_cdk_localstack_probe(case, lang, app, environment, localstack, deployer, corsform, work, typescript):
     """corsform probe on the CDK deployment: its MOCK answers agree with the
     policy (as on every deployment), and every check, proxy routes and
     gateway errors included, comes out as on the CloudFormation deployment
     of the same policy."""
-    d = _deployment(case, lang, app, localstack, work, typescript)
+    d = _deployment(case, lang, app, environment, localstack, work, typescript)
     problems = checks.corsform_probe(localstack, d, corsform)
     try:
-        reference = deployer.get(GOLDEN / case, "cloudformation")
+        reference = cloudformation_deployment(deployer, case, environment)
     except (aws.DeployError, NotDeployable) as e:
         pytest.fail(f"the CloudFormation deployment of golden/{case} failed: {e}", pytrace=False)
     ours, theirs = probe_outcomes(corsform, localstack, d), probe_outcomes(corsform, localstack, reference)
@@ -333,3 +374,23 @@ def test_cdk_probe_comparison_catches_missing_routes(localstack, deployer, corsf
     planted = Deployment(case_dir, "cdk-python-planted", api_id, expect(load_policy(case_dir / "policy.toml")))
     reference = deployer.get(case_dir, "cloudformation")
     assert probe_outcomes(corsform, localstack, planted) != probe_outcomes(corsform, localstack, reference)
+
+
+ENV_CASE = GOLDEN / "rest-environments"
+
+
+@pytest.mark.tool("cdk-typescript")
+def test_cdk_typescript_unknown_environment(typescript, work):
+    """An environment the policy does not declare fails the synthesis with a
+    message naming it and the declared ones (tsc already refuses it in typed
+    code; this is the check for untyped callers)."""
+    need_node(typescript)
+    with pytest.raises(AssertionError, match=r'unknown environment "staging": the policy declares dev, prod'):
+        synthesized("typescript", ENV_CASE, work, typescript, environment="staging")
+
+
+@pytest.mark.tool("cdk-python")
+def test_cdk_python_unknown_environment(work):
+    """The same for the Python module: ValueError naming it."""
+    with pytest.raises(AssertionError, match=r"unknown environment 'staging': the policy declares dev, prod"):
+        synthesized("python", ENV_CASE, work, environment="staging")

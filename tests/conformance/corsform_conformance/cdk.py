@@ -37,6 +37,9 @@ def python():
 
 
 def load(template):
+    """A template file (JSON or YAML) as a dict; a dict is returned as is."""
+    if isinstance(template, dict):
+        return template
     text = Path(template).read_text()
     return json.loads(text) if str(template).endswith(".json") else yaml.safe_load(text)
 
@@ -83,9 +86,12 @@ FUNCTION_NAME = aws.FUNCTION_ARN.rsplit(":", 1)[1]
 BACKEND_URL = aws.BACKEND_URL
 
 
-def app_env(stage=None, proxy_routes=None):
-    """The environment every test app is synthesized with."""
+def app_env(stage=None, proxy_routes=None, environment=None):
+    """The environment every test app is synthesized with; ENVIRONMENT is
+    the [environments] entry the module deploys (CDK_ENVIRONMENT)."""
     env = {"CDK_FUNCTION_NAME": FUNCTION_NAME, "CDK_BACKEND_URL": BACKEND_URL}
+    if environment is not None:
+        env["CDK_ENVIRONMENT"] = environment
     if stage is not None:
         env["CDK_STAGE"] = stage
     if proxy_routes is not None:
@@ -278,3 +284,60 @@ def synth(command, cwd, outdir, env):
     assert run.returncode == 0 and template.is_file(), \
         f"{' '.join(map(str, command))} failed (exit {run.returncode}):\n{run.stdout}{run.stderr}"
     return template
+
+
+_NO_VALUE = object()
+
+
+def resolve_environment(template, environment):
+    """corsform's CloudFormation TEMPLATE as CloudFormation deploys it with
+    its Environment parameter set to ENVIRONMENT: every Fn::FindInMap, Fn::If
+    (on the template's Conditions) and Ref Environment replaced by its value,
+    and what resolves to AWS::NoValue left out (CloudFormation User Guide,
+    "Condition functions", "Fn::FindInMap", "Pseudo parameters"); a map whose
+    every entry is left out so is left out itself (ResponseTemplates whose
+    one template is AWS::NoValue: an empty map, which API Gateway keeps as
+    none, as a CDK template that has none)."""
+    t = load(template)
+    mappings = t.get("Mappings", {})
+
+    def condition(node):
+        if "Condition" in node:
+            return conditions[node["Condition"]]
+        (fn, args), = node.items()
+        if fn == "Fn::Equals":
+            return walk(args[0]) == walk(args[1])
+        if fn == "Fn::Not":
+            return not condition(args[0])
+        if fn == "Fn::And":
+            return all(condition(a) for a in args)
+        if fn == "Fn::Or":
+            return any(condition(a) for a in args)
+        raise ValueError(f"condition function {fn} is not resolved here")
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node == {"Ref": "AWS::NoValue"}:
+                return _NO_VALUE
+            if node == {"Ref": "Environment"}:
+                return environment
+            if len(node) == 1 and "Fn::FindInMap" in node:
+                name, first, second = (walk(a) for a in node["Fn::FindInMap"])
+                return mappings[name][first][second]
+            if len(node) == 1 and "Fn::If" in node:
+                name, yes, no = node["Fn::If"]
+                return walk(yes if conditions[name] else no)
+            out = {}
+            for k, v in node.items():
+                v = walk(v)
+                if v is not _NO_VALUE:
+                    out[k] = v
+            return _NO_VALUE if node and not out else out
+        if isinstance(node, list):
+            return [v for v in (walk(x) for x in node) if v is not _NO_VALUE]
+        return node
+
+    conditions = {}
+    for name, body in t.get("Conditions", {}).items():
+        conditions[name] = condition(body)
+    return {k: walk(v) for k, v in t.items() if k not in ("Conditions", "Mappings")}
