@@ -22,6 +22,7 @@ scripts/conformance --only cdk installs aws-cdk-lib from npm and PyPI."""
 
 import json
 import shutil
+import subprocess
 from collections import Counter
 
 import pytest
@@ -40,12 +41,38 @@ def api_type(cors_file):
     return "rest" if is_rest(load_policy(cors_file.parent.parent / "policy.toml")) else "http"
 
 
+HELDOUT = cdk.CDK_SRC / "heldout"
+# The held-out policies (tests/cdk/heldout/*.toml), which no golden has.
+HELDOUT_POLICIES = ("library", "tickets")
+
+
 @pytest.fixture(scope="session")
-def typescript(work):
-    """The compiled TypeScript apps of every case: (folder, tsc output, ok);
-    None when node's aws-cdk-lib is missing (the Python checks still run)."""
+def heldout(corsform, work):
+    """{held-out policy: its case folder}: each built by corsform (the two CDK
+    modules and the CloudFormation template), with policy.toml beside them as
+    in a golden case."""
+    out = {}
+    for name in HELDOUT_POLICIES:
+        build = work / "heldout-build" / name
+        run = subprocess.run([corsform, "build", str(HELDOUT / f"{name}.toml"), "--target", "cdk-typescript",
+                              "--target", "cdk-python", "--target", "cloudformation", "--out", str(build)],
+                             capture_output=True, text=True, check=False)
+        assert run.returncode == 0, f"corsform build of {name}.toml: {run.stdout}{run.stderr}"
+        (case,) = build.iterdir()
+        shutil.copy(HELDOUT / f"{name}.toml", case / "policy.toml")
+        out[name] = case
+    return out
+
+
+@pytest.fixture(scope="session")
+def typescript(work, heldout):
+    """The compiled TypeScript apps of every case and the held-out app:
+    (folder, tsc output, ok); None when node's aws-cdk-lib is missing (the
+    Python checks still run)."""
     node = cdk.node_dir()
-    return None if node is None else cdk.compile_typescript(node, [(n, p, api_type(p)) for n, p in TS], work)
+    extra = [("heldout", {"app.ts": HELDOUT / "app.ts",
+                          **{f"{n}.ts": heldout[n] / "cdk-typescript" / "cors.ts" for n in HELDOUT_POLICIES}})]
+    return None if node is None else cdk.compile_typescript(node, [(n, p, api_type(p)) for n, p in TS], work, extra)
 
 
 def need_node(typescript):
@@ -394,3 +421,221 @@ def test_cdk_python_unknown_environment(work):
     """The same for the Python module: ValueError naming it."""
     with pytest.raises(AssertionError, match=r"unknown environment 'staging': the policy declares dev, prod"):
         synthesized("python", ENV_CASE, work, environment="staging")
+
+
+
+# ---------------------------------------------------------------------------
+# Held-out apps (tests/cdk/heldout/app.ts, app.py): written the way users
+# write them, around the modules of held-out policies.
+# ---------------------------------------------------------------------------
+
+def heldout_run(lang, scenario, work, typescript, environment=None):
+    """Runs LANG's held-out app for SCENARIO; (finished process, out folder)."""
+    env = dict(cdk.app_env(environment=environment), CDK_SCENARIO=scenario)
+    out = work / f"heldout-{lang}-out" / (scenario if environment is None else f"{scenario}-{environment}")
+    if lang == "typescript":
+        need_node(typescript)
+        root, tsc_output, ok = typescript
+        mine = [line for line in tsc_output.splitlines() if line.startswith("heldout/")]
+        assert ok and not mine, f"tsc --strict rejects the held-out app or modules:\n{tsc_output}"
+        return cdk.run_app(["node", str(root / "out" / "heldout" / "app.js")], root, out, env), out
+    python = cdk.python()
+    if python is None:
+        tools.unavailable("cdk (python)", "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
+    cwd = work / "py-heldout"
+    if not cwd.is_dir():
+        cwd.mkdir(parents=True)
+        shutil.copy(HELDOUT / "app.py", cwd / "app.py")
+        for name in HELDOUT_POLICIES:
+            shutil.copy(work / "heldout-build" / name / name / "cdk-python" / "cors.py", cwd / f"{name}.py")
+    return cdk.run_app([python, "app.py"], cwd, out, env), out
+
+
+_HELDOUT_SYNTH = {}
+
+
+def heldout_template(lang, scenario, work, typescript, heldout, environment=None):
+    """The template of LANG's held-out app for SCENARIO (synthesized once)."""
+    key = (lang, scenario, environment)
+    if key not in _HELDOUT_SYNTH:
+        run, out = heldout_run(lang, scenario, work, typescript, environment)
+        template = out / "Cors.template.json"
+        assert run.returncode == 0 and template.is_file(), \
+            f"held-out {lang} app, {scenario}: exit {run.returncode}\n{run.stdout}{run.stderr}"
+        _HELDOUT_SYNTH[key] = template
+    return _HELDOUT_SYNTH[key]
+
+
+def lint_clean(template):
+    findings = cfn.lint(cdk.lintable(template), ignore=["I1022"])  # I1022: CDK's own Endpoint output, as above
+    assert not findings, f"cfn-lint on {template}:\n" + "\n".join(findings)
+
+
+def heldout_reference(heldout, policy, environment=None):
+    """The CORS resources of corsform's CloudFormation template of a held-out
+    policy (deployed with Environment = ENVIRONMENT)."""
+    template = cdk.load(heldout[policy] / "cloudformation" / "template.yaml")
+    if environment is not None:
+        template = cdk.resolve_environment(template, environment)
+    want = cdk.rest_cors(template)
+    assert want["methods"] and want["gateway_responses"] or policy == "tickets", want
+    return want
+
+
+def rest_apis(template):
+    return sorted(k for k, r in cdk.load(template)["Resources"].items() if r["Type"] == "AWS::ApiGateway::RestApi")
+
+
+LANGS = ("typescript", "python")
+TICKETS_ENVIRONMENTS = ("live", "staging")
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_subtree(lang, work, typescript, heldout):
+    """The API in a Construct subtree, defaultMethodOptions with a Cognito
+    authorizer, the app's own resources (addResource, a greedy addProxy)
+    and methods before the policy: its preflights, MOCK routes and gateway
+    responses are the CloudFormation target's (no preflight inherits the
+    default authorizer)."""
+    template = heldout_template(lang, "subtree", work, typescript, heldout)
+    lint_clean(template)
+    assert cdk.rest_cors(template) == heldout_reference(heldout, "library")
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("environment", TICKETS_ENVIRONMENTS)
+def test_cdk_heldout_explicit_deployment(lang, environment, work, typescript, heldout):
+    """deploy: false with the team's own Deployment and Stage, made before the
+    policy is applied, per environment of the held-out tickets policy: the
+    CORS resources are the CloudFormation target's for that environment, and
+    the Deployment depends on every preflight (so it deploys them)."""
+    template = heldout_template(lang, "tickets-deployment", work, typescript, heldout, environment)
+    lint_clean(template)
+    assert cdk.rest_cors(template) == heldout_reference(heldout, "tickets", environment)
+    resources = cdk.load(template)["Resources"]
+    preflights = {k for k, r in resources.items()
+                  if r["Type"] == "AWS::ApiGateway::Method" and r["Properties"]["HttpMethod"] == "OPTIONS"}
+    (deployment,) = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Deployment"]
+    assert preflights and preflights <= set(deployment.get("DependsOn", [])), (preflights, deployment)
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_two_apis(lang, work, typescript, heldout):
+    """Two RestApis in one stack, the policy applied to each: each has the
+    CloudFormation target's CORS resources, none shared or renamed away."""
+    template = heldout_template(lang, "two-apis", work, typescript, heldout)
+    lint_clean(template)
+    apis = rest_apis(template)
+    assert len(apis) == 2, apis
+    for api in apis:
+        assert cdk.rest_cors(template, api=api) == heldout_reference(heldout, "library"), api
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_nested_stack(lang, work, typescript, heldout):
+    """The API in a NestedStack: the nested template holds the CloudFormation
+    target's CORS resources."""
+    template = heldout_template(lang, "nested", work, typescript, heldout)
+    (nested,) = template.parent.glob("*.nested.template.json")
+    lint_clean(nested)
+    assert cdk.rest_cors(nested) == heldout_reference(heldout, "library")
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_lambda_rest_api(lang, work, typescript, heldout):
+    """A LambdaRestApi with proxy: false takes the policy like a RestApi."""
+    template = heldout_template(lang, "lambda-rest-api", work, typescript, heldout)
+    lint_clean(template)
+    assert cdk.rest_cors(template) == heldout_reference(heldout, "library")
+
+
+REFUSED = {
+    "lambda-proxy": r"a proxying LambdaRestApi sends every path, OPTIONS included, to its function; set proxy",
+    "twice": r"the policy was already applied to it; call apply(CorsPolicy|_cors_policy) once per API",
+    "default-cors": r"it has default(CorsPreflightOptions|_cors_preflight_options), whose OPTIONS methods would answer",
+    "spec": r"a SpecRestApi's OpenAPI document defines its paths and methods; add the policy's CORS to the document",
+}
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("scenario", sorted(REFUSED))
+def test_cdk_heldout_refused(lang, scenario, work, typescript):
+    """What the module cannot apply to fails the synthesis with a message that
+    names the API and says what to do, and writes no template."""
+    import re
+
+    run, out = heldout_run(lang, scenario, work, typescript)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0 and re.search(r"apply(CorsPolicy|_cors_policy)\(Cors/Library\): " + REFUSED[scenario],
+                                             output), output[-3000:]
+    assert not (out / "Cors.template.json").exists()
+
+
+HELDOUT_DEPLOY = [(lang, scenario, environment) for lang in LANGS
+                  for scenario, environment in (("subtree", None), ("tickets-deployment", "staging"))]
+HELDOUT_DEPLOY_IDS = [f"{lang}-{scenario}" + (f"-{e}" if e else "") for lang, scenario, e in HELDOUT_DEPLOY]
+_HELDOUT_DEPLOYED = {}
+
+
+def heldout_deployed(lang, scenario, environment, localstack, work, typescript, heldout):
+    key = f"heldout-{lang}-{scenario}" + (f"-{environment}" if environment else "")
+    if key not in _HELDOUT_DEPLOYED:
+        policy = "library" if scenario == "subtree" else "tickets"
+        try:
+            template = heldout_template(lang, scenario, work, typescript, heldout, environment)
+            body = work / "deploy" / f"{key}.yaml"
+            body.parent.mkdir(parents=True, exist_ok=True)
+            body.write_text(yaml.safe_dump(cdk.load(template), sort_keys=False))
+            api_id, notes = aws.cfn_deploy(localstack.endpoint, stack_name(key), body)
+            tally.add(deployments=1)
+            _HELDOUT_DEPLOYED[key] = Deployment(
+                heldout[policy], key, api_id,
+                expect(load_policy(heldout[policy] / "policy.toml"), environment=environment),
+                notes=notes, stack=stack_name(key))
+        except (AssertionError, aws.DeployError) as e:
+            _HELDOUT_DEPLOYED[key] = e
+    made = _HELDOUT_DEPLOYED[key]
+    if isinstance(made, Exception):
+        pytest.fail(f"{key} failed: {made}", pytrace=False)
+    return made
+
+
+def heldout_cloudformation(deployer, heldout, policy, environment):
+    key = f"heldout-{policy}-cloudformation" + (f"-{environment}" if environment else "")
+    if key not in deployer.made:
+        try:
+            deployer.made[key] = deployer.deploy(heldout[policy], "cloudformation", key, environment=environment)
+            tally.add(deployments=1)
+        except (aws.DeployError, NotDeployable) as e:
+            deployer.made[key] = e
+    made = deployer.made[key]
+    if isinstance(made, Exception):
+        pytest.fail(f"the CloudFormation deployment of held-out {policy} failed: {made}", pytrace=False)
+    return made
+
+
+@pytest.mark.tool("localstack cdk held-out")
+@pytest.mark.parametrize("lang,scenario,environment", HELDOUT_DEPLOY, ids=HELDOUT_DEPLOY_IDS)
+def test_cdk_heldout_localstack(lang, scenario, environment, localstack, deployer, corsform, work, typescript,
+                                heldout):
+    """A held-out app deployed to LocalStack: checked as every deployment is
+    (requests header by header, gateway responses and mapping expressions
+    read back, corsform probe), then probed beside the CloudFormation
+    deployment of the same held-out policy (and environment): no difference."""
+    d = heldout_deployed(lang, scenario, environment, localstack, work, typescript, heldout)
+    problems = (checks.headers(localstack, d) + checks.gateway_responses(localstack, d)
+                + checks.mapping_expressions(localstack, d) + checks.corsform_probe(localstack, d, corsform))
+    reference = heldout_cloudformation(deployer, heldout, "library" if scenario == "subtree" else "tickets",
+                                       environment)
+    ours, theirs = probe_outcomes(corsform, localstack, d), probe_outcomes(corsform, localstack, reference)
+    tally.add(cdk_probe=sum(theirs.values()), cdk_probe_same=sum((ours & theirs).values()))
+    assert theirs, "probe made no check on the CloudFormation deployment"
+    problems += [f"only on CDK: {o}" for o in sorted((ours - theirs).elements(), key=repr)]
+    problems += [f"only on CloudFormation: {o}" for o in sorted((theirs - ours).elements(), key=repr)]
+    assert not problems, "\n".join(problems)

@@ -55,15 +55,18 @@ def _paths(resources):
     return path_of
 
 
-def rest_cors(template, mock_routes=True):
+def rest_cors(template, mock_routes=True, api=None):
     """{"methods": {(path, method): properties}, "gateway_responses": {type: properties}}.
     mock_routes=False keeps only the OPTIONS preflights (a scope = "cors" layer
-    leaves the API's own methods, MOCK ones included, to the caller)."""
+    leaves the API's own methods, MOCK ones included, to the caller); API, a
+    RestApi's logical id, keeps only that API's (a template with several)."""
     resources = load(template)["Resources"]
     path_of = _paths(resources)
     methods, gateway = {}, {}
     for r in resources.values():
         props = dict(r.get("Properties", {}))
+        if api is not None and props.get("RestApiId") != {"Ref": api}:
+            continue
         if r["Type"] == "AWS::ApiGateway::Method" and props.get("Integration", {}).get("Type") == "MOCK":
             if not mock_routes and props["HttpMethod"] != "OPTIONS":
                 continue
@@ -239,11 +242,11 @@ def cloudformation_of(corsform, policy_file, out):
     return built[0]
 
 
-def compile_typescript(node, cases, work):
-    """Copies each (name, cors.ts, api type) with its app into WORK/ts/<name>/
-    and compiles them all with tsc --strict against aws-cdk-lib's types (one
-    run: loading the types is the slow part). Returns (WORK/ts, tsc output,
-    ok)."""
+def compile_typescript(node, cases, work, extra=()):
+    """Copies each (name, cors.ts, api type) with its app into WORK/ts/<name>/,
+    and each (folder, {file name: source}) of EXTRA into WORK/ts/<folder>/, and
+    compiles them all with tsc --strict against aws-cdk-lib's types (one run:
+    loading the types is the slow part). Returns (WORK/ts, tsc output, ok)."""
     root = work / "ts"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -256,6 +259,11 @@ def compile_typescript(node, cases, work):
         shutil.copy(CDK_SRC / f"{api_type}_app.ts", d / "app.ts")
         if "export class Cors" in Path(cors_ts).read_text():
             shutil.copy(CDK_SRC / f"{api_type}_construct_app.ts", d / "construct_app.ts")
+    for folder, files in extra:
+        d = root / folder
+        d.mkdir()
+        for name, source in files.items():
+            shutil.copy(source, d / name)
     run = subprocess.run(["node", str(node / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "."],
                          cwd=root, capture_output=True, text=True, check=False)
     return root, run.stdout + run.stderr, run.returncode == 0
@@ -274,12 +282,18 @@ def lintable(template):
     return out
 
 
+def run_app(command, cwd, outdir, env):
+    """Runs a CDK app that synthesizes into OUTDIR, with ENV added to the
+    environment; returns the finished process."""
+    shutil.rmtree(outdir, ignore_errors=True)
+    return subprocess.run(command, cwd=cwd, env=dict(os.environ, CDK_OUTDIR=str(outdir), **env),
+                          capture_output=True, text=True, check=False, timeout=600)
+
+
 def synth(command, cwd, outdir, env):
     """Runs a CDK app that synthesizes into OUTDIR, with ENV added to the
     environment; returns its template."""
-    shutil.rmtree(outdir, ignore_errors=True)
-    run = subprocess.run(command, cwd=cwd, env=dict(os.environ, CDK_OUTDIR=str(outdir), **env),
-                         capture_output=True, text=True, check=False, timeout=600)
+    run = run_app(command, cwd, outdir, env)
     template = Path(outdir) / "Cors.template.json"
     assert run.returncode == 0 and template.is_file(), \
         f"{' '.join(map(str, command))} failed (exit {run.returncode}):\n{run.stdout}{run.stderr}"
