@@ -210,7 +210,7 @@ pub static CDK_TYPESCRIPT: TargetSpec = TargetSpec {
     refuses: cdk_refuses,
     // Backends are the caller's: the module adds only CORS.
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: api_plan,
     files: &[("cors.ts", "cdk-typescript/{api}/cors.ts")],
 };
@@ -223,7 +223,7 @@ pub static CDK_PYTHON: TargetSpec = TargetSpec {
     default: false,
     refuses: cdk_refuses,
     named_backends: BOTH,
-    environments: false,
+    environments: true,
     plan: api_plan,
     files: &[("cors.py", "cdk-python/{api}/cors.py")],
 };

@@ -13,7 +13,13 @@ from aws_cdk import aws_lambda as lambda_
 
 import cors
 
-BACKEND_URL = "https://backend.example.com"
+# CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
+BACKEND_URL = os.environ.get("CDK_BACKEND_URL", "https://backend.example.com")
+
+# With [environments] (CDK_ENVIRONMENT) the module has policy_for(environment)
+# where it otherwise has POLICY_PATHS, and CorsRestApi takes the environment.
+ENVIRONMENT = os.environ.get("CDK_ENVIRONMENT")
+POLICY_PATHS = cors.POLICY_PATHS if ENVIRONMENT is None else cors.policy_for(ENVIRONMENT).paths
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"], analytics_reporting=False)
 stack = cdk.Stack(app, "Cors", synthesizer=cdk.BootstraplessSynthesizer(), analytics_reporting=False)
@@ -24,11 +30,13 @@ def arn(name):
                             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
 
 
-fn = lambda_.Function.from_function_arn(stack, "Backend", arn("backend"))
+fn = lambda_.Function.from_function_arn(stack, "Backend", arn(os.environ.get("CDK_FUNCTION_NAME", "backend")))
 targets = {m.target for m in cors.PROXY_METHODS}
 needed = {m.authorizer for m in cors.PROXY_METHODS if m.authorizer}
-needed |= {m.authorizer for p in cors.POLICY_PATHS for m in p.mock_methods if m.authorizer}
+needed |= {m.authorizer for p in POLICY_PATHS for m in p.mock_methods if m.authorizer}
 kwargs = {}
+if ENVIRONMENT is not None:
+    kwargs["environment"] = ENVIRONMENT
 if "lambda_function" in targets:
     kwargs["lambda_function"] = fn
 if "backend_url" in targets:

@@ -27,6 +27,8 @@ fn = lambda_.Function.from_function_arn(stack, "Backend", arn("backend"))
 targets = {r.target for r in cors.ROUTES}
 needed = {r.authorizer for r in cors.ROUTES} & {"jwt", "custom"}
 kwargs = {}
+if os.environ.get("CDK_ENVIRONMENT"):  # a policy with [environments]
+    kwargs["environment"] = os.environ["CDK_ENVIRONMENT"]
 if "lambda_function" in targets:
     kwargs["lambda_function"] = fn
 if "backend_url" in targets:

@@ -20,6 +20,8 @@ const arn = (name: string) =>
 const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn("backend"));
 const needed = new Set(ROUTES.map((r) => r.authorizer));
 const props = {
+  // With [environments] (CDK_ENVIRONMENT); undefined, and unread, without.
+  environment: process.env.CDK_ENVIRONMENT,
   lambdaFunction: fn,
   backendUrl: BACKEND_URL,
   backends: Object.fromEntries(BACKENDS.map((b) => [b.name, b.isLambda ? fn : BACKEND_URL])),

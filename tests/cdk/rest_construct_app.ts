@@ -7,9 +7,21 @@ import { App, ArnFormat, BootstraplessSynthesizer, CfnOutput, Stack } from "aws-
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { BACKENDS, CorsRestApi, CorsRestApiProps, POLICY_PATHS, PROXY_METHODS } from "./cors";
+import * as cors from "./cors";
+import { BACKENDS, CorsRestApi, CorsRestApiProps, PROXY_METHODS } from "./cors";
 
-export const BACKEND_URL = "https://backend.example.com";
+// With [environments] the module exports policyFor(environment) where it
+// otherwise exports POLICY_PATHS, and CorsRestApi takes the environment
+// (CDK_ENVIRONMENT): this app serves both.
+const mod = cors as unknown as {
+  POLICY_PATHS?: readonly cors.PolicyPath[];
+  policyFor?: (environment: string) => { readonly paths: readonly cors.PolicyPath[] };
+};
+const environment = process.env.CDK_ENVIRONMENT;
+const POLICY_PATHS = environment === undefined ? mod.POLICY_PATHS ?? [] : mod.policyFor!(environment).paths;
+
+// CDK_FUNCTION_NAME and CDK_BACKEND_URL: the placeholders LocalStack deployments use.
+export const BACKEND_URL = process.env.CDK_BACKEND_URL ?? "https://backend.example.com";
 
 const app = new App({ outdir: process.env.CDK_OUTDIR, analyticsReporting: false });
 const stack = new Stack(app, "Cors", {
@@ -18,12 +30,13 @@ const stack = new Stack(app, "Cors", {
 });
 const arn = (name: string) =>
   stack.formatArn({ service: "lambda", resource: "function", resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn("backend"));
+const fn = lambda.Function.fromFunctionArn(stack, "Backend", arn(process.env.CDK_FUNCTION_NAME ?? "backend"));
 const needed = new Set([
   ...PROXY_METHODS.map((m) => m.authorizer),
   ...POLICY_PATHS.flatMap((p) => p.mockMethods.map((m) => m.authorizer)),
 ]);
 const props = {
+  environment,
   lambdaFunction: fn,
   backendUrl: BACKEND_URL,
   backends: Object.fromEntries(BACKENDS.map((b) => [b.name, b.isLambda ? fn : BACKEND_URL])),

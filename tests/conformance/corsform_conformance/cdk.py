@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import tools
+from . import aws, tools
 
 CDK_SRC = tools.REPO / "tests" / "cdk"
 
@@ -37,6 +37,9 @@ def python():
 
 
 def load(template):
+    """A template file (JSON or YAML) as a dict; a dict is returned as is."""
+    if isinstance(template, dict):
+        return template
     text = Path(template).read_text()
     return json.loads(text) if str(template).endswith(".json") else yaml.safe_load(text)
 
@@ -52,15 +55,18 @@ def _paths(resources):
     return path_of
 
 
-def rest_cors(template, mock_routes=True):
+def rest_cors(template, mock_routes=True, api=None):
     """{"methods": {(path, method): properties}, "gateway_responses": {type: properties}}.
     mock_routes=False keeps only the OPTIONS preflights (a scope = "cors" layer
-    leaves the API's own methods, MOCK ones included, to the caller)."""
+    leaves the API's own methods, MOCK ones included, to the caller); API, a
+    RestApi's logical id, keeps only that API's (a template with several)."""
     resources = load(template)["Resources"]
     path_of = _paths(resources)
     methods, gateway = {}, {}
     for r in resources.values():
         props = dict(r.get("Properties", {}))
+        if api is not None and props.get("RestApiId") != {"Ref": api}:
+            continue
         if r["Type"] == "AWS::ApiGateway::Method" and props.get("Integration", {}).get("Type") == "MOCK":
             if not mock_routes and props["HttpMethod"] != "OPTIONS":
                 continue
@@ -75,8 +81,63 @@ def rest_cors(template, mock_routes=True):
     return {"methods": methods, "gateway_responses": gateway}
 
 
-# The URL the construct apps give every http backend (tests/cdk).
-BACKEND_URL = "https://backend.example.com"
+# The function and URL the apps give every lambda and http backend (tests/cdk,
+# CDK_FUNCTION_NAME and CDK_BACKEND_URL): the placeholders the CloudFormation
+# deployments get (aws.py), so a CDK deployment's proxy routes answer as the
+# CloudFormation deployment's do.
+FUNCTION_NAME = aws.FUNCTION_ARN.rsplit(":", 1)[1]
+BACKEND_URL = aws.BACKEND_URL
+
+
+def app_env(stage=None, proxy_routes=None, environment=None):
+    """The environment every test app is synthesized with; ENVIRONMENT is
+    the [environments] entry the module deploys (CDK_ENVIRONMENT)."""
+    env = {"CDK_FUNCTION_NAME": FUNCTION_NAME, "CDK_BACKEND_URL": BACKEND_URL}
+    if environment is not None:
+        env["CDK_ENVIRONMENT"] = environment
+    if stage is not None:
+        env["CDK_STAGE"] = stage
+    if proxy_routes is not None:
+        env["CDK_PROXY_ROUTES"] = json.dumps(proxy_routes)
+    return env
+
+
+def proxy_routes(template):
+    """The proxy methods (AWS_PROXY, HTTP_PROXY) of corsform's CloudFormation
+    TEMPLATE, as the apply apps add them before applyCorsPolicy (their own
+    business, not the module's): [{path, httpMethod, kind: lambda|http,
+    backendPath (http: what follows the backend URL), pathParams,
+    authorizationType, authorizer: cognito|custom|None}]. With them a CDK
+    deployment has every route the CloudFormation deployment has, so probe
+    meets the same API."""
+    resources = load(template)["Resources"]
+    path_of = _paths(resources)
+    out = []
+    for r in resources.values():
+        props = r.get("Properties", {})
+        integration = props.get("Integration", {})
+        if r["Type"] != "AWS::ApiGateway::Method" or integration.get("Type") not in ("AWS_PROXY", "HTTP_PROXY"):
+            continue
+        backend_path = ""
+        if integration["Type"] == "HTTP_PROXY":
+            uri = integration["Uri"]
+            uri = uri["Fn::Sub"] if isinstance(uri, dict) else uri
+            backend_path = re.sub(r"^\$\{[A-Za-z0-9]+\}", "", uri)
+        authorizer = props.get("AuthorizerId")
+        if authorizer is not None:
+            kind = resources[authorizer["Ref"]]["Properties"]["Type"]
+            authorizer = "cognito" if kind == "COGNITO_USER_POOLS" else "custom"
+        out.append({
+            "path": path_of(props["ResourceId"]),
+            "httpMethod": props["HttpMethod"],
+            "kind": "lambda" if integration["Type"] == "AWS_PROXY" else "http",
+            "backendPath": backend_path,
+            "pathParams": sorted(k.rsplit(".", 1)[1] for k in props.get("RequestParameters", {})
+                                 if k.startswith("method.request.path.")),
+            "authorizationType": props.get("AuthorizationType", "NONE"),
+            "authorizer": authorizer,
+        })
+    return out
 
 
 def rest_api(template):
@@ -181,11 +242,11 @@ def cloudformation_of(corsform, policy_file, out):
     return built[0]
 
 
-def compile_typescript(node, cases, work):
-    """Copies each (name, cors.ts, api type) with its app into WORK/ts/<name>/
-    and compiles them all with tsc --strict against aws-cdk-lib's types (one
-    run: loading the types is the slow part). Returns (WORK/ts, tsc output,
-    ok)."""
+def compile_typescript(node, cases, work, extra=()):
+    """Copies each (name, cors.ts, api type) with its app into WORK/ts/<name>/,
+    and each (folder, {file name: source}) of EXTRA into WORK/ts/<folder>/, and
+    compiles them all with tsc --strict against aws-cdk-lib's types (one run:
+    loading the types is the slow part). Returns (WORK/ts, tsc output, ok)."""
     root = work / "ts"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -198,6 +259,11 @@ def compile_typescript(node, cases, work):
         shutil.copy(CDK_SRC / f"{api_type}_app.ts", d / "app.ts")
         if "export class Cors" in Path(cors_ts).read_text():
             shutil.copy(CDK_SRC / f"{api_type}_construct_app.ts", d / "construct_app.ts")
+    for folder, files in extra:
+        d = root / folder
+        d.mkdir()
+        for name, source in files.items():
+            shutil.copy(source, d / name)
     run = subprocess.run(["node", str(node / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "."],
                          cwd=root, capture_output=True, text=True, check=False)
     return root, run.stdout + run.stderr, run.returncode == 0
@@ -216,13 +282,76 @@ def lintable(template):
     return out
 
 
+def run_app(command, cwd, outdir, env):
+    """Runs a CDK app that synthesizes into OUTDIR, with ENV added to the
+    environment; returns the finished process."""
+    shutil.rmtree(outdir, ignore_errors=True)
+    return subprocess.run(command, cwd=cwd, env=dict(os.environ, CDK_OUTDIR=str(outdir), **env),
+                          capture_output=True, text=True, check=False, timeout=600)
+
+
 def synth(command, cwd, outdir, env):
     """Runs a CDK app that synthesizes into OUTDIR, with ENV added to the
     environment; returns its template."""
-    shutil.rmtree(outdir, ignore_errors=True)
-    run = subprocess.run(command, cwd=cwd, env=dict(os.environ, CDK_OUTDIR=str(outdir), **env),
-                         capture_output=True, text=True, check=False, timeout=600)
+    run = run_app(command, cwd, outdir, env)
     template = Path(outdir) / "Cors.template.json"
     assert run.returncode == 0 and template.is_file(), \
         f"{' '.join(map(str, command))} failed (exit {run.returncode}):\n{run.stdout}{run.stderr}"
     return template
+
+
+_NO_VALUE = object()
+
+
+def resolve_environment(template, environment):
+    """corsform's CloudFormation TEMPLATE as CloudFormation deploys it with
+    its Environment parameter set to ENVIRONMENT: every Fn::FindInMap, Fn::If
+    (on the template's Conditions) and Ref Environment replaced by its value,
+    and what resolves to AWS::NoValue left out (CloudFormation User Guide,
+    "Condition functions", "Fn::FindInMap", "Pseudo parameters"); a map whose
+    every entry is left out so is left out itself (ResponseTemplates whose
+    one template is AWS::NoValue: an empty map, which API Gateway keeps as
+    none, as a CDK template that has none)."""
+    t = load(template)
+    mappings = t.get("Mappings", {})
+
+    def condition(node):
+        if "Condition" in node:
+            return conditions[node["Condition"]]
+        (fn, args), = node.items()
+        if fn == "Fn::Equals":
+            return walk(args[0]) == walk(args[1])
+        if fn == "Fn::Not":
+            return not condition(args[0])
+        if fn == "Fn::And":
+            return all(condition(a) for a in args)
+        if fn == "Fn::Or":
+            return any(condition(a) for a in args)
+        raise ValueError(f"condition function {fn} is not resolved here")
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node == {"Ref": "AWS::NoValue"}:
+                return _NO_VALUE
+            if node == {"Ref": "Environment"}:
+                return environment
+            if len(node) == 1 and "Fn::FindInMap" in node:
+                name, first, second = (walk(a) for a in node["Fn::FindInMap"])
+                return mappings[name][first][second]
+            if len(node) == 1 and "Fn::If" in node:
+                name, yes, no = node["Fn::If"]
+                return walk(yes if conditions[name] else no)
+            out = {}
+            for k, v in node.items():
+                v = walk(v)
+                if v is not _NO_VALUE:
+                    out[k] = v
+            return _NO_VALUE if node and not out else out
+        if isinstance(node, list):
+            return [v for v in (walk(x) for x in node) if v is not _NO_VALUE]
+        return node
+
+    conditions = {}
+    for name, body in t.get("Conditions", {}).items():
+        conditions[name] = condition(body)
+    return {k: walk(v) for k, v in t.items() if k not in ("Conditions", "Mappings")}

@@ -52,6 +52,25 @@ def probe(corsform, base_url, policy, environment=None, timeout=20):
     """Runs `corsform probe BASE_URL --policy POLICY --format json`. Its exit 1
     (differences) is expected, the summary judges them; exit 2 (could not
     run) is a problem of its own."""
+    report = run_probe(corsform, base_url, policy, environment, timeout)
+    return report if isinstance(report, ProbeResult) else summarize(report)
+
+
+def outcome(check):
+    """What one check of a report says about the deployment, without what
+    names the deployment itself (its URL): (kind, method, path, origin, ok,
+    status, redirect, differences, misconfiguration, who answered, authorizer
+    refused). Two deployments of one policy that answer alike have equal
+    outcomes, proxy routes and gateway errors included."""
+    return (check["kind"], check["method"], check["path"], check["origin"]["value"], check["ok"],
+            check.get("status"), check.get("redirect"),
+            tuple((d.get("header"), d.get("got"), d.get("want")) for d in check.get("differences", [])),
+            json.dumps(check.get("misconfiguration"), sort_keys=True), json.dumps(check.get("answered_by"), sort_keys=True),
+            check.get("authorizer_refused"))
+
+
+def run_probe(corsform, base_url, policy, environment=None, timeout=20):
+    """probe's JSON report (a dict), or a ProbeResult naming why there is none."""
     run = subprocess.run(
         [corsform, "probe", base_url, "--policy", policy, "--format", "json", "--timeout", str(timeout)]
         + (["--env", environment] if environment else []),
@@ -62,4 +81,4 @@ def probe(corsform, base_url, policy, environment=None, timeout=20):
         report = json.loads(run.stdout)
     except json.JSONDecodeError as e:
         return ProbeResult(problems=[f"corsform probe printed no JSON report ({e}): {run.stdout[:500]}"])
-    return summarize(report)
+    return report

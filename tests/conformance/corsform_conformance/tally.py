@@ -45,6 +45,9 @@ def summary_lines():
         lines.append(line)
     if COUNTS["deployments"] or TOOLS.get("localstack"):
         lines.append("localstack: " + localstack_line())
+    if COUNTS["cdk_probe"]:
+        lines.append(f"cdk probe: {COUNTS['cdk_probe']} checks of CloudFormation deployments probed again on the "
+                     f"CDK deployments of the same policy, {COUNTS['cdk_probe_same']} with the same outcome")
     if COUNTS["random_policies"]:
         lines.append(f"random policies: {COUNTS['random_policies']} generated, "
                      f"{COUNTS['random_outputs']} outputs checked")
