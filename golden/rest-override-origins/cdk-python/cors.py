@@ -222,19 +222,64 @@ def _add_mock(
     )
 
 
+# The id of the (empty) construct that marks an API the policy was applied to.
+_APPLIED = "CorsformCorsPolicy"
+
+
+def _refusal(api: apigateway.RestApiBase) -> Optional[str]:
+    """Why the policy cannot be added to `api`, or None when it can."""
+    if isinstance(api, apigateway.SpecRestApi):
+        return (
+            "a SpecRestApi's OpenAPI document defines its paths and methods; add the policy's CORS to the document "
+            "instead (corsform build --target openapi, or [api] openapi in the policy)"
+        )
+    if api.root.default_cors_preflight_options is not None:
+        return (
+            "it has default_cors_preflight_options, whose OPTIONS methods would answer in place of the policy's "
+            "preflights; remove default_cors_preflight_options (the policy's preflights replace them)"
+        )
+    if api.node.try_find_child(_APPLIED) is not None:
+        return "the policy was already applied to it; call apply_cors_policy once per API, after adding your own methods"
+    return None
+
+
+def _resource(api: apigateway.RestApiBase, path: str) -> apigateway.Resource:
+    try:
+        return api.root.resource_for_path(path)
+    except Exception as e:  # jsii relays CDK's error as a RuntimeError
+        if isinstance(api, apigateway.LambdaRestApi) and "proxying LambdaRestApi" in str(e):
+            raise ValueError(
+                f"apply_cors_policy({api.node.path}): a proxying LambdaRestApi sends every path, OPTIONS included, "
+                "to its function; set proxy=False and add your routes, or let the function answer CORS "
+                "(corsform build --target lambda-node or --target lambda-python)"
+            ) from e
+        raise
+
+
 def apply_cors_policy(
     api: apigateway.RestApiBase,
     authorizers: Optional[Dict[str, apigateway.IAuthorizer]] = None,
 ) -> None:
     """Adds the policy's CORS to `api`: every path's preflight, its MOCK routes and the
-    gateway responses. Call it once, after adding your own methods; a path that
-    already has an OPTIONS method (default_cors_preflight_options) is an error.
+    gateway responses. Call it once, after adding your own methods. It raises
+    ValueError, saying what to do, for a SpecRestApi, a proxying
+    LambdaRestApi, an API with default_cors_preflight_options, a path that
+    already has an OPTIONS method, and a second call on one API.
 
     `authorizers` holds the authorizers of MOCK routes that have one
     ("cognito", "custom").
     """
+    refused = _refusal(api)
+    if refused is not None:
+        raise ValueError(f"apply_cors_policy({api.node.path}): {refused}")
+    Construct(api, _APPLIED)
     for p in POLICY_PATHS:
-        resource = api.root.resource_for_path(p.path)
+        resource = _resource(api, p.path)
+        if resource.node.try_find_child("OPTIONS") is not None:
+            raise ValueError(
+                f"apply_cors_policy({api.node.path}): {p.path} already has an OPTIONS method (add_cors_preflight, "
+                "or your own); remove it (the policy's preflight replaces it)"
+            )
         _add_preflight(resource, p.preflight)
         for m in p.mock_methods:
             # The id of a method under its resource is its HTTP method.

@@ -224,14 +224,47 @@ function addMock(resource: apigateway.IResource, m: MockMethod, options: CorsPol
   );
 }
 
+/** The id of the (empty) construct that marks an API the policy was applied to. */
+const APPLIED = "CorsformCorsPolicy";
+
+/** Why the policy cannot be added to `api`, or undefined when it can. */
+function refusal(api: apigateway.RestApiBase): string | undefined {
+  if (api instanceof apigateway.SpecRestApi) {
+    return "a SpecRestApi's OpenAPI document defines its paths and methods; add the policy's CORS to the document instead (corsform build --target openapi, or [api] openapi in the policy)";
+  }
+  // A proxying LambdaRestApi replaces its root's addResource with one that throws.
+  if (api instanceof apigateway.LambdaRestApi && Object.prototype.hasOwnProperty.call(api.root, "addResource")) {
+    return "a proxying LambdaRestApi sends every path, OPTIONS included, to its function; set proxy: false and add your routes, or let the function answer CORS (corsform build --target lambda-node or --target lambda-python)";
+  }
+  if (api.root.defaultCorsPreflightOptions !== undefined) {
+    return "it has defaultCorsPreflightOptions, whose OPTIONS methods would answer in place of the policy's preflights; remove defaultCorsPreflightOptions (the policy's preflights replace them)";
+  }
+  if (api.node.tryFindChild(APPLIED) !== undefined) {
+    return "the policy was already applied to it; call applyCorsPolicy once per API, after adding your own methods";
+  }
+  return undefined;
+}
+
 /**
  * Adds the policy's CORS to `api`: every path's preflight, its MOCK routes and
- * the gateway responses. Call it once, after adding your own methods; a path
- * that already has an OPTIONS method (defaultCorsPreflightOptions) is an error.
+ * the gateway responses. Call it once, after adding your own methods. It
+ * throws, saying what to do, for a SpecRestApi, a proxying LambdaRestApi, an
+ * API with defaultCorsPreflightOptions, a path that already has an OPTIONS
+ * method, and a second call on one API.
  */
 export function applyCorsPolicy(api: apigateway.RestApiBase, options: CorsPolicyOptions = {}): void {
+  const refused = refusal(api);
+  if (refused !== undefined) {
+    throw new Error(`applyCorsPolicy(${api.node.path}): ${refused}`);
+  }
+  new Construct(api, APPLIED);
   for (const p of POLICY_PATHS) {
     const resource = api.root.resourceForPath(p.path);
+    if (resource.node.tryFindChild("OPTIONS") !== undefined) {
+      throw new Error(
+        `applyCorsPolicy(${api.node.path}): ${p.path} already has an OPTIONS method (addCorsPreflight, or your own); remove it (the policy's preflight replaces it)`,
+      );
+    }
     addPreflight(resource, p.preflight);
     for (const m of p.mockMethods) {
       // The id of a method under its resource is its HTTP method.
