@@ -335,7 +335,7 @@ pub fn rest(policy: &Policy, mut base: RestApiPlan) -> RestApiPlan {
     base.environments = Some(table.finish(out));
     // CloudFormation's Deployment logical ID: it changes when any
     // environment's plan does.
-    base.content_hash = super::content_hash::of(&base);
+    base.content_hash = super::content_hash::of_rest(&mut base);
     base
 }
 

@@ -246,7 +246,7 @@ pub fn plan(policy: &Policy) -> RestApiPlan {
         content_hash: String::new(),
         environments: None,
     };
-    plan.content_hash = super::content_hash::of(&plan);
+    plan.content_hash = super::content_hash::of_rest(&mut plan);
     plan
 }
 
