@@ -198,12 +198,22 @@ impl<W: Write> Write for Layout<W> {
 /// `(indent, key, value)` of a one-line attribute `key = value`, where key is an
 /// identifier or a quoted string and the value does not open a multi-line block.
 fn attribute(line: &str) -> Option<(&str, &str, &str)> {
-    let trimmed = line.trim_start();
+    // Bytes, not chars: every line of a large module passes here. Indentation
+    // is spaces; anything else before the key goes the general way.
+    let spaces = line.bytes().take_while(|&b| b == b' ').count();
+    let trimmed = match line.as_bytes().get(spaces) {
+        Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => line.trim_start(),
+        _ => &line[spaces..],
+    };
     let indent = &line[..line.len() - trimmed.len()];
     let key_end = if let Some(quoted) = trimmed.strip_prefix('"') {
-        quoted.find('"')? + 2
+        memchr::memchr(b'"', quoted.as_bytes())? + 2
     } else {
-        trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
+        // The first byte outside [A-Za-z0-9_-] starts a character (a UTF-8
+        // continuation byte is never ASCII), so this is a char boundary.
+        trimmed
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?
     };
     if key_end == 0 {
         return None;
@@ -240,6 +250,19 @@ mod tests {
         );
         assert_eq!(tidy("\n\nk:\n\n  v\n"), "k:\n  v\n");
         assert_eq!(tidy(""), "\n");
+    }
+
+    /// The byte scan agrees with a char-by-char reading: tab or Unicode
+    /// space before the key, a non-ASCII character ending it, a quoted key.
+    #[test]
+    fn attribute_reads_keys_as_chars_would() {
+        assert_eq!(attribute("  ab-c_1 = 2"), Some(("  ", "ab-c_1", "2")));
+        assert_eq!(attribute("\tk = v"), Some(("\t", "k", "v")));
+        assert_eq!(attribute("\u{2003}k = v"), Some(("\u{2003}", "k", "v")));
+        assert_eq!(attribute("  ké = v"), None);
+        assert_eq!(attribute("  \"a b\" = 1"), Some(("  ", "\"a b\"", "1")));
+        assert_eq!(attribute("  \"open = 1"), None);
+        assert_eq!(attribute("  x = {"), None);
     }
 
     #[test]
