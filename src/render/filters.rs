@@ -229,6 +229,17 @@ pub fn hcl_heredoc_at(s: &str, indent: usize) -> String {
 /// the line and paragraph separators and NEL (line breaks in YAML 1.1) and the
 /// byte order mark (which YAML forbids inside a document).
 pub fn yaml_string(s: &str) -> String {
+    // Most strings (names, ids, header values) are printable ASCII with no
+    // quote or backslash: JSON writes them as they are, between quotes.
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     escape_unprintable(serde_json::to_string(s).expect("strings serialize"))
 }
 
@@ -337,6 +348,22 @@ pub fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast paths write what the general ones do: every printable ASCII
+    /// character alone, between letters, and doubled.
+    #[test]
+    fn fast_paths_agree_with_the_general_escaping() {
+        for b in b' '..=b'~' {
+            let c = b as char;
+            for s in [format!("{c}"), format!("a{c}b"), format!("{c}{c}{{")] {
+                let general = escape_unprintable(serde_json::to_string(&s).unwrap());
+                assert_eq!(yaml_string(&s), general, "{s:?}");
+            }
+        }
+        assert_eq!(yaml_string("\u{7f}"), "\"\\u007f\"");
+        assert_eq!(hcl_string("a${b}%{c}\"d\\"), r#""a$${b}%%{c}\"d\\""#);
+        assert_eq!(hcl_string("plain-text_1.2"), "\"plain-text_1.2\"");
+    }
 
     const HOSTILE: &[&str] = &[
         "plain",
