@@ -67,13 +67,7 @@ fn in_pieces(plan: &mut RestApiPlan) -> Option<String> {
 /// Feeds `[`-less, `]`-less `P1,P2,...` to `h`; false when a path's pieces
 /// did not line up (the caller then hashes the whole plan).
 fn hash_paths(h: &mut Fnv1a, paths: &mut [super::rest_api::RestPath]) -> bool {
-    let placeholder = Arc::new(CorsResponse {
-        status: 0,
-        headers: vec![],
-        template: None,
-        echo_origins: vec![],
-        env: None,
-    });
+    let placeholder = CorsResponse::placeholder();
     let marker = serde_json::to_vec(&*placeholder).expect("responses serialize");
     // Built once: a search set up per path cost as much as the search.
     let finder = memchr::memmem::Finder::new(&marker);

@@ -153,7 +153,16 @@ pub fn condition(name: &str) -> String {
     format!("Is{}", heck::AsUpperCamelCase(name))
 }
 
-impl Table<'_> {
+impl<'a> Table<'a> {
+    /// No rows yet, no Condition used yet.
+    fn new(names: &'a [String]) -> Self {
+        Table {
+            names,
+            rows: vec![],
+            used_conditions: vec![false; names.len()],
+        }
+    }
+
     fn value(&mut self, hint: &str, per_env: Vec<Option<Value>>) -> EnvValue {
         if let Some(Some(first)) = per_env.first()
             && per_env.iter().all(|v| v.as_ref() == Some(first))
@@ -243,11 +252,7 @@ fn empty(names: &[String], stage: EnvValue) -> Environments {
 pub fn rest(policy: &Policy, mut base: RestApiPlan) -> RestApiPlan {
     let (names, policies) = start(policy);
     let plans: Vec<RestApiPlan> = policies.iter().map(|p| rest_api::plan(p)).collect();
-    let mut table = Table {
-        names: &names,
-        rows: vec![],
-        used_conditions: vec![false; names.len()],
-    };
+    let mut table = Table::new(&names);
     let stage = table.value(
         "stage",
         plans
@@ -404,11 +409,7 @@ fn merge(
 pub fn http(policy: &Policy, mut base: http_api::HttpApiPlan) -> http_api::HttpApiPlan {
     let (names, policies) = start(policy);
     let plans: Vec<http_api::HttpApiPlan> = policies.iter().map(|p| http_api::plan(p)).collect();
-    let mut table = Table {
-        names: &names,
-        rows: vec![],
-        used_conditions: vec![false; names.len()],
-    };
+    let mut table = Table::new(&names);
     let stage = table.value(
         "stage",
         plans
@@ -499,11 +500,7 @@ mod tests {
     use super::*;
 
     fn table(names: &[String]) -> Table<'_> {
-        Table {
-            names,
-            rows: vec![],
-            used_conditions: vec![false; names.len()],
-        }
+        Table::new(names)
     }
 
     #[test]

@@ -83,6 +83,21 @@ pub struct CorsResponse {
     pub env: Option<super::environments::ResponseValues>,
 }
 
+impl CorsResponse {
+    /// A response no path has (status 0, nothing else): what stands in for a
+    /// path's shared responses while the rest of the path is serialised on
+    /// its own (render/context.rs, content_hash.rs).
+    pub fn placeholder() -> Arc<CorsResponse> {
+        Arc::new(CorsResponse {
+            status: 0,
+            headers: vec![],
+            template: None,
+            echo_origins: vec![],
+            env: None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RestPath {
     pub path: String,

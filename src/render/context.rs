@@ -37,13 +37,7 @@ pub fn plan_value(mut plan: Plan) -> TeraResult<Value> {
         responses: HashMap::new(),
         integrations: HashMap::new(),
         authorizations: HashMap::new(),
-        placeholder: Arc::new(CorsResponse {
-            status: 0,
-            headers: vec![],
-            template: None,
-            echo_origins: vec![],
-            env: None,
-        }),
+        placeholder: CorsResponse::placeholder(),
     };
     let mut values = Vec::with_capacity(paths.len());
     for path in paths {
@@ -85,22 +79,8 @@ impl Shared {
     /// The shared values of `method`'s fields; its mock response is taken out
     /// (the method is serialised next, and is dropped after).
     fn method_fields(&mut self, method: &mut RestMethod) -> TeraResult<Vec<(&'static str, Value)>> {
-        let integration = match self.integrations.get(&method.integration) {
-            Some(v) => v.clone(),
-            None => {
-                let v = Value::try_from_serializable(&method.integration)?;
-                self.integrations.insert(method.integration, v.clone());
-                v
-            }
-        };
-        let authorization = match self.authorizations.get(&method.authorization) {
-            Some(v) => v.clone(),
-            None => {
-                let v = Value::try_from_serializable(&method.authorization)?;
-                self.authorizations.insert(method.authorization, v.clone());
-                v
-            }
-        };
+        let integration = shared_value(&mut self.integrations, method.integration)?;
+        let authorization = shared_value(&mut self.authorizations, method.authorization)?;
         let mut fields = vec![
             ("integration", integration),
             ("authorization", authorization),
@@ -139,6 +119,19 @@ impl Shared {
         }
         Ok(Value::from(fields))
     }
+}
+
+/// The value of `key`, made once per distinct key.
+fn shared_value<K>(values: &mut HashMap<K, Value>, key: K) -> TeraResult<Value>
+where
+    K: std::hash::Hash + Eq + serde::Serialize,
+{
+    if let Some(v) = values.get(&key) {
+        return Ok(v.clone());
+    }
+    let v = Value::try_from_serializable(&key)?;
+    values.insert(key, v.clone());
+    Ok(v)
 }
 
 /// `map` with `key` set to `value`, in the key's place when it has one.
