@@ -4,12 +4,23 @@
 //! braces, and for HCL the `=` of consecutive attributes aligned the way
 //! `terraform fmt` aligns them.
 //!
-//! One pass, line by line, as the template engine writes: [`Layout`] is an
-//! `io::Write` that lays out each line as soon as it is complete and passes it
-//! on, holding back only a pending blank line and the current run of HCL
-//! attributes. A large API's file is never held twice, nor scanned twice.
+//! One pass, line by line: [`Layout`] is an `io::Write` that gathers what the
+//! template engine writes in a block of [`BLOCK`] bytes, lays out the block's
+//! complete lines and passes them on in blocks of the same size, holding back
+//! only the unfinished line, a pending blank line and the current run of HCL
+//! attributes. A large API's file is never held whole, nor scanned twice.
+//!
+//! Lines are handled as bytes (issue 20: validating each line as UTF-8 and
+//! writing lines one by one was a fifth of a large build). The text is UTF-8
+//! (Tera writes whole strings, and lines end at `\n`, an ASCII byte); where a
+//! line's edge is not ASCII, the character there is decoded so that trimming
+//! removes exactly the whitespace `str::trim` would.
 
 use std::io::{self, Write};
+
+/// Input gathered, and output passed on, in blocks of this many bytes: few
+/// calls into the writer, little memory.
+const BLOCK: usize = 1 << 16;
 
 /// Whitespace tidy for any output.
 pub fn tidy(text: &str) -> String {
@@ -32,8 +43,11 @@ fn lay_out(text: &str, hcl: bool) -> String {
 /// The layout pass as a writer: text in, laid-out text out to `out`.
 pub struct Layout<W: Write> {
     out: W,
-    /// Bytes of the line not yet ended by `\n`.
-    partial: Vec<u8>,
+    /// Bytes written and not yet laid out: whole lines, then the start of
+    /// the next one.
+    input: Vec<u8>,
+    /// Laid-out lines not yet passed to `out`.
+    output: Vec<u8>,
     /// Any line written yet (a leading blank line is dropped).
     started: bool,
     /// A blank line seen and not yet written: dropped if a `}` line or the
@@ -48,92 +62,101 @@ pub struct Layout<W: Write> {
     /// one after the other in `run_text` (no allocation per line), their
     /// byte lengths in `run`.
     run: Vec<(usize, usize, usize)>,
-    run_text: String,
-    /// Scratch for formatting the run's lines.
-    line: Vec<u8>,
+    run_text: Vec<u8>,
 }
 
 impl<W: Write> Layout<W> {
     pub fn new(out: W, hcl: bool) -> Self {
         Layout {
             out,
-            partial: Vec::new(),
+            input: Vec::new(),
+            output: Vec::new(),
             started: false,
             blank: false,
             opens: false,
             hcl,
             heredoc: false,
             run: Vec::new(),
-            run_text: String::new(),
-            line: Vec::new(),
+            run_text: Vec::new(),
         }
     }
 
     /// Lays out what is left and returns the writer (not flushed).
     pub fn finish(mut self) -> io::Result<W> {
-        if !self.partial.is_empty() {
-            let rest = std::mem::take(&mut self.partial);
-            self.tidy_line(&rest)?;
+        self.lay_out_lines();
+        if !self.input.is_empty() {
+            let rest = std::mem::take(&mut self.input);
+            self.tidy_line(&rest);
         }
-        self.flush_run()?;
+        self.flush_run();
         if !self.started {
             // An empty file is one newline, as every file ends with one.
-            self.out.write_all(b"\n")?;
+            self.output.push(b'\n');
         }
+        self.out.write_all(&self.output)?;
         Ok(self.out)
     }
 
+    /// Lays out every complete line of `input`, keeping the unfinished one.
+    fn lay_out_lines(&mut self) {
+        let input = std::mem::take(&mut self.input);
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', &input) {
+            self.tidy_line(&input[start..end]);
+            start = end + 1;
+        }
+        self.input = input;
+        self.input.drain(..start);
+    }
+
     /// Stage 1: trailing spaces, blank lines.
-    fn tidy_line(&mut self, raw: &[u8]) -> io::Result<()> {
+    fn tidy_line(&mut self, raw: &[u8]) {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let line = std::str::from_utf8(raw)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
-            .trim_end();
+        let line = &raw[..raw.len() - trailing_space(raw)];
         if line.is_empty() {
             if self.started && !self.opens {
                 self.blank = true;
             }
-            return Ok(());
+            return;
         }
-        if std::mem::take(&mut self.blank) && !line.trim_start().starts_with('}') {
-            self.align_line("")?;
+        if std::mem::take(&mut self.blank) && line.get(leading_space(line)) != Some(&b'}') {
+            self.align_line(b"");
         }
         self.started = true;
-        self.opens = line.ends_with('{') || line.ends_with(':');
+        self.opens = matches!(line.last(), Some(b'{' | b':'));
         self.align_line(line)
     }
 
     /// Stage 2 (HCL only): `=` aligned within runs of attributes.
-    fn align_line(&mut self, line: &str) -> io::Result<()> {
+    fn align_line(&mut self, line: &[u8]) {
         if !self.hcl {
             return self.emit(line);
         }
         if self.heredoc {
-            self.heredoc = line.trim() != "EOT";
+            self.heredoc = trim(line) != b"EOT";
             return self.emit(line);
         }
         // Heredoc bodies are text, not attributes: copy them as they are.
-        if line.ends_with("<<-EOT") || line.ends_with("<<EOT") {
-            self.flush_run()?;
+        if line.ends_with(b"<<-EOT") || line.ends_with(b"<<EOT") {
+            self.flush_run();
             self.heredoc = true;
             return self.emit(line);
         }
         match attribute(line) {
             Some((indent, key, value)) => {
                 let continues = self.run.first().is_some_and(|&(i, _, _)| {
-                    &self.run_text[..i] == indent && !value.starts_with("<<")
+                    &self.run_text[..i] == indent && !value.starts_with(b"<<")
                 });
                 if !continues {
-                    self.flush_run()?;
+                    self.flush_run();
                 }
-                self.run_text.push_str(indent);
-                self.run_text.push_str(key);
-                self.run_text.push_str(value);
+                self.run_text.extend_from_slice(indent);
+                self.run_text.extend_from_slice(key);
+                self.run_text.extend_from_slice(value);
                 self.run.push((indent.len(), key.len(), value.len()));
-                Ok(())
             }
             None => {
-                self.flush_run()?;
+                self.flush_run();
                 self.emit(line)
             }
         }
@@ -141,52 +164,54 @@ impl<W: Write> Layout<W> {
 
     /// Writes the run: each key padded to the longest key's byte length (in
     /// characters of padding, as `{key:width$}` would), then ` = value`.
-    fn flush_run(&mut self) -> io::Result<()> {
+    fn flush_run(&mut self) {
         if self.run.is_empty() {
-            return Ok(());
+            return;
         }
         let width = self.run.iter().map(|&(_, k, _)| k).max().unwrap_or(0);
-        let line = &mut self.line;
-        line.clear();
         let mut at = 0;
         for &(i, k, v) in &self.run {
-            let key = &self.run_text[at + i..at + i + k];
-            line.extend_from_slice(&self.run_text.as_bytes()[at..at + i + k]);
-            let pad = width.saturating_sub(key.chars().count());
-            line.resize(line.len() + pad, b' ');
-            line.extend_from_slice(b" = ");
-            line.extend_from_slice(&self.run_text.as_bytes()[at + i + k..at + i + k + v]);
-            line.push(b'\n');
+            let text = &self.run_text[at..at + i + k + v];
+            let key = &text[i..i + k];
+            let chars = if key.is_ascii() {
+                k
+            } else {
+                key.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+            };
+            self.output.extend_from_slice(&text[..i + k]);
+            self.output
+                .resize(self.output.len() + width.saturating_sub(chars), b' ');
+            self.output.extend_from_slice(b" = ");
+            self.output.extend_from_slice(&text[i + k..]);
+            self.output.push(b'\n');
             at += i + k + v;
         }
         self.run.clear();
         self.run_text.clear();
-        self.out.write_all(line)
     }
 
-    fn emit(&mut self, line: &str) -> io::Result<()> {
-        self.out.write_all(line.as_bytes())?;
-        self.out.write_all(b"\n")
+    fn emit(&mut self, line: &[u8]) {
+        self.output.extend_from_slice(line);
+        self.output.push(b'\n');
+    }
+
+    /// Passes laid-out lines on once a block's worth is ready.
+    fn pass_on(&mut self) -> io::Result<()> {
+        if self.output.len() >= BLOCK {
+            self.out.write_all(&self.output)?;
+            self.output.clear();
+        }
+        Ok(())
     }
 }
 
 impl<W: Write> Write for Layout<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let mut rest = bytes;
-        // memchr: a byte-at-a-time search was a tenth of a large build.
-        while let Some(end) = memchr::memchr(b'\n', rest) {
-            if self.partial.is_empty() {
-                self.tidy_line(&rest[..end])?;
-            } else {
-                self.partial.extend_from_slice(&rest[..end]);
-                let line = std::mem::take(&mut self.partial);
-                self.tidy_line(&line)?;
-                self.partial = line;
-                self.partial.clear();
-            }
-            rest = &rest[end + 1..];
+        self.input.extend_from_slice(bytes);
+        if self.input.len() >= BLOCK {
+            self.lay_out_lines();
+            self.pass_on()?;
         }
-        self.partial.extend_from_slice(rest);
         Ok(bytes.len())
     }
 
@@ -195,41 +220,116 @@ impl<W: Write> Write for Layout<W> {
     }
 }
 
+/// Whether `b` is ASCII whitespace as `char::is_whitespace` has it (which,
+/// unlike `u8::is_ascii_whitespace`, counts the vertical tab).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// The byte length of the character starting at `b[0]`, or 1 if `b[0]` does
+/// not start one.
+fn char_len(b: &[u8]) -> usize {
+    match b[0] {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}
+
+/// Whether `b` is one whole whitespace character.
+fn space_char(b: &[u8]) -> bool {
+    std::str::from_utf8(b).is_ok_and(|s| s.chars().all(char::is_whitespace))
+}
+
+/// Bytes of whitespace `str::trim_start` would remove from `line`.
+fn leading_space(line: &[u8]) -> usize {
+    // Indentation is spaces: counted without looking for wider characters.
+    let mut i = line.iter().position(|&b| b != b' ').unwrap_or(line.len());
+    while let Some(&b) = line.get(i) {
+        if ascii_space(b) {
+            i += 1;
+        } else if b >= 0x80 {
+            let n = char_len(&line[i..]).min(line.len() - i);
+            if !space_char(&line[i..i + n]) {
+                break;
+            }
+            i += n;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Bytes of whitespace `str::trim_end` would remove from `line`.
+fn trailing_space(line: &[u8]) -> usize {
+    let mut end = line.len();
+    while end > 0 {
+        let b = line[end - 1];
+        if ascii_space(b) {
+            end -= 1;
+        } else if b >= 0x80 {
+            // The character ends here; it starts at the first byte back that
+            // is not a continuation byte (10xxxxxx), at most 4 back.
+            let start = (end.saturating_sub(4)..end)
+                .rev()
+                .find(|&i| line[i] & 0xC0 != 0x80)
+                .unwrap_or(end - 1);
+            if !space_char(&line[start..end]) {
+                break;
+            }
+            end = start;
+        } else {
+            break;
+        }
+    }
+    line.len() - end
+}
+
+fn trim(line: &[u8]) -> &[u8] {
+    let line = &line[leading_space(line)..];
+    &line[..line.len() - trailing_space(line)]
+}
+
 /// `(indent, key, value)` of a one-line attribute `key = value`, where key is an
 /// identifier or a quoted string and the value does not open a multi-line block.
-fn attribute(line: &str) -> Option<(&str, &str, &str)> {
-    // Bytes, not chars: every line of a large module passes here. Indentation
-    // is spaces; anything else before the key goes the general way.
-    let spaces = line.bytes().take_while(|&b| b == b' ').count();
-    let trimmed = match line.as_bytes().get(spaces) {
-        Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => line.trim_start(),
-        _ => &line[spaces..],
-    };
-    let indent = &line[..line.len() - trimmed.len()];
-    let key_end = if let Some(quoted) = trimmed.strip_prefix('"') {
-        memchr::memchr(b'"', quoted.as_bytes())? + 2
+fn attribute(line: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let (indent, trimmed) = line.split_at(leading_space(line));
+    let key_end = if let Some(quoted) = trimmed.strip_prefix(b"\"") {
+        memchr::memchr(b'"', quoted)? + 2
     } else {
         // The first byte outside [A-Za-z0-9_-] starts a character (a UTF-8
-        // continuation byte is never ASCII), so this is a char boundary.
-        trimmed
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?
+        // continuation byte is never ASCII), so the key is whole characters.
+        trimmed.iter().position(|&b| !KEY_BYTE[b as usize])?
     };
     if key_end == 0 {
         return None;
     }
     let (key, rest) = trimmed.split_at(key_end);
-    let value = rest.trim_start().strip_prefix('=')?.trim_start();
+    let value = rest[leading_space(rest)..].strip_prefix(b"=")?;
+    let value = &value[leading_space(value)..];
     if value.is_empty()
-        || value.starts_with('=')
-        || value.ends_with('{')
-        || value.ends_with('[')
-        || value.ends_with('(')
+        || matches!(value[0], b'=')
+        || matches!(value.last(), Some(b'{' | b'[' | b'('))
     {
         return None;
     }
     Some((indent, key, value))
 }
+
+/// The bytes of an unquoted key, [A-Za-z0-9_-], as a table: one load per
+/// byte of every attribute line of a large module.
+const KEY_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
@@ -252,17 +352,75 @@ mod tests {
         assert_eq!(tidy(""), "\n");
     }
 
+    /// `attribute` on text, for the assertions below.
+    fn attr(line: &str) -> Option<(&str, &str, &str)> {
+        let s = |b: &[u8]| std::str::from_utf8(b).unwrap().to_string().leak() as &str;
+        attribute(line.as_bytes()).map(|(i, k, v)| (s(i), s(k), s(v)))
+    }
+
     /// The byte scan agrees with a char-by-char reading: tab or Unicode
     /// space before the key, a non-ASCII character ending it, a quoted key.
     #[test]
     fn attribute_reads_keys_as_chars_would() {
-        assert_eq!(attribute("  ab-c_1 = 2"), Some(("  ", "ab-c_1", "2")));
-        assert_eq!(attribute("\tk = v"), Some(("\t", "k", "v")));
-        assert_eq!(attribute("\u{2003}k = v"), Some(("\u{2003}", "k", "v")));
-        assert_eq!(attribute("  ké = v"), None);
-        assert_eq!(attribute("  \"a b\" = 1"), Some(("  ", "\"a b\"", "1")));
-        assert_eq!(attribute("  \"open = 1"), None);
-        assert_eq!(attribute("  x = {"), None);
+        assert_eq!(attr("  ab-c_1 = 2"), Some(("  ", "ab-c_1", "2")));
+        assert_eq!(attr("\tk = v"), Some(("\t", "k", "v")));
+        assert_eq!(attr("\u{2003}k = v"), Some(("\u{2003}", "k", "v")));
+        assert_eq!(attr("  k =\u{3000}v"), Some(("  ", "k", "v")));
+        assert_eq!(attr("  ké = v"), None);
+        assert_eq!(attr("  \"a b\" = 1"), Some(("  ", "\"a b\"", "1")));
+        assert_eq!(attr("  \"open = 1"), None);
+        assert_eq!(attr("  x = {"), None);
+    }
+
+    /// The byte trims remove exactly what `str::trim_start`/`trim_end` do:
+    /// ASCII spaces and the vertical tab, two- and three-byte Unicode spaces
+    /// (NEL, NBSP, ideographic space), and never a non-space character of
+    /// any length.
+    #[test]
+    fn byte_trims_agree_with_str_trims() {
+        let parts = [
+            "", " ", "\t", "\u{b}", "\u{c}", "\r", "\u{85}", "\u{a0}", "\u{3000}", "é", "€", "𝄞",
+            "x", "}", "=",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    let bytes = s.as_bytes();
+                    assert_eq!(
+                        leading_space(bytes),
+                        s.len() - s.trim_start().len(),
+                        "{s:?}"
+                    );
+                    assert_eq!(trailing_space(bytes), s.len() - s.trim_end().len(), "{s:?}");
+                    assert_eq!(trim(bytes), s.trim().as_bytes(), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// A file of many blocks, written in pieces of any size: lines that
+    /// straddle a block's end are laid out as if written at once.
+    #[test]
+    fn lines_across_blocks_are_laid_out_whole() {
+        let unit = "resource \"r\" \"x\" {\n  a = 1\n  bbbb = \"é\"   \n\n\n  c = <<-EOT\n    k = 1\n  EOT\n}\n\n";
+        let src = unit.repeat(3 * BLOCK / unit.len() + 7);
+        let whole = tidy_hcl(&src);
+        assert_eq!(
+            whole.matches("  a    = 1\n").count(),
+            3 * BLOCK / unit.len() + 7
+        );
+        for step in [1, 7, 4099, BLOCK - 1, BLOCK + 1] {
+            let mut l = Layout::new(Vec::new(), true);
+            for chunk in src.as_bytes().chunks(step) {
+                l.write_all(chunk).unwrap();
+            }
+            assert_eq!(
+                String::from_utf8(l.finish().unwrap()).unwrap(),
+                whole,
+                "{step}"
+            );
+        }
     }
 
     #[test]
