@@ -5,24 +5,40 @@
 
 use tera::{Kwargs, State, Tera, Value};
 
+mod block;
 mod memo;
 
+/// The error of a string filter given another kind of value (a template bug).
+fn not_a_string(filter: &str, v: &Value) -> tera::Error {
+    tera::Error::message(format!(
+        "filter `{filter}` expects a string, got {}",
+        v.name()
+    ))
+}
+
 pub fn register(tera: &mut Tera) {
-    tera.register_filter("hcl", |s: &str, _: Kwargs, _: &State| {
-        memo::escaped(memo::Filter::Hcl, s, hcl_string)
+    tera.register_filter("hcl", |v: &Value, _: Kwargs, _: &State| {
+        memo::escaped(memo::Filter::Hcl, v, hcl_string).ok_or_else(|| not_a_string("hcl", v))
     });
     tera.register_filter("hcl_list", |v: Vec<String>, _: Kwargs, _: &State| {
         hcl_list(&v)
     });
-    tera.register_filter("hcl_heredoc", |s: &str, kwargs: Kwargs, _: &State| {
+    tera.register_filter("hcl_heredoc", |v: &Value, kwargs: Kwargs, _: &State| {
         // `indent`: the attribute's own indentation (a local's is 2).
         match kwargs.get::<usize>("indent")? {
-            Some(indent) => Ok::<Value, tera::Error>(Value::from(hcl_heredoc_at(s, indent))),
-            None => Ok(memo::escaped(memo::Filter::HclHeredoc, s, hcl_heredoc)),
+            Some(indent) => match v.as_str() {
+                Some(s) => Ok::<Value, tera::Error>(Value::from(hcl_heredoc_at(s, indent))),
+                None => Err(not_a_string("hcl_heredoc", v)),
+            },
+            None => memo::escaped(memo::Filter::HclHeredoc, v, hcl_heredoc)
+                .ok_or_else(|| not_a_string("hcl_heredoc", v)),
         }
     });
-    tera.register_filter("yaml", |s: &str, _: Kwargs, _: &State| {
-        memo::escaped(memo::Filter::Yaml, s, yaml_string)
+    tera.register_filter("response_block", |v: &Value, kwargs: Kwargs, _: &State| {
+        block::render(v, kwargs)
+    });
+    tera.register_filter("yaml", |v: &Value, _: Kwargs, _: &State| {
+        memo::escaped(memo::Filter::Yaml, v, yaml_string).ok_or_else(|| not_a_string("yaml", v))
     });
     tera.register_filter("yaml_list", |v: Vec<String>, _: Kwargs, _: &State| {
         yaml_list(&v)

@@ -50,7 +50,7 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-fn tera() -> &'static Tera {
+pub(crate) fn tera() -> &'static Tera {
     static TERA: OnceLock<Tera> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut t = Tera::new();
