@@ -112,7 +112,11 @@ impl<W: Write> Layout<W> {
     /// Stage 1: trailing spaces, blank lines.
     fn tidy_line(&mut self, raw: &[u8]) {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let line = &raw[..raw.len() - trailing_space(raw)];
+        // Most lines end in a visible ASCII character: nothing to trim.
+        let line = match raw.last() {
+            Some(&b) if b > b' ' && b < 0x80 => raw,
+            _ => &raw[..raw.len() - trailing_space(raw)],
+        };
         if line.is_empty() {
             if self.started && !self.opens {
                 self.blank = true;

@@ -32,6 +32,9 @@ struct Entry {
 
 thread_local! {
     static KEPT: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    /// Blocks this thread has rendered (not taken from `KEPT`), for tests.
+    #[cfg(test)]
+    static RENDERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// `template` rendered with `response` as `response` and every other
@@ -61,6 +64,8 @@ pub fn render(response: &Value, kwargs: Kwargs) -> TeraResult<Value> {
     for (k, v) in &args {
         context.insert_value(k.clone(), v.clone());
     }
+    #[cfg(test)]
+    RENDERED.with(|n| n.set(n.get() + 1));
     let mut text = crate::render::tera().render(&template, &context)?;
     if text.ends_with('\n') {
         text.pop();
@@ -81,4 +86,91 @@ pub fn render(response: &Value, kwargs: Kwargs) -> TeraResult<Value> {
         });
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "terraform/rest/method_response_body.tf";
+
+    fn response(status: u16, header: &str) -> Value {
+        let mut h = Map::new();
+        h.insert("name".into(), Value::from(header));
+        let mut m = Map::new();
+        m.insert("status".into(), Value::from(status));
+        m.insert("headers".into(), Value::from(vec![Value::from(h)]));
+        Value::from(m)
+    }
+
+    fn block(v: &Value, args: &[(&str, Value)]) -> String {
+        let mut kwargs = Map::new();
+        kwargs.insert("template".into(), Value::from(TEMPLATE));
+        for (k, a) in args {
+            kwargs.insert(k.to_string().into(), a.clone());
+        }
+        let text = render(v, Kwargs::new(std::sync::Arc::new(kwargs))).unwrap();
+        text.as_str().unwrap().to_string()
+    }
+
+    fn rendered() -> usize {
+        RENDERED.with(|n| n.get())
+    }
+
+    /// The same response value is rendered once; an equal response in
+    /// another value, or the same one with other arguments, is rendered
+    /// again; each text is its own response's, without the last newline.
+    #[test]
+    fn one_render_per_response_value_and_arguments() {
+        let a = response(204, "Access-Control-Allow-Origin");
+        let b = response(200, "Vary");
+        let before = rendered();
+        let text_a = block(&a, &[]);
+        assert!(text_a.starts_with("  status_code = \"204\"\n"), "{text_a}");
+        assert!(text_a.contains("Access-Control-Allow-Origin"), "{text_a}");
+        assert!(!text_a.ends_with('\n'));
+        for _ in 0..5 {
+            assert_eq!(block(&a, &[]), text_a);
+        }
+        assert_eq!(rendered() - before, 1);
+        let text_b = block(&b, &[]);
+        assert!(
+            text_b.contains("\"200\"") && text_b.contains("Vary"),
+            "{text_b}"
+        );
+        assert_eq!(rendered() - before, 2);
+        let a_again = response(204, "Access-Control-Allow-Origin");
+        assert_eq!(block(&a_again, &[]), text_a);
+        assert_eq!(block(&a, &[("standalone", Value::from(true))]), text_a);
+        assert_eq!(rendered() - before, 4);
+    }
+
+    /// More responses than are kept: each still gets its own text.
+    #[test]
+    fn more_responses_than_entries() {
+        let values: Vec<Value> = (0..ENTRIES + 5)
+            .map(|i| response(200 + i as u16, "X"))
+            .collect();
+        for _ in 0..2 {
+            for (i, v) in values.iter().enumerate() {
+                assert!(block(v, &[]).contains(&format!("\"{}\"", 200 + i)));
+            }
+        }
+    }
+
+    /// A partial sees only what the filter passes: an including template's
+    /// variable is not there, so a partial that reads one fails.
+    #[test]
+    fn a_partial_does_not_see_the_including_template() {
+        let mut kwargs = Map::new();
+        kwargs.insert(
+            "template".into(),
+            Value::from("terraform/rest/cors_response.tf"),
+        );
+        let err = render(
+            &response(204, "X"),
+            Kwargs::new(std::sync::Arc::new(kwargs)),
+        );
+        assert!(err.is_err());
+    }
 }
