@@ -35,12 +35,14 @@ impl IdAllocator {
     pub fn take(&mut self, base: &str) -> String {
         let base = sanitize(base);
         let mut candidate = base.clone();
+        let mut candidate_pascal = pascal(&candidate);
         let mut n = 2;
-        while self.snake.contains(&candidate) || self.pascal.contains(&pascal(&candidate)) {
+        while self.snake.contains(&candidate) || self.pascal.contains(&candidate_pascal) {
             candidate = format!("{base}_{n}");
+            candidate_pascal = pascal(&candidate);
             n += 1;
         }
-        self.pascal.insert(pascal(&candidate));
+        self.pascal.insert(candidate_pascal);
         self.snake.insert(candidate.clone());
         candidate
     }
@@ -58,11 +60,17 @@ pub fn pascal(s: &str) -> String {
     {
         return s.to_upper_camel_case();
     }
+    // Byte by byte: a letter or digit after `_` (or first) is capitalised,
+    // the `_`s dropped; no string per word.
     let mut out = String::with_capacity(s.len());
-    for word in s.split('_').filter(|w| !w.is_empty()) {
-        let (first, rest) = word.split_at(1);
-        out.push_str(&first.to_ascii_uppercase());
-        out.push_str(rest);
+    let mut start = true;
+    for b in s.bytes() {
+        if b == b'_' {
+            start = true;
+        } else {
+            out.push(if start { b.to_ascii_uppercase() } else { b } as char);
+            start = false;
+        }
     }
     out
 }
@@ -70,16 +78,23 @@ pub fn pascal(s: &str) -> String {
 /// `[a-z0-9_]`, starting with a letter, at most [`MAX_LEN`] bytes. Names
 /// built from valid paths already are; this keeps the promise for any input.
 fn sanitize(base: &str) -> String {
-    let mut out: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out: String = if base
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        // Names built from valid paths: nothing to change.
+        base.to_string()
+    } else {
+        base.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
     if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
         out.insert_str(0, "n_");
     }

@@ -58,12 +58,32 @@ pub struct Layout<W: Write> {
     hcl: bool,
     /// Inside a heredoc: lines are text, not attributes.
     heredoc: bool,
-    /// The current run of aligned attributes: indent, key and value of each,
-    /// one after the other in `run_text` (no allocation per line), their
-    /// byte lengths in `run`.
-    run: Vec<(usize, usize, usize)>,
+    /// The current run of aligned attributes: their lines one after the
+    /// other in `run_text` (no allocation per line), where each part is in
+    /// `run`.
+    run: Vec<RunLine>,
     run_text: Vec<u8>,
 }
+
+/// One attribute line of a run: where it is in `run_text`, and the byte
+/// lengths of its indent and key and where its value starts, in the line.
+struct RunLine {
+    start: usize,
+    indent: usize,
+    key: usize,
+    value: usize,
+    end: usize,
+}
+
+/// Padding a key needs beyond this is written space by space.
+const MAX_PAD: usize = 64;
+
+/// [`MAX_PAD`] spaces and ` = `: a key's padding and separator are its tail.
+const PAD_EQUALS: [u8; MAX_PAD + 3] = {
+    let mut t = [b' '; MAX_PAD + 3];
+    t[MAX_PAD + 1] = b'=';
+    t
+};
 
 impl<W: Write> Layout<W> {
     pub fn new(out: W, hcl: bool) -> Self {
@@ -148,16 +168,23 @@ impl<W: Write> Layout<W> {
         }
         match attribute(line) {
             Some((indent, key, value)) => {
-                let continues = self.run.first().is_some_and(|&(i, _, _)| {
-                    &self.run_text[..i] == indent && !value.starts_with(b"<<")
+                let continues = self.run.first().is_some_and(|r| {
+                    &self.run_text[r.start..r.start + r.indent] == indent
+                        && !value.starts_with(b"<<")
                 });
                 if !continues {
                     self.flush_run();
                 }
-                self.run_text.extend_from_slice(indent);
-                self.run_text.extend_from_slice(key);
-                self.run_text.extend_from_slice(value);
-                self.run.push((indent.len(), key.len(), value.len()));
+                // The line is kept whole; its parts are offsets into it.
+                let start = self.run_text.len();
+                self.run_text.extend_from_slice(line);
+                self.run.push(RunLine {
+                    start,
+                    indent: indent.len(),
+                    key: key.len(),
+                    value: line.len() - value.len(),
+                    end: line.len(),
+                });
             }
             None => {
                 self.flush_run();
@@ -172,23 +199,28 @@ impl<W: Write> Layout<W> {
         if self.run.is_empty() {
             return;
         }
-        let width = self.run.iter().map(|&(_, k, _)| k).max().unwrap_or(0);
-        let mut at = 0;
-        for &(i, k, v) in &self.run {
-            let text = &self.run_text[at..at + i + k + v];
-            let key = &text[i..i + k];
+        let width = self.run.iter().map(|r| r.key).max().unwrap_or(0);
+        for r in &self.run {
+            let line = &self.run_text[r.start..r.start + r.end];
+            let head = &line[..r.indent + r.key];
+            let key = &head[r.indent..];
             let chars = if key.is_ascii() {
-                k
+                r.key
             } else {
                 key.iter().filter(|&&b| b & 0xC0 != 0x80).count()
             };
-            self.output.extend_from_slice(&text[..i + k]);
-            self.output
-                .resize(self.output.len() + width.saturating_sub(chars), b' ');
-            self.output.extend_from_slice(b" = ");
-            self.output.extend_from_slice(&text[i + k..]);
+            let pad = width.saturating_sub(chars);
+            self.output.extend_from_slice(head);
+            // The padding and ` = ` in one copy, from a run of spaces.
+            match PAD_EQUALS.get(PAD_EQUALS.len() - 3 - pad.min(MAX_PAD)..) {
+                Some(sep) if pad <= MAX_PAD => self.output.extend_from_slice(sep),
+                _ => {
+                    self.output.resize(self.output.len() + pad, b' ');
+                    self.output.extend_from_slice(b" = ");
+                }
+            }
+            self.output.extend_from_slice(&line[r.value..]);
             self.output.push(b'\n');
-            at += i + k + v;
         }
         self.run.clear();
         self.run_text.clear();
@@ -344,6 +376,20 @@ mod tests {
         let src = "resource \"a\" \"b\" {\n  name = \"x\"\n  protocol_type = \"HTTP\"\n\n  cors_configuration {\n    allow_origins = [\"a\"]\n    max_age = 1\n  }\n  x = { a = 1 }\n}\n";
         let want = "resource \"a\" \"b\" {\n  name          = \"x\"\n  protocol_type = \"HTTP\"\n\n  cors_configuration {\n    allow_origins = [\"a\"]\n    max_age       = 1\n  }\n  x = { a = 1 }\n}\n";
         assert_eq!(tidy_hcl(src), want);
+    }
+
+    /// Padding past the copied run of spaces, and a key with a multi-byte
+    /// character (padded by characters, as terraform fmt does).
+    #[test]
+    fn long_and_non_ascii_keys_are_padded() {
+        let long = "k".repeat(MAX_PAD + 6);
+        let src = format!("  a = 1\n  {long} = 2\n  \"é\" = 3\n");
+        let want = format!(
+            "  a{} = 1\n  {long} = 2\n  \"é\"{} = 3\n",
+            " ".repeat(MAX_PAD + 5),
+            " ".repeat(MAX_PAD + 3)
+        );
+        assert_eq!(tidy_hcl(&src), want);
     }
 
     #[test]
