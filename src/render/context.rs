@@ -10,8 +10,10 @@
 //! distinct values, each a map of five fields, once per method before). Paths are turned into values one at a time, each Rust path freed as
 //! soon as its value is made, so the plan and its value never both exist whole.
 //!
-//! The value is the same as plain serialisation gives, field for field: the
-//! templates cannot tell (the goldens pin it).
+//! Paths and methods are built by hand, each field once, rather than
+//! serialised and then patched. The value is the same as plain serialisation
+//! gives, key for key and in order (a test compares them on every golden and
+//! example REST policy): the templates cannot tell.
 
 use super::registry::Plan;
 use crate::derive::rest_api::{CorsResponse, RestMethod, RestPath};
@@ -37,7 +39,6 @@ pub fn plan_value(mut plan: Plan) -> TeraResult<Value> {
         responses: HashMap::new(),
         integrations: HashMap::new(),
         authorizations: HashMap::new(),
-        placeholder: CorsResponse::placeholder(),
     };
     let mut values = Vec::with_capacity(paths.len());
     for path in paths {
@@ -52,10 +53,6 @@ struct Shared {
     responses: HashMap<*const CorsResponse, (Arc<CorsResponse>, Value)>,
     integrations: HashMap<Integration, Value>,
     authorizations: HashMap<Authorization, Value>,
-    /// Stands in for a path's preflight while the rest of the path is
-    /// serialised (it is replaced right after), so no response is serialised
-    /// per path.
-    placeholder: Arc<CorsResponse>,
 }
 
 impl Shared {
@@ -76,48 +73,69 @@ impl Shared {
         Ok(value)
     }
 
-    /// The shared values of `method`'s fields; its mock response is taken out
-    /// (the method is serialised next, and is dropped after).
-    fn method_fields(&mut self, method: &mut RestMethod) -> TeraResult<Vec<(&'static str, Value)>> {
-        let integration = shared_value(&mut self.integrations, method.integration)?;
-        let authorization = shared_value(&mut self.authorizations, method.authorization)?;
-        let mut fields = vec![
-            ("integration", integration),
-            ("authorization", authorization),
-        ];
-        if let Some(r) = method.mock_response.take() {
-            fields.push(("mock_response", self.response(&r)?));
+    /// `method` as plain serialisation gives it, field for field and in
+    /// order, its shared fields the shared values (a test compares the two).
+    /// Made by hand: serialising the method and then replacing three of its
+    /// fields made each method twice (issue 20).
+    fn method(&mut self, m: RestMethod) -> TeraResult<Value> {
+        let RestMethod {
+            id,
+            method,
+            authorization,
+            integration,
+            backend_path,
+            path_params,
+            mock_response,
+            backend,
+        } = m;
+        let mut map = Map::with_capacity(8);
+        map.insert("id".into(), Value::from(id));
+        map.insert("method".into(), Value::from(method));
+        map.insert(
+            "authorization".into(),
+            shared_value(&mut self.authorizations, authorization)?,
+        );
+        map.insert(
+            "integration".into(),
+            shared_value(&mut self.integrations, integration)?,
+        );
+        map.insert("backend_path".into(), Value::from(backend_path));
+        map.insert("path_params".into(), Value::from(path_params));
+        let mock = match mock_response {
+            Some(r) => self.response(&r)?,
+            None => Value::none(),
+        };
+        map.insert("mock_response".into(), mock);
+        if let Some(b) = backend {
+            map.insert("backend".into(), Value::from(b));
         }
-        Ok(fields)
+        Ok(Value::from(map))
     }
 
-    /// `path` as plain serialisation gives it, its responses replaced by the
-    /// shared values.
-    fn path(&mut self, mut path: RestPath) -> TeraResult<Value> {
-        let own = std::mem::replace(&mut path.preflight, Arc::clone(&self.placeholder));
-        let preflight = self.response(&own)?;
-        let mut shared_fields = Vec::with_capacity(path.methods.len());
-        for m in &mut path.methods {
-            shared_fields.push(self.method_fields(m)?);
-        }
-        let plain = Value::try_from_serializable(&path)?;
-        let Some(fields) = plain.as_map() else {
-            return Ok(plain);
-        };
-        let mut fields: Map = fields.clone();
-        fields.insert("preflight".into(), preflight);
-        if let Some(methods) = fields
-            .get(&tera::value::Key::from("methods"))
-            .and_then(Value::as_array)
-        {
-            let methods: Vec<Value> = methods
-                .iter()
-                .zip(shared_fields)
-                .map(|(method, fields)| with_fields(method, fields))
-                .collect();
-            fields.insert("methods".into(), Value::from(methods));
-        }
-        Ok(Value::from(fields))
+    /// `path` as plain serialisation gives it, field for field and in order,
+    /// its responses the shared values.
+    fn path(&mut self, path: RestPath) -> TeraResult<Value> {
+        let RestPath {
+            path,
+            resource,
+            slug,
+            preflight,
+            methods,
+        } = path;
+        let mut map = Map::with_capacity(5);
+        map.insert("path".into(), Value::from(path));
+        map.insert(
+            "resource".into(),
+            resource.map_or_else(Value::none, Value::from),
+        );
+        map.insert("slug".into(), Value::from(slug));
+        map.insert("preflight".into(), self.response(&preflight)?);
+        let methods = methods
+            .into_iter()
+            .map(|m| self.method(m))
+            .collect::<TeraResult<Vec<Value>>>()?;
+        map.insert("methods".into(), Value::from(methods));
+        Ok(Value::from(map))
     }
 }
 
@@ -224,11 +242,78 @@ impl OriginTemplates {
 
 #[cfg(test)]
 mod tests {
+    use super::Plan;
     use crate::render::{Target, render};
+    use tera::Value;
 
     fn policy(text: &str) -> crate::model::Policy {
         let file = crate::diagnostic::SourceFile::new("t.toml", text.to_string());
         crate::check(&file).0.expect("valid policy")
+    }
+
+    /// `other` is `plain` with only `template_name` and `origin_templates`
+    /// added: the same keys otherwise, in the same order, and the same values.
+    fn same_but_added(plain: &Value, ours: &Value, at: &str) {
+        match (plain.as_map(), ours.as_map()) {
+            (Some(p), Some(o)) => {
+                let added = |k: &&tera::value::Key| {
+                    !matches!(k.as_str(), Some("template_name" | "origin_templates"))
+                };
+                let ours_keys: Vec<_> = o.keys().filter(added).collect();
+                let plain_keys: Vec<_> = p.keys().collect();
+                assert_eq!(ours_keys, plain_keys, "{at}");
+                for (k, v) in p {
+                    same_but_added(v, &o[k], &format!("{at}.{}", k.as_str().unwrap_or("?")));
+                }
+            }
+            _ => match (plain.as_array(), ours.as_array()) {
+                (Some(p), Some(o)) => {
+                    assert_eq!(p.len(), o.len(), "{at}");
+                    for (i, (p, o)) in p.iter().zip(o).enumerate() {
+                        same_but_added(p, o, &format!("{at}[{i}]"));
+                    }
+                }
+                _ => assert_eq!(plain, ours, "{at}"),
+            },
+        }
+    }
+
+    /// The value built by hand is the one plain serialisation gives, key for
+    /// key and in order, on every golden and example REST policy, for every
+    /// plan a REST target renders (whole API, CORS layer, environments).
+    #[test]
+    fn the_value_is_plain_serialisation() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(root.join("golden"))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("policy.toml"))
+            .chain(
+                std::fs::read_dir(root.join("policies"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path()),
+            )
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.exists())
+            .collect();
+        files.sort();
+        let mut checked = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let file = crate::diagnostic::SourceFile::new(f.display().to_string(), text);
+            let Some(policy) = crate::check(&file).0 else {
+                continue;
+            };
+            for target in crate::render::supported_targets(&policy) {
+                let plan = (target.spec().plan)(&policy);
+                if !matches!(plan, Plan::Rest(_) | Plan::RestLayer(_)) {
+                    continue;
+                }
+                let plain = Value::try_from_serializable(&plan).unwrap();
+                let ours = super::plan_value((target.spec().plan)(&policy)).unwrap();
+                same_but_added(&plain, &ours, &format!("{} {target}", f.display()));
+                checked += 1;
+            }
+        }
+        assert!(checked >= 40, "only {checked} REST plans");
     }
 
     /// Two CORS settings with several origins each: two locals, named after
