@@ -88,7 +88,9 @@ impl Shared {
             mock_response,
             backend,
         } = m;
-        let mut map = Map::with_capacity(8);
+        // Exactly as many as it holds: a map made for 8 keys has twice the
+        // hash slots of one for 7, at 20,000 routes 10 MB more.
+        let mut map = Map::with_capacity(7 + usize::from(backend.is_some()));
         map.insert("id".into(), Value::from(id));
         map.insert("method".into(), Value::from(method));
         map.insert(
@@ -130,11 +132,11 @@ impl Shared {
         );
         map.insert("slug".into(), Value::from(slug));
         map.insert("preflight".into(), self.response(&preflight)?);
-        let methods = methods
-            .into_iter()
-            .map(|m| self.method(m))
-            .collect::<TeraResult<Vec<Value>>>()?;
-        map.insert("methods".into(), Value::from(methods));
+        let mut values = Vec::with_capacity(methods.len());
+        for m in methods {
+            values.push(self.method(m)?);
+        }
+        map.insert("methods".into(), Value::from(values));
         Ok(Value::from(map))
     }
 }
