@@ -25,6 +25,9 @@ pub mod serve;
 pub mod suggest;
 pub mod validate;
 
+#[cfg(test)]
+mod test_policies;
+
 use diagnostic::{Diagnostic, SourceFile};
 use model::Policy;
 

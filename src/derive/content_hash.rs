@@ -164,25 +164,8 @@ mod tests {
     /// environments): so no deployment's id changed when it came in.
     #[test]
     fn of_rest_equals_of_on_every_rest_policy() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<_> = std::fs::read_dir(root.join("golden"))
-            .unwrap()
-            .map(|e| e.unwrap().path().join("policy.toml"))
-            .chain(
-                std::fs::read_dir(root.join("policies"))
-                    .unwrap()
-                    .map(|e| e.unwrap().path()),
-            )
-            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.exists())
-            .collect();
-        files.sort();
         let mut checked = 0;
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
-            let file = crate::diagnostic::SourceFile::new(f.display().to_string(), text);
-            let Some(policy) = crate::check(&file).0 else {
-                continue;
-            };
+        for (f, policy) in crate::test_policies::valid() {
             if policy.api.api_type != crate::model::ApiType::Rest {
                 continue;
             }

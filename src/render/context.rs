@@ -285,25 +285,8 @@ mod tests {
     /// plan a REST target renders (whole API, CORS layer, environments).
     #[test]
     fn the_value_is_plain_serialisation() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<_> = std::fs::read_dir(root.join("golden"))
-            .unwrap()
-            .map(|e| e.unwrap().path().join("policy.toml"))
-            .chain(
-                std::fs::read_dir(root.join("policies"))
-                    .unwrap()
-                    .map(|e| e.unwrap().path()),
-            )
-            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.exists())
-            .collect();
-        files.sort();
         let mut checked = 0;
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
-            let file = crate::diagnostic::SourceFile::new(f.display().to_string(), text);
-            let Some(policy) = crate::check(&file).0 else {
-                continue;
-            };
+        for (f, policy) in crate::test_policies::valid() {
             for target in crate::render::supported_targets(&policy) {
                 let plan = (target.spec().plan)(&policy);
                 if !matches!(plan, Plan::Rest(_) | Plan::RestLayer(_)) {
