@@ -156,17 +156,10 @@ where
 
 /// `map` with `key` set to `value`, in the key's place when it has one.
 fn with_field(map: &Value, key: &'static str, value: Value) -> Value {
-    with_fields(map, vec![(key, value)])
-}
-
-/// `map` with each key set to its value, in the key's place when it has one.
-fn with_fields(map: &Value, values: Vec<(&'static str, Value)>) -> Value {
     match map.as_map() {
         Some(fields) => {
             let mut fields: Map = fields.clone();
-            for (key, value) in values {
-                fields.insert(key.into(), value);
-            }
+            fields.insert(key.into(), value);
             Value::from(fields)
         }
         None => map.clone(),
@@ -253,7 +246,7 @@ mod tests {
         crate::check(&file).0.expect("valid policy")
     }
 
-    /// `other` is `plain` with only `template_name` and `origin_templates`
+    /// `ours` is `plain` with only `template_name` and `origin_templates`
     /// added: the same keys otherwise, in the same order, and the same values.
     fn same_but_added(plain: &Value, ours: &Value, at: &str) {
         match (plain.as_map(), ours.as_map()) {
