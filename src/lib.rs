@@ -34,12 +34,26 @@ use model::Policy;
 /// Load and validate one policy file. Returns the model when there is no
 /// error-level finding, and every finding either way.
 pub fn check(file: &SourceFile) -> (Option<Policy>, Vec<Diagnostic>) {
-    let loaded = policy::load(file);
+    check_loaded(file, policy::load(file), None)
+}
+
+/// [`check`] of a policy already loaded, with the routes of its `[api]
+/// openapi` document when there is one (src/openapi/routes.rs): the default
+/// `allow_methods` is then the document's methods too, as it would be for the
+/// same routes written as `[[routes]]`. The model's routes stay the policy's
+/// own `[[routes]]`; [`openapi::routes::attach`] puts the document's in their
+/// place once the document's own findings are known.
+pub fn check_loaded(
+    file: &SourceFile,
+    loaded: policy::Loaded,
+    document: Option<&audit::doc::Node>,
+) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut diags = loaded.diagnostics;
     let Some(raw) = loaded.raw else {
         return (None, diags);
     };
-    let (model, more) = validate::validate(&raw, &file.name);
+    let document_methods = document.map(openapi::routes::methods).unwrap_or_default();
+    let (model, more) = validate::validate(&raw, &file.name, &document_methods);
     diags.extend(more);
     // A misspelt required key is one finding (the typo), not two.
     policy::keys::fold_typos(&mut diags, &loaded.typos);

@@ -211,3 +211,168 @@ fn build_writes_checks_and_refuses() {
     assert!(err.contains("--target openapi"), "{err}");
     assert!(!dir.join("o2").exists());
 }
+
+/// The team's document of the test below: PUT (not safelisted), ANY, a MOCK
+/// operation with a body of the team's own, path parameters.
+const SAME_AS_ROUTES_DOC: &str = r#"openapi: 3.0.1
+info:
+  title: items
+  version: "1"
+paths:
+  /items/{id}:
+    get:
+      responses:
+        "200":
+          description: one item
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${stageVariables.fn}/invocations
+    put:
+      responses:
+        "200":
+          description: saved
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: PUT
+        uri: https://${stageVariables.host}/items/{id}
+  /files/{proxy+}:
+    x-amazon-apigateway-any-method:
+      responses:
+        "200":
+          description: any
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: ANY
+        uri: https://${stageVariables.host}/files
+  /status:
+    get:
+      responses:
+        "200":
+          description: up
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"up": true}'
+"#;
+
+const SAME_AS_ROUTES_CORS: &str = r#"[cors]
+allow_origins = ["https://app.example.com", "https://*.preview.example.com"]
+allow_headers = ["content-type"]
+"#;
+
+/// Issue 27: a policy with `[api] openapi` and no `allow_methods` behaves in
+/// build, lint and explain as the same routes written as `[[routes]]`: the
+/// preflights allow the document's methods (ANY expanded), the MOCK
+/// operation checks the origin (pattern origins too) and keeps the team's
+/// body, and explain finds the document's paths.
+#[test]
+fn a_document_policy_behaves_as_the_same_routes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("api.yaml"), SAME_AS_ROUTES_DOC).unwrap();
+    let head = "version = 1\n[api]\nname = \"items\"\ntype = \"rest\"\n";
+    std::fs::write(
+        dir.join("doc.toml"),
+        format!("{head}openapi = \"api.yaml\"\n{SAME_AS_ROUTES_CORS}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("routes.toml"),
+        format!(
+            "{head}{SAME_AS_ROUTES_CORS}
+[[routes]]
+path = \"/items/{{id}}\"
+methods = [\"GET\", \"PUT\"]
+[[routes]]
+path = \"/files/{{proxy+}}\"
+methods = [\"ANY\"]
+integration = \"http\"
+[[routes]]
+path = \"/status\"
+methods = [\"GET\"]
+integration = \"mock\"
+"
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_corsform"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("binary runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.code().unwrap_or(-1), stdout, stderr)
+    };
+    let (code, out, err) = run(&["lint", "doc.toml"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let built = |policy: &str| {
+        let (code, out, err) = run(&["build", policy, "--target", "openapi", "--stdout"]);
+        assert_eq!(code, 0, "{err}");
+        let start = out.find("openapi:").expect("a document");
+        let doc: Value = serde_yaml_ng::from_str(&out[start..]).unwrap();
+        doc
+    };
+    let (merged, plain) = (built("doc.toml"), built("routes.toml"));
+    let integration = |doc: &Value, path: &str, op: &str| {
+        doc["paths"][path][op]["x-amazon-apigateway-integration"]["responses"]["default"].clone()
+    };
+    for path in ["/items/{id}", "/files/{proxy+}", "/status"] {
+        let (m, p) = (
+            integration(&merged, path, "options"),
+            integration(&plain, path, "options"),
+        );
+        assert_eq!(
+            m, p,
+            "{path}: the merged preflight differs from the routes' one"
+        );
+    }
+    let methods = |path: &str| {
+        integration(&merged, path, "options")["responseParameters"]
+            ["method.response.header.Access-Control-Allow-Methods"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        methods("/items/{id}"),
+        "'GET,PUT,HEAD,POST,PATCH,DELETE,OPTIONS'"
+    );
+    let status = integration(&merged, "/status", "get");
+    let template = status["responseTemplates"]["application/json"]
+        .as_str()
+        .unwrap();
+    let ours = integration(&plain, "/status", "get")["responseTemplates"]["application/json"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        ours.contains(".matches("),
+        "the plain target checks the pattern: {ours}"
+    );
+    assert_eq!(template, format!("{ours}{{\"up\": true}}"));
+
+    for (method, path, origin) in [
+        ("PUT", "/items/7", "https://pr-12.preview.example.com"),
+        ("DELETE", "/files/a/b", "https://app.example.com"),
+        ("GET", "/status", "https://pr-3.preview.example.com"),
+    ] {
+        let explain = |policy: &str| {
+            run(&[
+                "explain", policy, "--origin", origin, "--method", method, "--path", path,
+            ])
+        };
+        let (code, doc_out, err) = explain("doc.toml");
+        assert_eq!(code, 0, "{method} {path}: {doc_out}{err}");
+        let (_, routes_out, _) = explain("routes.toml");
+        assert_eq!(doc_out.replace("doc.toml", "routes.toml"), routes_out);
+    }
+}

@@ -6,7 +6,7 @@
 //! parallel, and the big structures are not freed at exit.
 
 use super::args::BuildArgs;
-use super::read::{display_name, read_policy};
+use super::read::{check_policy, display_name};
 use super::write::write_streamed;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
@@ -17,10 +17,16 @@ use std::path::{Path, PathBuf};
 
 pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut policies = Vec::new();
+    // Each policy's `[api] openapi` document (or why it could not be read).
+    let mut documents = Vec::new();
     let mut failed = Outcome::Success;
     for path in &super::policy_path::many(&args.policies)? {
-        let file = read_policy(path)?;
-        let (model, diags) = crate::check(&file);
+        let super::read::Checked {
+            file,
+            policy: model,
+            diags,
+            document,
+        } = check_policy(path)?;
         show_findings(&file, &diags);
         if has_parse_errors(&diags) {
             failed = Outcome::Failed;
@@ -32,6 +38,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         }
         if let Some(model) = model {
             policies.push((file.name.clone(), path.clone(), model));
+            documents.push(document);
         }
     }
     if failed != Outcome::Success {
@@ -50,9 +57,10 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
     for (i, (name, path, policy)) in policies.iter().enumerate() {
         // `[api] openapi`: the team's document with the CORS layer added,
         // made whole in memory (documents are small) by openapi_build.
-        let targets: Vec<Target> = if policy.api.openapi.is_some() {
+        let targets: Vec<Target> = if let Some(document) = documents[i].take() {
+            let document = document?;
             let (path, contents) =
-                super::openapi_build::output(path, policy, &args.targets, &args.out)?;
+                super::openapi_build::output(path, policy, &document, &args.targets, &args.out)?;
             claim(&mut producer, &path, i, |first| {
                 (policies[first].0.clone(), name.clone())
             })?;

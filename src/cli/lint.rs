@@ -2,7 +2,7 @@
 //! stdout (the findings are this command's output).
 
 use super::args::{Format, LintArgs};
-use super::read::read_policy;
+use super::read::check_policy;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Diagnostic, SourceFile, Tally, has_parse_errors, render};
 use std::path::Path;
@@ -11,11 +11,12 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
     let mut results = Vec::new();
     let mut unreadable = false;
     for path in &super::policy_path::many(&args.policies)? {
-        match read_policy(path) {
-            Ok(file) => {
-                let (policy, diags) = crate::check(&file);
-                let document = policy.as_ref().and_then(|p| openapi_document(&file, p));
-                results.push((file, diags));
+        match check_policy(path) {
+            Ok(checked) => {
+                results.push((checked.file, checked.diags));
+                // The document only when the policy is valid: its findings
+                // compare it with the policy's settings.
+                let document = checked.document.filter(|_| checked.policy.is_some());
                 match document {
                     Some(Ok(found)) => results.push(found),
                     Some(Err(e)) => {
@@ -52,22 +53,6 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Success)
-}
-
-/// `[api] openapi`: the team's document (relative to the policy file) and
-/// what in it conflicts with the policy, at the document's own positions.
-fn openapi_document(
-    policy_file: &SourceFile,
-    policy: &crate::model::Policy,
-) -> Option<Result<(SourceFile, Vec<Diagnostic>), CliError>> {
-    let relative = policy.api.openapi.as_ref()?;
-    let dir = Path::new(&policy_file.name)
-        .parent()
-        .unwrap_or(Path::new(""));
-    Some(read_policy(&dir.join(relative)).map(|doc| {
-        let diags = crate::openapi::conflicts::conflicts(&doc.text, policy);
-        (doc, diags)
-    }))
 }
 
 /// SARIF locations are relative to `%SRCROOT%`, the directory lint runs in: an

@@ -5,17 +5,18 @@
 //! would build the policy's own API instead of the team's, so they refuse.
 
 use super::CliError;
-use super::read::read_policy;
-use crate::diagnostic::has_errors;
+use crate::diagnostic::{Diagnostic, SourceFile, has_errors};
 use crate::model::Policy;
 use crate::render::{RenderError, Target};
 use std::path::{Path, PathBuf};
 
-/// The merged document of `policy` (read from `policy_path`) and its path
+/// The merged document of `policy` (read from `policy_path`) with its
+/// `document` (read and checked by [`super::read::check_policy`]) and its path
 /// under `out`; refuses targets other than `openapi` and documents with errors.
 pub fn output(
     policy_path: &Path,
     policy: &Policy,
+    (doc, diags): &(SourceFile, Vec<Diagnostic>),
     targets: &[Target],
     out: &Path,
 ) -> Result<(PathBuf, String), CliError> {
@@ -38,11 +39,8 @@ pub fn output(
             "[api] openapi: the team's document defines the API, so only `--target openapi` (the document with the CORS layer added) builds it; remove `openapi` to build the policy's own routes".into(),
         ));
     }
-    let input = policy_path.parent().unwrap_or(Path::new("")).join(relative);
-    let doc = read_policy(&input)?;
-    let diags = crate::openapi::conflicts::conflicts(&doc.text, policy);
-    super::build::show_findings(&doc, &diags);
-    if has_errors(&diags) {
+    super::build::show_findings(doc, diags);
+    if has_errors(diags) {
         return Err(refuse(
             openapi,
             format!(

@@ -8,7 +8,7 @@
 //! lint knows about (CF0707: a 300 KB mapping template is ~7,000 origins).
 
 use super::CliError;
-use crate::diagnostic::{SourceFile, render};
+use crate::diagnostic::{Diagnostic, SourceFile, render};
 use crate::model::Policy;
 use std::io::{self, Read};
 use std::path::Path;
@@ -92,18 +92,90 @@ pub fn display_name(path: &Path) -> String {
     s.to_string()
 }
 
+/// A policy read and checked, with its `[api] openapi` document when it has
+/// one: every command reads policies through [`check_policy`], so a policy
+/// with a document behaves everywhere as the same routes written as
+/// `[[routes]]` would (docs/design.md "OpenAPI").
+pub struct Checked {
+    pub file: SourceFile,
+    /// The model, with the document's routes attached; `None` with errors.
+    pub policy: Option<Policy>,
+    pub diags: Vec<Diagnostic>,
+    /// The document and its findings (conflicts with the policy), or why it
+    /// could not be read.
+    pub document: Option<Result<(SourceFile, Vec<Diagnostic>), CliError>>,
+}
+
+/// Read and check the policy at `path`, and its document: the document's
+/// methods join the default `allow_methods`, its conflicts with the policy
+/// are found, and its routes become the model's.
+pub fn check_policy(path: &Path) -> Result<Checked, CliError> {
+    let file = read_policy(path)?;
+    let loaded = crate::policy::load(&file);
+    let relative = loaded
+        .raw
+        .as_ref()
+        .and_then(|r| r.api.as_ref())
+        .and_then(|a| a.openapi.as_ref())
+        .map(|o| o.get().clone());
+    let Some(relative) = relative else {
+        let (policy, diags) = crate::check_loaded(&file, loaded, None);
+        return Ok(Checked {
+            file,
+            policy,
+            diags,
+            document: None,
+        });
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let doc = match read_policy(&dir.join(&relative)) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let (policy, diags) = crate::check_loaded(&file, loaded, None);
+            return Ok(Checked {
+                file,
+                policy,
+                diags,
+                document: Some(Err(e)),
+            });
+        }
+    };
+    let parsed = crate::audit::yaml::parse(&doc.text).ok();
+    let (mut policy, diags) = crate::check_loaded(&file, loaded, parsed.as_ref());
+    let doc_diags = match &policy {
+        Some(p) => crate::openapi::conflicts::conflicts(&doc.text, p),
+        None => Vec::new(),
+    };
+    if let (Some(p), Some(node)) = (&mut policy, &parsed) {
+        crate::openapi::routes::attach(p, node);
+    }
+    Ok(Checked {
+        file,
+        policy,
+        diags,
+        document: Some(Ok((doc, doc_diags))),
+    })
+}
+
 /// Read and check a policy for a command that needs a valid one (`explain`,
-/// `serve`). `Ok(None)` means it has errors, already printed to stderr.
+/// `serve`, `probe`). `Ok(None)` means it or its document has errors, already
+/// printed to stderr.
 pub fn read_valid_policy(
     path: &Path,
     command: &str,
 ) -> Result<Option<(SourceFile, Policy)>, CliError> {
-    let file = read_policy(path)?;
-    let (model, diags) = crate::check(&file);
-    match model {
-        Some(policy) => Ok(Some((file, policy))),
-        None => {
-            eprint!("{}", render::human(&file, &diags));
+    let checked = check_policy(path)?;
+    let document = checked.document.transpose()?;
+    let doc_errors = document
+        .as_ref()
+        .is_some_and(|(_, d)| crate::diagnostic::has_errors(d));
+    match checked.policy {
+        Some(policy) if !doc_errors => Ok(Some((checked.file, policy))),
+        _ => {
+            eprint!("{}", render::human(&checked.file, &checked.diags));
+            if let Some((doc, diags)) = &document {
+                eprint!("{}", render::human(doc, diags));
+            }
             eprintln!("error: {command} needs a policy without errors");
             Ok(None)
         }

@@ -178,6 +178,9 @@ fn mock_headers(ours: &Entry, theirs: &Node) -> Entry {
         "responseParameters",
     ]) {
         let mut response = vec![entry("responseParameters", params.clone())];
+        if let Some(templates) = origin_check_templates(ours, their_response) {
+            response.push(entry("responseTemplates", templates));
+        }
         if their_response.is_none() {
             response.insert(
                 0,
@@ -193,6 +196,39 @@ fn mock_headers(ours: &Entry, theirs: &Node) -> Entry {
             entry("x-amazon-apigateway-integration", map(integration)),
         ]),
     )
+}
+
+/// The origin check of our MOCK operation (the VTL that overrides
+/// Allow-Origin with the request's Origin when it is allowed, as the plain
+/// `openapi` target writes it) in front of each of the team's response
+/// templates, so their body is kept and several origins (and patterns) are
+/// answered as in every other target. Without templates of their own, ours.
+fn origin_check_templates(ours: &Entry, their_response: Option<&Entry>) -> Option<Node> {
+    let our_templates = ours.value.at(&[
+        "x-amazon-apigateway-integration",
+        "responses",
+        "default",
+        "responseTemplates",
+    ])?;
+    let check = our_templates.entries().first()?.value.text()?.to_string();
+    let theirs = their_response.and_then(|r| r.value.get("responseTemplates"));
+    let Some(theirs) = theirs.filter(|t| !t.entries().is_empty()) else {
+        return Some(our_templates.clone());
+    };
+    let merged = theirs
+        .entries()
+        .iter()
+        .map(|t| {
+            let body = t.value.text().unwrap_or("");
+            let text = if body.starts_with(&check) {
+                body.to_string()
+            } else {
+                format!("{check}{body}")
+            };
+            entry(&t.key, Node::new(0..0, Kind::Str(text)))
+        })
+        .collect();
+    Some(map(merged))
 }
 
 fn entry(key: &str, value: Node) -> Entry {
@@ -229,9 +265,11 @@ fn swagger2_headers(node: &mut Node) {
 }
 
 /// In a path item, ours replaces: the `options` operation, and a CORS
-/// header's mapping in a MOCK integration response. The team keeps the rest.
+/// header's mapping and a response template (ours is theirs behind the origin
+/// check) in a MOCK integration response. The team keeps the rest.
 fn replace_in_path_item(keys: &[&str]) -> bool {
-    keys == ["options"] || (keys.len() == 6 && keys[4] == "responseParameters")
+    keys == ["options"]
+        || (keys.len() == 6 && (keys[4] == "responseParameters" || keys[4] == "responseTemplates"))
 }
 
 /// At the root, ours replaces `x-amazon-apigateway-cors`, the marker and a

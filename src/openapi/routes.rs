@@ -74,6 +74,37 @@ pub fn from_document(doc: &Node, policy: &Policy) -> Vec<Route> {
     out
 }
 
+/// The methods of the document's operations, in the document's order
+/// (`ANY` for `x-amazon-apigateway-any-method`, OPTIONS left out): what the
+/// default `allow_methods` is made of, as `[[routes]]` methods would be.
+pub fn methods(doc: &Node) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(paths) = doc.get("paths") else {
+        return out;
+    };
+    for path in paths.entries() {
+        for op in resolve(doc, &path.value).entries() {
+            if let Some((_, method)) = OPERATIONS.iter().find(|(k, _)| *k == op.key)
+                && *method != "OPTIONS"
+                && !out.iter().any(|m| m == method)
+            {
+                out.push(method.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The policy's routes (and each environment's) become the document's, each
+/// path with its `[[routes]]` CORS override, so explain, serve and probe
+/// answer for exactly the API the merged document deploys.
+pub fn attach(policy: &mut Policy, doc: &Node) {
+    policy.routes = from_document(doc, policy);
+    for env in &mut policy.environments {
+        attach(&mut env.policy, doc);
+    }
+}
+
 /// The document's path keys.
 pub fn paths(doc: &Node) -> Vec<&str> {
     doc.get("paths")

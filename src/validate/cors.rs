@@ -22,12 +22,14 @@ pub fn validate(
     raw: &Sp<RawCors>,
     api_type: Option<ApiType>,
     routes: &[CheckedRoute],
+    document_methods: &[String],
     f: &mut Findings,
 ) -> Option<Cors> {
     if raw.allow_origins.is_none() {
         f.missing("allow_origins", "[cors]", raw.span());
     }
-    let default_methods = union_of_route_methods(routes);
+    let route_methods = routes.iter().flat_map(|r| r.route.methods.iter());
+    let default_methods = union_of_route_methods(route_methods.chain(document_methods));
     let cors = effective(raw, None, api_type, &default_methods, f)?;
     let scoped: Vec<&CheckedRoute> = routes.iter().filter(|r| r.raw.cors.is_none()).collect();
     check_route_methods(raw, &cors, &scoped, f);
@@ -250,20 +252,20 @@ fn check_route_methods(raw: &Sp<RawCors>, cors: &Cors, routes: &[&CheckedRoute],
     }
 }
 
-/// The default allow_methods: every method the routes use, `ANY` expanded.
-fn union_of_route_methods(routes: &[CheckedRoute]) -> Vec<String> {
+/// The default allow_methods: every method the routes (and the `[api]
+/// openapi` document's operations) use, in order of first use, `ANY` expanded
+/// to every method API Gateway's ANY matches.
+fn union_of_route_methods<'a>(methods: impl Iterator<Item = &'a String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for r in routes {
-        for m in &r.route.methods {
-            let expanded: Vec<&str> = if m == "ANY" {
-                METHODS.to_vec()
-            } else {
-                vec![m.as_str()]
-            };
-            for e in expanded {
-                if !out.iter().any(|o| o == e) {
-                    out.push(e.to_string());
-                }
+    for m in methods {
+        let expanded: Vec<&str> = if m == "ANY" {
+            METHODS.to_vec()
+        } else {
+            vec![m.as_str()]
+        };
+        for e in expanded {
+            if !out.iter().any(|o| o == e) {
+                out.push(e.to_string());
             }
         }
     }

@@ -56,16 +56,27 @@ impl Findings {
 
 /// Validate a loaded policy. `source_name` is recorded in the model for the
 /// generated-file marker. A policy with `[environments]` is validated once
-/// per environment (see [`environments`]).
-pub fn validate(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+/// per environment (see [`environments`]). `document_methods`: the methods of
+/// the `[api] openapi` document's routes (empty without one), which join the
+/// `[[routes]]` methods in the default `allow_methods`.
+pub fn validate(
+    raw: &RawPolicy,
+    source_name: &str,
+    document_methods: &[String],
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    let one = |raw: &RawPolicy, name: &str| validate_one(raw, name, document_methods);
     match &raw.environments {
-        Some(envs) if !envs.is_empty() => environments::validate(raw, source_name, validate_one),
-        _ => validate_one(raw, source_name),
+        Some(envs) if !envs.is_empty() => environments::validate(raw, source_name, one),
+        _ => one(raw, source_name),
     }
 }
 
 /// Validate a policy without environments (or one environment's view).
-fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+fn validate_one(
+    raw: &RawPolicy,
+    source_name: &str,
+    document_methods: &[String],
+) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut f = Findings::default();
     let top = 0..0;
 
@@ -115,7 +126,7 @@ fn validate_one(raw: &RawPolicy, source_name: &str) -> (Option<Policy>, Vec<Diag
             f.missing("cors", "the top level", top.clone());
             None
         }
-        Some(c) => cors::validate(c, api_type, &routes, &mut f),
+        Some(c) => cors::validate(c, api_type, &routes, document_methods, &mut f),
     };
 
     let routes = cors::resolve_overrides(routes, cors.as_ref(), api_type, &mut f);

@@ -6,8 +6,8 @@
 //! write-and-rename and edits within one mtime tick.
 
 use super::live::Live;
-use crate::cli::read::read_policy;
-use crate::diagnostic::render;
+use crate::cli::read::{check_policy, read_policy};
+use crate::diagnostic::{has_errors, render};
 use crate::render::Target;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,9 +53,27 @@ pub async fn watch(
             continue;
         }
         seen = file.text.clone();
-        let (model, diags) = crate::check(&file);
-        let Some(policy) = model else {
-            eprint!("{}", render::human(&file, &diags));
+        // Checked as at start, with its `[api] openapi` document (read again).
+        let checked = match check_policy(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("corsform serve: {e}; keeping the last good policy");
+                continue;
+            }
+        };
+        let document = match checked.document.transpose() {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("corsform serve: {e}; keeping the last good policy");
+                continue;
+            }
+        };
+        let doc_errors = document.as_ref().is_some_and(|(_, d)| has_errors(d));
+        let Some(policy) = checked.policy.filter(|_| !doc_errors) else {
+            eprint!("{}", render::human(&file, &checked.diags));
+            if let Some((doc, diags)) = &document {
+                eprint!("{}", render::human(doc, diags));
+            }
             eprintln!(
                 "corsform serve: {} has errors; keeping the last good policy",
                 file.name
