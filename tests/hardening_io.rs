@@ -181,3 +181,70 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Issue 28: audit's and import's walk reads regular files only, names each
+/// file it cannot read and goes on with the others: a FIFO, a link to
+/// /dev/zero, a Latin-1 file and a symlink loop in one tree, beside one
+/// template that must still be judged.
+#[cfg(unix)]
+#[test]
+fn the_audit_walk_names_bad_files_and_reads_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let infra = dir.path().join("infra");
+    std::fs::create_dir_all(infra.join("nested")).unwrap();
+    // A template with a real defect: `*` with credentials on an HTTP API.
+    std::fs::write(
+        infra.join("api.yaml"),
+        "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: a\n      ProtocolType: HTTP\n      CorsConfiguration:\n        AllowOrigins: ['*']\n        AllowCredentials: true\n",
+    )
+    .unwrap();
+    std::fs::write(infra.join("latin1.yaml"), b"Description: caf\xe9\n").unwrap();
+    std::os::unix::fs::symlink("/dev/zero", infra.join("zero.yaml")).unwrap();
+    std::os::unix::fs::symlink("..", infra.join("nested/loop")).unwrap();
+    let fifo = infra.join("pipe.tf");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(std::env::var("CI").is_err(), "mkfifo is missing under CI");
+        eprintln!("SKIPPED (fifo part): mkfifo is not available");
+    }
+    let out = finish_within(
+        spawn(dir.path(), &["audit", "infra", "--format", "json"]),
+        Duration::from_secs(20),
+    )
+    .expect("audit of the tree hung");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unreadable files exit 2: {stdout}"
+    );
+    for (file, says) in [
+        ("latin1.yaml", "not UTF-8"),
+        ("zero.yaml", "not a regular file"),
+    ] {
+        let at = stdout
+            .find(&format!("infra/{file}"))
+            .unwrap_or_else(|| panic!("{file}: {stdout}"));
+        assert!(stdout[at..].contains(says), "{file}: {stdout}");
+    }
+    if fifo.exists() {
+        assert!(stdout.contains("infra/pipe.tf"), "{stdout}");
+    }
+    assert!(
+        stdout.contains("wildcard-origin-with-credentials"),
+        "{stdout}"
+    );
+    // The loop is walked once: api.yaml is judged once, not once per lap.
+    assert_eq!(stdout.matches("\"infra/api.yaml\"").count(), 1, "{stdout}");
+
+    let out = finish_within(
+        spawn(dir.path(), &["import", "infra"]),
+        Duration::from_secs(20),
+    )
+    .expect("import of the tree hung");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("latin1.yaml") && stderr.contains("left out"),
+        "{stderr}"
+    );
+}

@@ -53,6 +53,16 @@ impl Node {
         }
     }
 
+    /// How many nodes this tree holds (itself included).
+    pub fn count(&self) -> usize {
+        1 + match &self.kind {
+            Kind::List(items) => items.iter().map(Node::count).sum(),
+            Kind::Map(entries) => entries.iter().map(|e| e.value.count()).sum(),
+            Kind::Intrinsic(_, inner) => inner.count(),
+            _ => 0,
+        }
+    }
+
     /// A path of keys.
     pub fn at(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |n, k| n.get(k))

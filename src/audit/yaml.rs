@@ -18,6 +18,13 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// The most nodes that aliases may copy into one document. Each alias is
+/// expanded into a copy of its anchor's node, so nested aliases grow
+/// exponentially (a "billion laughs": 787 bytes that took 3 GB); real
+/// templates and documents stay far below this (CloudFormation refuses
+/// aliases altogether), and past it the document is refused.
+pub const MAX_ALIAS_NODES: usize = 200_000;
+
 /// Parse the first document of `text`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     // saphyr's markers count characters; diagnostics use bytes.
@@ -28,7 +35,9 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    // Each anchor's node and its size in nodes; the nodes aliases copied so far.
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut copied = 0usize;
     let mut root: Option<Node> = None;
     while let Some(ev) = parser.next_event() {
         let (ev, sp) = ev.map_err(|e| SyntaxError {
@@ -40,7 +49,22 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 let n = tagged(tag.as_deref(), scalar(&value, style, span(&sp)));
                 Some((n, anchor))
             }
-            Event::Alias(id) => anchors.get(&id).cloned().map(|n| (n, 0)),
+            Event::Alias(id) => match anchors.get(&id) {
+                Some((n, size)) => {
+                    copied += size;
+                    if copied > MAX_ALIAS_NODES {
+                        return Err(SyntaxError {
+                            offset: span(&sp).start,
+                            message: format!(
+                                "aliases here expand to more than {MAX_ALIAS_NODES} nodes; \
+                                 corsform refuses such documents (an alias bomb?): write the values out"
+                            ),
+                        });
+                    }
+                    Some((n.clone(), 0))
+                }
+                None => None,
+            },
             Event::SequenceStart(anchor, tag) => {
                 stack.push(Frame::new(
                     true,
@@ -76,7 +100,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         };
         if let Some((n, anchor)) = node {
             if anchor != 0 {
-                anchors.insert(anchor, n.clone());
+                anchors.insert(anchor, (n.clone(), n.count()));
             }
             match stack.last_mut() {
                 Some(f) => f.push(n),
@@ -159,6 +183,30 @@ fn tagged(tag: Option<&Tag>, n: Node) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nested aliases, nine to a level: a few hundred bytes that would copy
+    /// 9^9 nodes. Refused with an error at an alias, quickly.
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let prev = (b'a' + level - 1) as char;
+            let this = (b'a' + level) as char;
+            let list = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{this}: &{this} [{list}]\n"));
+        }
+        assert!(text.len() < 1000, "{}", text.len());
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+        assert!(
+            text[err.offset..].starts_with('*'),
+            "{}",
+            &text[err.offset..]
+        );
+        // A few aliases, as real documents use them, still read.
+        let ok = parse("base: &b {type: string}\none: *b\ntwo: *b\n").unwrap();
+        assert_eq!(ok.at(&["two", "type"]).and_then(Node::text), Some("string"));
+    }
 
     #[test]
     fn short_form_intrinsics_and_spans() {

@@ -4,44 +4,73 @@
 //! [`crate::audit`], print the findings as `lint` does, exit as `lint` does.
 
 use super::args::{AuditArgs, Format};
-use super::read::display_name;
+use super::read::{MAX_DOCUMENT_BYTES, display_name, read_text};
 use super::{CliError, Outcome};
-use crate::diagnostic::{Code, SourceFile, Tally, render};
+use crate::diagnostic::{Code, Diagnostic, SourceFile, Tally, render};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 const SKIPPED_DIRS: &[&str] = &[".terraform", "node_modules", ".git"];
 
-/// The files audit reads under `paths`, in a stable order.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<SourceFile>, CliError> {
+/// What audit and import read under their paths: the files, in a stable
+/// order, and those that could not be read (each with its diagnostic, so
+/// one bad file never stops the others).
+pub struct Collected {
+    pub files: Vec<SourceFile>,
+    pub unreadable: Vec<(SourceFile, Diagnostic)>,
+}
+
+/// The files audit reads under `paths`. Only regular files are read (a FIFO
+/// would block, `/dev/zero` would never end), each up to
+/// [`MAX_DOCUMENT_BYTES`]; directories are followed once each (a symlink loop
+/// ends at the first repeat). A path that does not exist is an error.
+pub fn collect(paths: &[PathBuf]) -> Result<Collected, CliError> {
     let mut found = Vec::new();
+    let mut seen = HashSet::new();
     for p in paths {
-        if p.is_dir() {
-            walk(p, &mut found)?;
+        let meta = std::fs::metadata(p).map_err(|source| CliError::Read {
+            path: p.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            walk(p, &mut seen, &mut found);
         } else {
             found.push(p.clone());
         }
     }
-    found
-        .iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).map_err(|source| CliError::Read {
-                path: p.clone(),
-                source,
-            })?;
-            Ok(SourceFile::new(display_name(p), text))
-        })
-        .collect()
+    let mut out = Collected {
+        files: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    for p in found {
+        let kind = "audit reads Terraform, CloudFormation, SAM and OpenAPI files";
+        match read_text(&p, MAX_DOCUMENT_BYTES, kind) {
+            Ok(text) => out.files.push(SourceFile::new(display_name(&p), text)),
+            Err(e) => {
+                let d = Diagnostic::whole_file(Code::UnreadableIac, format!("cannot read: {e}"))
+                    .help("fix or remove the file; the other files were audited");
+                out.unreadable
+                    .push((SourceFile::new(display_name(&p), String::new()), d));
+            }
+        }
+    }
+    Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let err = |source| CliError::Read {
-        path: dir.to_path_buf(),
-        source,
+/// The audited files under `dir`, sorted; a directory already seen (by its
+/// canonical path: symlink loops, two links to one tree) is not walked again.
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    let Ok(canonical) = std::fs::canonicalize(dir) else {
+        return;
     };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    if !seen.insert(canonical) {
+        return;
+    }
+    let Ok(read) = std::fs::read_dir(dir) else {
+        out.push(dir.to_path_buf()); // reported as unreadable by collect
+        return;
+    };
+    let mut entries: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         let name = p
@@ -50,19 +79,20 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
             .unwrap_or_default();
         if p.is_dir() {
             if !SKIPPED_DIRS.contains(&name.as_str()) {
-                walk(&p, out)?;
+                walk(&p, seen, out);
             }
         } else if crate::audit::language(&name).is_some() {
             out.push(p);
         }
     }
-    Ok(())
 }
 
 pub fn run(args: AuditArgs) -> Result<Outcome, CliError> {
-    let files = collect(&args.paths)?;
+    let Collected { files, unreadable } = collect(&args.paths)?;
     let diags = crate::audit::audit(&files);
-    let results: Vec<(SourceFile, Vec<_>)> = files.into_iter().zip(diags).collect();
+    let mut results: Vec<(SourceFile, Vec<_>)> = files.into_iter().zip(diags).collect();
+    results.extend(unreadable.into_iter().map(|(f, d)| (f, vec![d])));
+    results.sort_by(|a, b| a.0.name.cmp(&b.0.name));
     match args.format {
         Format::Human => {
             for (file, ds) in results.iter().filter(|(_, d)| !d.is_empty()) {

@@ -17,37 +17,60 @@ use std::path::Path;
 pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 
 pub fn read_policy(path: &Path) -> Result<SourceFile, CliError> {
-    let err = |source| CliError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    // Refuse before opening: opening a FIFO blocks until a writer appears.
-    regular_file(&std::fs::metadata(path).map_err(err)?).map_err(err)?;
-    let file = std::fs::File::open(path).map_err(err)?;
-    // The same check on what was opened, in case the path changed meanwhile.
-    regular_file(&file.metadata().map_err(err)?).map_err(err)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_POLICY_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(err)?;
-    if bytes.len() as u64 > MAX_POLICY_BYTES {
-        return Err(err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "larger than the 1 MiB limit for policy files",
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        ))
+    let text = read_text(path, MAX_POLICY_BYTES, "a policy is a TOML file").map_err(|source| {
+        CliError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     Ok(SourceFile::new(display_name(path), text))
 }
 
+/// The largest OpenAPI document or IaC file read: 16 MiB (API Gateway imports
+/// OpenAPI definitions of up to 6 MB; CloudFormation templates are at most 1 MB).
+pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A team's OpenAPI document (`[api] openapi`).
+pub fn read_document(path: &Path) -> Result<SourceFile, CliError> {
+    let kind = "an OpenAPI document is a YAML or JSON file";
+    let text = read_text(path, MAX_DOCUMENT_BYTES, kind).map_err(|source| CliError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(SourceFile::new(display_name(path), text))
+}
+
+/// The UTF-8 text of the regular file at `path`, at most `max` bytes; `kind`
+/// ends the message for a path that is not a regular file ("a policy is a
+/// TOML file"). Shared by policies, documents and the files audit reads.
+pub fn read_text(path: &Path, max: u64, kind: &str) -> io::Result<String> {
+    // Refuse before opening: opening a FIFO blocks until a writer appears.
+    regular_file(&std::fs::metadata(path)?, kind)?;
+    let file = std::fs::File::open(path)?;
+    // The same check on what was opened, in case the path changed meanwhile.
+    regular_file(&file.metadata()?, kind)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than the {} MiB limit", max >> 20),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (byte {} is not; Latin-1?): save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
 /// `Ok` for a regular file (symlinks are followed), otherwise an error that
 /// says what the path is instead.
-fn regular_file(meta: &std::fs::Metadata) -> io::Result<()> {
+fn regular_file(meta: &std::fs::Metadata, kind: &str) -> io::Result<()> {
     let t = meta.file_type();
     if t.is_file() {
         return Ok(());
@@ -59,7 +82,7 @@ fn regular_file(meta: &std::fs::Metadata) -> io::Result<()> {
     };
     Err(io::Error::new(
         io::ErrorKind::InvalidInput,
-        format!("it is {what}, not a regular file; a policy is a TOML file"),
+        format!("it is {what}, not a regular file; {kind}"),
     ))
 }
 
@@ -127,8 +150,8 @@ pub fn check_policy(path: &Path) -> Result<Checked, CliError> {
             document: None,
         });
     };
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let doc = match read_policy(&dir.join(&relative)) {
+    let doc_path = path.parent().unwrap_or(Path::new("")).join(&relative);
+    let doc = match read_document(&doc_path) {
         Ok(doc) => doc,
         Err(e) => {
             let (policy, diags) = crate::check_loaded(&file, loaded, None);
