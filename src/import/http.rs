@@ -66,6 +66,8 @@ pub(super) fn http(api: &Api, out: &mut String) {
             .iter_mut()
             .find(|(path, _, h)| path == p && *h == how)
         {
+            // A method declared twice (two files, a repeated route) is one.
+            Some((_, ms, _)) if ms.iter().any(|x| x == m) => {}
             Some((_, ms, _)) => ms.push(m.to_string()),
             None => routes.push((p.to_string(), vec![m.to_string()], how)),
         }

@@ -92,6 +92,19 @@ pub(super) fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// A value read from the files as TOML: an integer when it is one as TOML
+/// writes integers (no sign, no leading zero), otherwise a string, so any text
+/// in the files (`026`, `10m`, a newline) gives a policy that parses and lint
+/// judges, never TOML that breaks or keys the files injected.
+pub(super) fn number_or_string(s: &str) -> String {
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    match s.parse::<i64>() {
+        Ok(n) if plain => n.to_string(),
+        _ => q(s),
+    }
+}
+
 pub(super) fn list(v: &[String]) -> String {
     format!(
         "[{}]",
@@ -123,10 +136,10 @@ pub(super) fn write_cors(out: &mut String, c: &Cors, full: bool) {
         let _ = writeln!(out, "allow_credentials = {}", c.credentials);
     }
     if let Some(m) = &c.max_age {
-        let _ = writeln!(out, "max_age = {m}");
+        let _ = writeln!(out, "max_age = {}", number_or_string(m));
     }
     if let Some(s) = &c.status {
-        let _ = writeln!(out, "preflight_status = {s}");
+        let _ = writeln!(out, "preflight_status = {}", number_or_string(s));
     }
 }
 
@@ -161,4 +174,30 @@ pub(super) fn policy(api: &Api) -> String {
         ApiKind::Http => http::http(api, &mut out),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 28: Max-Age and the preflight status were written as found; a
+    /// newline injected keys, `026` and `10m` gave TOML that did not parse.
+    #[test]
+    fn imported_scalars_always_parse_as_toml() {
+        for (found, written) in [
+            ("600", "600"),
+            ("0", "0"),
+            ("026", "\"026\""),
+            ("10m", "\"10m\""),
+            ("-5", "\"-5\""),
+            ("99999999999999999999", "\"99999999999999999999\""),
+        ] {
+            assert_eq!(number_or_string(found), written, "{found}");
+        }
+        let hostile = "600\n[api]\nname = \"evil\"";
+        let line = format!("max_age = {}", number_or_string(hostile));
+        let parsed: toml::Table = toml::from_str(&line).unwrap();
+        assert_eq!(parsed.len(), 1, "{line}");
+        assert_eq!(parsed["max_age"].as_str(), Some(hostile));
+    }
 }

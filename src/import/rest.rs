@@ -163,6 +163,8 @@ pub(super) fn rest(api: &Api, out: &mut String) {
         for m in &methods {
             let key = (integration(m), authorization(m));
             match groups.iter_mut().find(|(k, _)| *k == key) {
+                // A method declared twice (two files, a repeated resource) is one.
+                Some((_, ms)) if ms.contains(&m.method) => {}
                 Some((_, ms)) => ms.push(m.method.clone()),
                 None => groups.push((key, vec![m.method.clone()])),
             }
