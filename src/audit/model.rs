@@ -168,6 +168,10 @@ pub struct Api {
     pub http_routes: Vec<HttpRoute>,
     /// The stage name, when the files create one.
     pub stage: Option<String>,
+    /// Binary media types are (or may be) set on the API: a MOCK preflight
+    /// without CONVERT_TO_TEXT then answers 500 (CORS-FACTS, REST); without
+    /// them that finding is only a note.
+    pub binary_media_types: bool,
 }
 
 impl Api {
@@ -185,7 +189,20 @@ impl Api {
             authorizer_on_preflight: None,
             http_routes: vec![],
             stage: None,
+            binary_media_types: false,
         }
+    }
+
+    /// Whether a `binary_media_types` / `BinaryMediaTypes` /
+    /// `x-amazon-apigateway-binary-media-types` value sets any: a non-empty
+    /// list, or a value the file computes (it may hold some).
+    pub fn sets_binary_media_types(value: Option<&super::doc::Node>) -> bool {
+        use super::doc::Kind;
+        value.is_some_and(|v| match &v.kind {
+            Kind::List(items) => !items.is_empty(),
+            Kind::Null => false,
+            _ => true,
+        })
     }
 
     /// Every path with a method, in first-seen order.

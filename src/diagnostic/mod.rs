@@ -31,6 +31,10 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to change, one sentence.
     pub help: Option<String>,
+    /// A finding whose harm needs a condition the file does not meet (audit:
+    /// CONVERT_TO_TEXT without binary media types) is shown as a note, whatever
+    /// its code's severity.
+    pub note_only: bool,
 }
 
 impl Diagnostic {
@@ -41,6 +45,7 @@ impl Diagnostic {
             span: Some(span),
             label: None,
             help: None,
+            note_only: false,
         }
     }
 
@@ -51,6 +56,7 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+            note_only: false,
         }
     }
 
@@ -64,8 +70,18 @@ impl Diagnostic {
         self
     }
 
+    /// Shown as a note whatever the code's severity (see `note_only`).
+    pub fn as_note(mut self) -> Self {
+        self.note_only = true;
+        self
+    }
+
     pub fn severity(&self) -> Severity {
-        self.code.severity()
+        if self.note_only {
+            Severity::Note
+        } else {
+            self.code.severity()
+        }
     }
 }
 

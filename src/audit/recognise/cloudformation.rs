@@ -46,6 +46,7 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             "AWS::Serverless::HttpApi" => Api::new(name, ApiKind::Http, at),
             _ => continue,
         };
+        api.binary_media_types = Api::sets_binary_media_types(p.get("BinaryMediaTypes"));
         if let Some(body) = p.get("Body").or(p.get("DefinitionBody")) {
             openapi::fill(&mut api, body, file);
         }
@@ -114,6 +115,7 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                 api.authorizer_on_preflight.take(),
             );
             sam_api(api, g, file);
+            api.binary_media_types |= Api::sets_binary_media_types(g.get("BinaryMediaTypes"));
             api.sam_cors = own.0.or(api.sam_cors.take());
             api.default_authorizer = own.1.or(api.default_authorizer.take());
             api.authorizer_on_preflight = own.2.or(api.authorizer_on_preflight.take());
@@ -197,7 +199,9 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                     .unwrap_or_default(),
             }),
             "AWS::ApiGateway::Deployment" => {
-                api.redeploy = if hashed(&e.key) || doc.get("Transform").is_some() {
+                // A `Transform:` line changes nothing here: SAM leaves plain
+                // Deployments as written (it hashes only the ones it generates).
+                api.redeploy = if hashed(&e.key) {
                     Redeploy::OnChange
                 } else {
                     Redeploy::Static {

@@ -63,6 +63,8 @@ fn has_payload_format_version(doc: &Node) -> bool {
 
 /// Add a document's operations, gateway responses and CORS to `api`.
 pub fn fill(api: &mut Api, doc: &Node, file: usize) {
+    api.binary_media_types |=
+        Api::sets_binary_media_types(doc.get("x-amazon-apigateway-binary-media-types"));
     if let Some(c) = doc.get("x-amazon-apigateway-cors") {
         api.cors = Some(cors_config(
             c,

@@ -67,6 +67,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                 .unwrap_or(&r.1.labels[1])
                 .to_string();
         let mut api = Api::new(name, ApiKind::Rest, at(*r));
+        api.binary_media_types = Api::sets_binary_media_types(r.1.body.get("binary_media_types"));
         if let Some(body) = r.1.body.get("body").filter(|b| openapi::is_openapi(b)) {
             openapi::fill(&mut api, body, r.0);
             super::name_authorizers(&mut api, None, Some(body));
