@@ -86,6 +86,38 @@ fn verdict(p: &Policy, req: &Request, path: &str) -> (bool, Vec<(String, bool)>)
     )
 }
 
+/// One scenario of the differential: a request, its path, and the original
+/// policy's verdict (computed once per case, compared with each target's import).
+type Scenario = (Request, String, (bool, Vec<(String, bool)>));
+
+fn scenarios(original: &Policy) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    for origin in origins(original) {
+        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+            for headers in [
+                &[][..],
+                &["content-type"][..],
+                &["authorization"][..],
+                &["x-trace-id"][..],
+            ] {
+                for credentials in [false, true] {
+                    for path in paths(original) {
+                        let req = Request {
+                            origin: origin.clone(),
+                            method: method.into(),
+                            headers: headers.iter().map(|h| (h.to_string(), None)).collect(),
+                            credentials,
+                        };
+                        let want = verdict(original, &req, &path);
+                        out.push((req, path, want));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn import_of_every_generated_golden_answers_like_its_policy() {
     let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden");
@@ -94,106 +126,105 @@ fn import_of_every_generated_golden_answers_like_its_policy() {
         .map(|e| e.unwrap().path())
         .collect();
     cases.sort();
-    let (mut imported, mut scenarios) = (0, 0);
-    for case in cases {
-        let Ok(text) = std::fs::read_to_string(case.join("policy.toml")) else {
-            continue;
-        };
-        let (Some(original), lint) = corsform::check(&SourceFile::new("policy.toml", text)) else {
-            continue;
-        };
-        // owner = "lambda": the origins live in the function's code, not in the
-        // IaC files, so import cannot recover them (it says so in the policy).
-        if original.cors.owner == corsform::model::Owner::Lambda {
-            continue;
-        }
-        // scope = "cors": the files hold only the CORS layer of an API defined
-        // elsewhere (no API resource to find); importing a layer back into a
-        // policy is not built yet.
-        if original.api.scope != corsform::model::Scope::Api {
-            continue;
-        }
-        // [environments]: the values live in `local.environments` or an
-        // `Environments` Mapping, one per environment; importing them back
-        // into [environments] is not built yet.
-        if !original.environments.is_empty() {
-            continue;
-        }
-        let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
-        for target in ["terraform", "sam", "cloudformation"] {
-            let dir = case.join(target);
-            if !dir.is_dir() {
-                continue;
-            }
-            let label = format!("{}/{target}", case.file_name().unwrap().to_string_lossy());
-            let toml = corsform::import::import(&inputs(&dir), None)
-                .unwrap_or_else(|e| panic!("{label}: {e}"));
-            let (back, diags) = corsform::check(&SourceFile::new("imported.toml", toml.clone()));
-            let back = back.unwrap_or_else(|| {
-                panic!("{label}: imported policy has errors: {diags:?}\n{toml}")
-            });
-            assert_eq!(back.api.stage, original.api.stage, "{label}: stage\n{toml}");
-            assert_eq!(
-                back.api.api_type, original.api.api_type,
-                "{label}: API type"
-            );
-            let routes = |p: &Policy| {
-                let mut v: Vec<String> = p
-                    .routes
-                    .iter()
-                    .flat_map(|r| {
-                        r.methods.iter().map(move |m| {
-                            format!(
-                                "{m} {} {:?} {:?}",
-                                r.path.text, r.integration, r.authorization
-                            )
-                        })
-                    })
-                    .collect();
-                v.sort();
-                v
-            };
-            assert_eq!(routes(&back), routes(&original), "{label}: routes\n{toml}");
-            for d in &diags {
-                assert!(
-                    lint.contains(&d.code),
-                    "{label}: imported policy has a finding the original lacks: {d:?}\n{toml}"
-                );
-            }
-            for origin in origins(&original) {
-                for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
-                    for headers in [
-                        &[][..],
-                        &["content-type"][..],
-                        &["authorization"][..],
-                        &["x-trace-id"][..],
-                    ] {
-                        for credentials in [false, true] {
-                            for path in paths(&original) {
-                                let req = Request {
-                                    origin: origin.clone(),
-                                    method: method.into(),
-                                    headers: headers
-                                        .iter()
-                                        .map(|h| (h.to_string(), None))
-                                        .collect(),
-                                    credentials,
-                                };
-                                let want = verdict(&original, &req, &path);
-                                let got = verdict(&back, &req, &path);
-                                assert_eq!(
-                                    got, want,
-                                    "{label}: {origin} {method} {path} {headers:?} credentials={credentials}\n{toml}"
-                                );
-                                scenarios += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            imported += 1;
-        }
-    }
+    // The cases are independent: one thread per core, each taking every n-th.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (imported, scenarios) = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let mine: Vec<&PathBuf> = cases.iter().skip(w).step_by(workers).collect();
+                s.spawn(move || {
+                    mine.into_iter()
+                        .map(|c| one_case(c))
+                        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
     assert!(imported >= 30, "only {imported} outputs imported");
     eprintln!("import: {imported} generated outputs, {scenarios} explain scenarios compared");
+}
+
+/// The differential for one golden case: (outputs imported, scenarios compared).
+fn one_case(case: &Path) -> (usize, usize) {
+    let (mut imported, mut compared) = (0, 0);
+    let Ok(text) = std::fs::read_to_string(case.join("policy.toml")) else {
+        return (0, 0);
+    };
+    let (Some(original), lint) = corsform::check(&SourceFile::new("policy.toml", text)) else {
+        return (0, 0);
+    };
+    // owner = "lambda": the origins live in the function's code, not in the
+    // IaC files, so import cannot recover them (it says so in the policy).
+    if original.cors.owner == corsform::model::Owner::Lambda {
+        return (0, 0);
+    }
+    // scope = "cors": the files hold only the CORS layer of an API defined
+    // elsewhere (no API resource to find); importing a layer back into a
+    // policy is not built yet.
+    if original.api.scope != corsform::model::Scope::Api {
+        return (0, 0);
+    }
+    // [environments]: the values live in `local.environments` or an
+    // `Environments` Mapping, one per environment; importing them back
+    // into [environments] is not built yet.
+    if !original.environments.is_empty() {
+        return (0, 0);
+    }
+    let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
+    let mut expected: Option<Vec<Scenario>> = None;
+    for target in ["terraform", "sam", "cloudformation"] {
+        let dir = case.join(target);
+        if !dir.is_dir() {
+            continue;
+        }
+        let label = format!("{}/{target}", case.file_name().unwrap().to_string_lossy());
+        let toml = corsform::import::import(&inputs(&dir), None)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let (back, diags) = corsform::check(&SourceFile::new("imported.toml", toml.clone()));
+        let back = back
+            .unwrap_or_else(|| panic!("{label}: imported policy has errors: {diags:?}\n{toml}"));
+        assert_eq!(back.api.stage, original.api.stage, "{label}: stage\n{toml}");
+        assert_eq!(
+            back.api.api_type, original.api.api_type,
+            "{label}: API type"
+        );
+        let routes = |p: &Policy| {
+            let mut v: Vec<String> = p
+                .routes
+                .iter()
+                .flat_map(|r| {
+                    r.methods.iter().map(move |m| {
+                        format!(
+                            "{m} {} {:?} {:?}",
+                            r.path.text, r.integration, r.authorization
+                        )
+                    })
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(routes(&back), routes(&original), "{label}: routes\n{toml}");
+        for d in &diags {
+            assert!(
+                lint.contains(&d.code),
+                "{label}: imported policy has a finding the original lacks: {d:?}\n{toml}"
+            );
+        }
+        for (req, path, want) in expected.get_or_insert_with(|| scenarios(&original)).iter() {
+            let got = verdict(&back, req, path);
+            assert_eq!(
+                &got, want,
+                "{label}: {} {} {path} {:?} credentials={}\n{toml}",
+                req.origin, req.method, req.headers, req.credentials
+            );
+            compared += 1;
+        }
+        imported += 1;
+    }
+    (imported, compared)
 }
