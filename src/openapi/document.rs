@@ -66,7 +66,8 @@ pub fn merged(
             let Some(ours) = ours_paths.and_then(|p| p.get(&path.key)) else {
                 continue;
             };
-            let add = path_additions(item, ours, swagger2);
+            let mut add = path_additions(item, ours, swagger2);
+            declare_path_parameters(&path.key, item, swagger2, &mut add);
             splice::merge(
                 text,
                 item,
@@ -145,6 +146,55 @@ fn path_additions(item: &Node, ours: &Node, swagger2: bool) -> Vec<Entry> {
         out.iter_mut().for_each(|e| swagger2_headers(&mut e.value));
     }
     out
+}
+
+/// The path's template parameters (`{id}`, `{proxy+}`) that the path item
+/// does not declare for all its operations (a path-level `parameters` entry
+/// `in: path`), declared on our added `options`: OpenAPI requires every
+/// operation of a templated path to declare each of them (OpenAPI 3.0.3 and
+/// Swagger 2.0, "Path Templating"), so validators refused a merged document
+/// whose input they accepted.
+fn declare_path_parameters(key: &str, item: &Node, swagger2: bool, add: &mut [Entry]) {
+    let Ok(path) = crate::model::ApiPath::parse(key) else {
+        return;
+    };
+    let declared: Vec<&str> = item
+        .get("parameters")
+        .map(|ps| {
+            ps.items()
+                .iter()
+                .filter(|p| p.get("in").and_then(Node::text) == Some("path"))
+                .filter_map(|p| p.get("name").and_then(Node::text))
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<Node> = path
+        .params()
+        .into_iter()
+        .filter(|p| !declared.contains(&p.as_str()))
+        .map(|name| {
+            let string = || Node::new(0..0, Kind::Str("string".into()));
+            let mut fields = vec![
+                entry("name", Node::new(0..0, Kind::Str(name))),
+                entry("in", Node::new(0..0, Kind::Str("path".into()))),
+                entry("required", Node::new(0..0, Kind::Bool(true))),
+            ];
+            fields.push(if swagger2 {
+                entry("type", string())
+            } else {
+                entry("schema", map(vec![entry("type", string())]))
+            });
+            map(fields)
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    if let Some(options) = add.iter_mut().find(|e| e.key == "options")
+        && let Kind::Map(fields) = &mut options.value.kind
+    {
+        fields.insert(0, entry("parameters", Node::new(0..0, Kind::List(missing))));
+    }
 }
 
 /// Of our MOCK operation, only the CORS headers: the method response's

@@ -343,3 +343,34 @@ def test_localstack_merged_preflights(case, localstack):
                 problems.append(f"OPTIONS {concrete} from {origin}: {response.status}, Allow-Origin {got!r}, want {granted!r}")
     assert sent, f"golden/{case}: no path with a preflight was checked"
     assert not problems, "\n".join(problems)
+
+
+def spec_errors(path):
+    """openapi-spec-validator's first complaint about the document at `path`
+    (OpenAPI 3.0 or Swagger 2.0; relative $refs resolved from its folder), or None."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    try:
+        spec, base = read_from_filename(str(path))
+        validate(spec, base_uri=base)
+    except Exception as e:  # the validator raises one of several error types
+        return str(e).splitlines()[0]
+    return None
+
+
+@pytest.mark.tool("openapi-spec-validator")
+@pytest.mark.parametrize("case", MERGED, ids=[case_id(c) for c in MERGED])
+def test_merged_document_valid_where_input_was(case):
+    """Issue 27: the merge keeps the team's document valid. A valid input gives a
+    valid output (the added `options` declare the path's parameters); an input
+    the validator already refuses is refused for the same reason, nothing new."""
+    import tomllib
+
+    policy = tomllib.loads((GOLDEN / case / "policy.toml").read_text(encoding="utf-8"))
+    source = GOLDEN / case / policy["api"]["openapi"]
+    before, after = spec_errors(source), spec_errors(document_path(case))
+    if before is None:
+        assert after is None, f"{case}: the input validates, the merged document does not: {after}"
+    else:
+        assert after == before, f"{case}: the input's error was {before!r}, the output's is {after!r}"
