@@ -64,6 +64,34 @@ pub fn check_loaded(
     (model, diags)
 }
 
+/// A policy with `[api] openapi` and its `document` (the file that names,
+/// already read): the policy's findings, then the document's (its conflicts
+/// with the policy, at its own positions), and the model with the document's
+/// routes attached. What `build`, `lint`, `explain`, `serve` and `probe` all
+/// read such a policy through (src/cli/read.rs), and the golden tests too.
+pub fn check_with_document(
+    file: &SourceFile,
+    loaded: policy::Loaded,
+    document: &SourceFile,
+) -> (Option<Policy>, Vec<Diagnostic>, Vec<Diagnostic>) {
+    let parsed = audit::yaml::parse(&document.text).ok();
+    let (mut policy, diags) = check_loaded(file, loaded, parsed.as_ref());
+    let doc_diags = match &policy {
+        Some(p) => openapi::conflicts::conflicts(&document.text, p),
+        None => Vec::new(),
+    };
+    if let (Some(p), Some(node)) = (&mut policy, &parsed) {
+        openapi::routes::attach(p, node);
+    }
+    (policy, diags, doc_diags)
+}
+
+/// The document a loaded policy names in `[api] openapi`, relative to it.
+pub fn openapi_document_path(loaded: &policy::Loaded) -> Option<String> {
+    let api = loaded.raw.as_ref()?.api.as_ref()?;
+    api.openapi.as_ref().map(|o| o.get().clone())
+}
+
 /// Findings in file order, so output reads top to bottom.
 fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));

@@ -52,7 +52,20 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
     let file = SourceFile::new("policy.toml", policy);
     let (lint_code, lint_out, _) = corsform(dir, &["lint", "policy.toml"]);
     files.insert("lint.txt".to_string(), lint_out);
-    let (model, _) = corsform::check(&file);
+    // As every command reads it: with its `[api] openapi` document, whose
+    // methods are the default allow_methods and whose routes are the model's.
+    let loaded = corsform::policy::load(&file);
+    let document = corsform::openapi_document_path(&loaded).and_then(|input| {
+        let text = std::fs::read_to_string(dir.join(&input)).ok()?;
+        Some(SourceFile::new(input, text))
+    });
+    let (model, doc_diags) = match &document {
+        Some(doc) => {
+            let (model, _, doc_diags) = corsform::check_with_document(&file, loaded, doc);
+            (model, doc_diags)
+        }
+        None => (corsform::check_loaded(&file, loaded, None).0, vec![]),
+    };
     match model {
         None => {
             let tmp = tempfile::tempdir().unwrap();
@@ -73,8 +86,8 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
             );
         }
         Some(policy) => {
-            if let Some(input) = &policy.api.openapi {
-                merged_document(dir, &policy, input, &mut files, failures);
+            if let Some(doc) = &document {
+                merged_document(dir, &policy, doc, &doc_diags, &mut files, failures);
             }
             for target in corsform::render::supported_targets(&policy) {
                 match corsform::render::render(&policy, target) {
@@ -97,19 +110,16 @@ fn expected_outputs(dir: &Path, failures: &mut Vec<String>) -> BTreeMap<String, 
 fn merged_document(
     dir: &Path,
     policy: &corsform::model::Policy,
-    input: &str,
+    doc: &SourceFile,
+    doc_diags: &[corsform::diagnostic::Diagnostic],
     files: &mut BTreeMap<String, String>,
     failures: &mut Vec<String>,
 ) {
-    let Ok(text) = std::fs::read_to_string(dir.join(input)) else {
-        return;
-    };
-    let diags = corsform::openapi::conflicts::conflicts(&text, policy);
-    if corsform::diagnostic::has_errors(&diags) {
+    if corsform::diagnostic::has_errors(doc_diags) {
         return;
     }
-    let name = corsform::openapi::document::output_name(input);
-    match corsform::openapi::document::merged(policy, input, &text, "policy.toml") {
+    let name = corsform::openapi::document::output_name(&doc.name);
+    match corsform::openapi::document::merged(policy, &doc.name, &doc.text, "policy.toml") {
         Ok(out) => {
             files.insert(format!("openapi/{name}"), out);
         }

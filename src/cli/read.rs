@@ -135,13 +135,7 @@ pub struct Checked {
 pub fn check_policy(path: &Path) -> Result<Checked, CliError> {
     let file = read_policy(path)?;
     let loaded = crate::policy::load(&file);
-    let relative = loaded
-        .raw
-        .as_ref()
-        .and_then(|r| r.api.as_ref())
-        .and_then(|a| a.openapi.as_ref())
-        .map(|o| o.get().clone());
-    let Some(relative) = relative else {
+    let Some(relative) = crate::openapi_document_path(&loaded) else {
         let (policy, diags) = crate::check_loaded(&file, loaded, None);
         return Ok(Checked {
             file,
@@ -163,15 +157,7 @@ pub fn check_policy(path: &Path) -> Result<Checked, CliError> {
             });
         }
     };
-    let parsed = crate::audit::yaml::parse(&doc.text).ok();
-    let (mut policy, diags) = crate::check_loaded(&file, loaded, parsed.as_ref());
-    let doc_diags = match &policy {
-        Some(p) => crate::openapi::conflicts::conflicts(&doc.text, p),
-        None => Vec::new(),
-    };
-    if let (Some(p), Some(node)) = (&mut policy, &parsed) {
-        crate::openapi::routes::attach(p, node);
-    }
+    let (policy, diags, doc_diags) = crate::check_with_document(&file, loaded, &doc);
     Ok(Checked {
         file,
         policy,

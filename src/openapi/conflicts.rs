@@ -83,7 +83,72 @@ pub fn conflicts(text: &str, policy: &Policy) -> Vec<Diagnostic> {
         }
     }
     unknown_routes(&doc, policy, &mut out);
+    gateway_responses(&doc, policy, &mut out);
     out
+}
+
+/// The document's own gateway responses that the layer leaves as they are
+/// (their type is not in `[gateway_responses] types`, so the merge does not
+/// replace their CORS mapping) and whose Allow-Origin contradicts the policy:
+/// `'*'` where the policy lists origins or allows credentials (the browser
+/// then refuses the error it carries), or an origin the policy does not allow.
+fn gateway_responses(doc: &Node, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let Some(responses) = doc.get("x-amazon-apigateway-gateway-responses") else {
+        return;
+    };
+    let ours: &[String] = policy
+        .gateway_responses
+        .as_ref()
+        .map_or(&[], |g| g.types.as_slice());
+    for response in responses.entries() {
+        if ours.contains(&response.key) {
+            continue;
+        }
+        let Some(header) = response.value.get("responseParameters").and_then(|p| {
+            p.entries().iter().find(|e| {
+                e.key
+                    .eq_ignore_ascii_case("gatewayresponse.header.Access-Control-Allow-Origin")
+            })
+        }) else {
+            continue;
+        };
+        // A static value is quoted ('https://a.example'); anything else maps
+        // a request value, which this check cannot judge.
+        let Some(value) = header
+            .value
+            .text()
+            .and_then(|v| v.strip_prefix('\'')?.strip_suffix('\''))
+        else {
+            continue;
+        };
+        let cors = &policy.cors;
+        let why = if value == "*" && cors.allow_credentials {
+            format!(
+                "{} sends Access-Control-Allow-Origin `*` while the policy allows credentials: the browser refuses the error",
+                response.key
+            )
+        } else if value == "*" && !cors.allows_any_origin() {
+            format!(
+                "{} sends Access-Control-Allow-Origin `*` while the policy allows only its listed origins",
+                response.key
+            )
+        } else if value != "*" && !cors.allow_origins.iter().any(|o| o.matches(value)) {
+            format!(
+                "{} sends Access-Control-Allow-Origin `{value}`, an origin the policy does not allow",
+                response.key
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(Code::OpenapiGatewayResponseCors, why, header.key_span.clone())
+                .label("the CORS layer leaves this gateway response as it is")
+                .help(format!(
+                    "add \"{}\" to [gateway_responses] types, so the layer writes its CORS headers, or remove this header",
+                    response.key
+                )),
+        );
+    }
 }
 
 /// With a document, `[[routes]]` only carry per-path CORS overrides: a path
