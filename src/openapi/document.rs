@@ -41,8 +41,13 @@ pub fn merged(
     text: &str,
     source_name: &str,
 ) -> Result<String, String> {
+    // A byte order mark stays first, before the marker; the rest is merged.
+    let (bom, text) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
     let doc = crate::audit::yaml::parse(text)
-        .map_err(|e| format!("{input}: not YAML or JSON: {}", e.message))?;
+        .map_err(|e| format!("{input}: the document is not YAML or JSON: {}", e.message))?;
     let swagger2 = doc.get("swagger").is_some();
     let json = output_name(input).ends_with(".json");
     let mut derived = policy.clone();
@@ -53,9 +58,18 @@ pub fn merged(
 
     let mut edits: Vec<Edit> = Vec::new();
     let ours_paths = generated.get("paths");
+    // A path item that two paths share (both `$ref` it) is edited once: a
+    // second `options` in it would be a duplicate key.
+    let mut edited: Vec<std::ops::Range<usize>> = Vec::new();
     if let Some(paths) = doc.get("paths") {
         for path in paths.entries() {
             let item = resolve(&doc, &path.value);
+            if !std::ptr::eq(item, &path.value) {
+                if edited.contains(&item.span) {
+                    continue;
+                }
+                edited.push(item.span.clone());
+            }
             if let Some(target) = item.get("$ref").and_then(Node::text) {
                 // A path item in another file: its preflight cannot be added here.
                 return Err(format!(
@@ -95,19 +109,53 @@ pub fn merged(
         });
     }
     splice::merge(text, &doc, &root, &replace_at_root, &mut vec![], &mut edits);
-    // A document with CRLF line ends keeps them in what is added too.
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // A document with CRLF (or old Mac CR-only) line ends keeps them in what
+    // is added too.
+    let newline = if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') {
+        "\r"
+    } else {
+        "\n"
+    };
     if newline != "\n" {
         edits
             .iter_mut()
             .for_each(|e| e.text = e.text.replace('\n', newline));
     }
     let body = splice::apply(text, edits);
-    Ok(if json {
-        body
+    let out = if json {
+        format!("{bom}{body}")
     } else {
-        format!("# {marker}{newline}{body}")
-    })
+        format!("{bom}# {marker}{newline}{body}")
+    };
+    // The text splice cannot foresee every way YAML can be written (an alias
+    // as a replaced value, a flow mapping ending in an empty value): what it
+    // writes must read back, with the layer in it, or nothing is written.
+    let back = crate::audit::yaml::parse(out.trim_start_matches('\u{feff}')).map_err(|e| {
+        format!(
+            "{input}: adding the CORS layer to this document would make it unreadable ({} at byte {}); \
+             write the part around there in plain block style (no aliases or flow mappings) and build again",
+            e.message, e.offset
+        )
+    })?;
+    let lost = ours_paths
+        .into_iter()
+        .flat_map(|p| p.entries())
+        .find(|ours| {
+            ours.value.get("options").is_some()
+                && back
+                    .at(&["paths", ours.key.as_str()])
+                    .is_none_or(|item| resolve(&back, item).get("options").is_none())
+        });
+    if let Some(path) = lost {
+        return Err(format!(
+            "{input}: the preflight of {} could not be added to the document as written; \
+             write its path item in plain block style and build again",
+            path.key
+        ));
+    }
+    Ok(out)
 }
 
 /// The `openapi` target's document for `derived`, read back.
@@ -346,6 +394,73 @@ mod tests {
 
     fn value(text: &str) -> serde_json::Value {
         serde_yaml_ng::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    /// Issue 28: documents the text splice used to turn into invalid YAML
+    /// with exit 0. Each now merges into a document that parses (with every
+    /// path's preflight in it), or is refused with a message naming the
+    /// document; never invalid output.
+    #[test]
+    fn hostile_documents_merge_validly_or_are_refused() {
+        let op = "responses: {\"200\": {description: ok}}";
+        let cases = [
+            (
+                "alias as a replaced value",
+                format!(
+                    "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nx-shared: &opts {{responses: {{}}}}\npaths:\n  /a:\n    get: {{{op}}}\n    options: *opts\n"
+                ),
+            ),
+            (
+                "flow mapping ending in an empty value",
+                format!(
+                    "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\npaths:\n  /a: {{get: {{{op}}}, x-note: }}\n"
+                ),
+            ),
+            (
+                "byte order mark",
+                format!(
+                    "\u{feff}openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get: {{{op}}}\n"
+                ),
+            ),
+            (
+                "CR-only line ends",
+                format!(
+                    "openapi: 3.0.1\rinfo: {{title: t, version: '1'}}\rpaths:\r  /a:\r    get: {{{op}}}\r"
+                ),
+            ),
+            (
+                "one path item shared by two paths",
+                format!(
+                    "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    $ref: '#/x-items/shared'\n  /b:\n    $ref: '#/x-items/shared'\nx-items:\n  shared:\n    get: {{{op}}}\n"
+                ),
+            ),
+        ];
+        for (what, text) in cases {
+            match merged(&policy("rest"), "api.yaml", &text, "p.toml") {
+                Ok(out) => {
+                    let body = out.trim_start_matches('\u{feff}');
+                    let doc = crate::audit::yaml::parse(body)
+                        .unwrap_or_else(|e| panic!("{what}: unreadable output: {e:?}\n{out}"));
+                    let v = value(&body.replace('\r', "\n"));
+                    for path in ["/a", "/b"] {
+                        let Some(item) = doc.at(&["paths", path]) else {
+                            continue;
+                        };
+                        assert!(
+                            resolve(&doc, item).get("options").is_some(),
+                            "{what}: {path} has no preflight\n{out}"
+                        );
+                    }
+                    assert!(v.get("paths").is_some(), "{what}\n{out}");
+                    assert_eq!(
+                        out.starts_with('\u{feff}'),
+                        text.starts_with('\u{feff}'),
+                        "{what}"
+                    );
+                }
+                Err(e) => assert!(e.contains("document"), "{what}: {e}"),
+            }
+        }
     }
 
     #[test]
