@@ -163,6 +163,7 @@ codes! {
     OpenapiMethodNotAllowed = "CF1003", "openapi-method-not-allowed", Warning, "an operation whose method is outside [cors] allow_methods, so browsers cannot call it cross-origin";
     OpenapiOwnCors = "CF1004", "openapi-own-cors", Warning, "the document has an x-amazon-apigateway-cors of its own, which the policy's replaces";
     OpenapiUnknownRoute = "CF1005", "openapi-unknown-route", Error, "a [[routes]] path that is not in the [api] openapi document, whose paths are the routes";
+    OpenapiPathNotUnderstood = "CF1007", "openapi-path-not-understood", Warning, "a path of the document that is not an API Gateway resource path, so the CORS layer gives it no preflight";
     OpenapiGatewayResponseCors = "CF1006", "openapi-gateway-response-cors", Warning, "a gateway response of the document, outside [gateway_responses] types, whose CORS headers contradict the policy";
 }
 

@@ -74,6 +74,17 @@ pub fn conflicts(text: &str, policy: &Policy) -> Vec<Diagnostic> {
     }
     let global_security = doc.get("security");
     for path in paths.entries() {
+        if let Err(why) = crate::model::ApiPath::parse(&path.key) {
+            out.push(
+                Diagnostic::new(
+                    Code::OpenapiPathNotUnderstood,
+                    format!("{} is not an API Gateway resource path ({why}): the CORS layer adds no preflight to it", path.key),
+                    path.key_span.clone(),
+                )
+                .label("no preflight for this path")
+                .help("write it as API Gateway does: /segment, {param} or {proxy+} segments"),
+            );
+        }
         let item = resolve(&doc, &path.value);
         for op in item.entries() {
             let Some((_, method)) = OPERATIONS.iter().find(|(k, _)| *k == op.key) else {
@@ -314,6 +325,22 @@ mod tests {
         assert_eq!(
             codes("openapi: 3.1.0\npaths: {}\n", "[\"GET\"]"),
             [(Code::OpenapiUnreadable, "3.1.0".to_string())]
+        );
+    }
+
+    /// Issue 28: a path the CORS layer cannot read got no preflight, silently.
+    #[test]
+    fn paths_the_layer_cannot_read_are_named() {
+        let doc = "openapi: 3.0.1\npaths:\n  /a: {}\n  /files/{name}.csv: {}\n  reports: {}\n";
+        assert_eq!(
+            codes(doc, "[\"GET\"]"),
+            [
+                (
+                    Code::OpenapiPathNotUnderstood,
+                    "/files/{name}.csv".to_string()
+                ),
+                (Code::OpenapiPathNotUnderstood, "reports".to_string()),
+            ]
         );
     }
 }
