@@ -144,6 +144,7 @@ codes! {
     CredentialsMismatch = "CF0914", "credentials-mismatch", Error, "Allow-Credentials not `true`, or on the preflight but not on the actual or error responses";
     VaryMissing = "CF0915", "vary-missing", Warning, "Allow-Origin depends on the request's Origin but Vary: Origin is missing";
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
+    NoCors = "CF0917", "no-cors", Note, "a REST API with no CORS at all: no preflight, no Allow-Origin anywhere; fine unless a page on another origin calls it";
     CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
     LayerAddsPreflightRoute = "CF0604", "layer-adds-preflight-route", Note, "with scope = \"cors\" on an HTTP API, the module's OPTIONS route keeps preflights from an ANY route's authorizer, once it is given api_id";
     // Named backends and environments (src/validate/{backends,environments}.rs).

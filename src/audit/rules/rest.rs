@@ -5,7 +5,6 @@ use super::mappings::{mapping_checks, undeclared};
 use super::response::{response_checks, unescaped_regex};
 use super::sam::sam_cors;
 use super::*;
-use crate::browser;
 
 pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
     let has_origin = |ms: &[Mapping]| header(ms, ALLOW_ORIGIN).is_some();
@@ -50,6 +49,15 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
         out.push(at(Code::NoRedeployOnChange, loc, why.clone(), fix.clone()));
     }
     if !cors_intended {
+        // Said once, as a note: without a page on another origin nothing is wrong.
+        if !api.methods.is_empty() {
+            out.push(at(
+                Code::NoCors,
+                &api.loc,
+                format!("`{}` answers no CORS headers at all (no OPTIONS method, no Access-Control-Allow-Origin): a page on another origin cannot call it", api.name),
+                "if browsers on other origins call this API, write a policy (`corsform init`) and add its CORS layer (`scope = \"cors\"`); otherwise nothing to do",
+            ));
+        }
         return;
     }
     if let (Some(auth), Some(_)) = (&api.authorizer_on_preflight, &api.sam_cors) {
@@ -61,14 +69,6 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
             "add `AddDefaultAuthorizerToCorsPreflight: false` under Auth",
         ));
     }
-    // Other preflights allow request headers: clients send non-simple requests.
-    let sends_headers = api
-        .methods
-        .iter()
-        .filter(|m| m.method == "OPTIONS")
-        .flat_map(|m| m.integration.iter())
-        .flat_map(|i| &i.responses)
-        .any(|r| header(&r.mappings, "Access-Control-Allow-Headers").is_some());
     for path in api.paths() {
         let options = api.method(path, "OPTIONS");
         let actuals: Vec<&Method> = api
@@ -77,12 +77,7 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
             .filter(|m| m.path == path && m.method != "OPTIONS")
             .collect();
         match options {
-            None if api.sam_cors.is_none()
-                && (actuals
-                    .iter()
-                    .any(|m| !browser::SAFELISTED_METHODS.contains(&m.method.as_str()))
-                    || sends_headers) =>
-            {
+            None if api.sam_cors.is_none() && needs_preflight(&actuals) => {
                 if let Some(first) = actuals.first() {
                     out.push(at(
                         Code::PreflightWithoutCors,
@@ -100,6 +95,17 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
         }
     }
     error_responses(api, out);
+}
+
+/// Whether the browser preflights requests to a path with these methods, as
+/// the file shows them (Fetch standard, "CORS-preflight request"): any method
+/// but GET and HEAD (a POST to an API sends JSON, whose content type is not
+/// safelisted), or an authorizer on any of them (its Authorization header,
+/// or SigV4's, is never safelisted). A GET-only public path is simple.
+fn needs_preflight(actuals: &[&Method]) -> bool {
+    actuals
+        .iter()
+        .any(|m| !matches!(m.method.as_str(), "GET" | "HEAD") || m.is_authorized())
 }
 
 pub(super) fn preflight(
