@@ -111,6 +111,21 @@ fn parse_entry(entry: &Sp<String>, f: &mut Findings) -> Option<Origin> {
         );
         return Some(Origin::Exact("null".into()));
     }
+    // Several origins in one entry (a copied header value): the help names
+    // each as its own entry, never a fragment cut at the first `/`.
+    if text.contains([',', ' ']) {
+        let parts: Vec<String> = text
+            .split([',', ' '])
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("\"{p}\""))
+            .collect();
+        f.push(malformed(
+            entry,
+            "several origins in one entry",
+            format!("list each origin as its own entry: {}", parts.join(", ")),
+        ));
+        return None;
+    }
     let Some((scheme, rest)) = text.split_once("://") else {
         f.push(malformed(
             entry,
