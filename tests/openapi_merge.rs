@@ -113,6 +113,27 @@ fn merged_documents_audit_clean() {
     for (_, output) in cases() {
         let dir = output.parent().unwrap();
         let name = output.file_name().unwrap().to_str().unwrap();
+        // The team's own gateway responses are kept as they are: where lint
+        // already names them (CF1006), audit may say the same, and only that.
+        let lint = std::fs::read_to_string(dir.parent().unwrap().join("lint.txt")).unwrap();
+        if lint.contains("[CF1006]") {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_corsform"))
+                .args(["audit", name, "--format", "json"])
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let text = found.to_string();
+            for rule in text.split("\"rule\":\"").skip(1) {
+                let rule = rule.split('"').next().unwrap();
+                assert!(
+                    ["credentials-mismatch", "wildcard-origin-with-credentials"].contains(&rule),
+                    "audit {}: {rule} is not what lint's CF1006 names\n{text}",
+                    output.display()
+                );
+            }
+            continue;
+        }
         let (code, err) = corsform(dir, &["audit", name]);
         assert_eq!(code, 0, "audit {}: {err}", output.display());
     }

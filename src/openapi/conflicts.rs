@@ -98,11 +98,23 @@ pub fn conflicts(text: &str, policy: &Policy) -> Vec<Diagnostic> {
     out
 }
 
+/// Whether a gateway response maps Access-Control-Allow-Credentials to `'true'`.
+fn allows_credentials(response: &Node) -> bool {
+    response.get("responseParameters").is_some_and(|p| {
+        p.entries().iter().any(|e| {
+            e.key
+                .eq_ignore_ascii_case("gatewayresponse.header.Access-Control-Allow-Credentials")
+                && e.value.text() == Some("'true'")
+        })
+    })
+}
+
 /// The document's own gateway responses that the layer leaves as they are
 /// (their type is not in `[gateway_responses] types`, so the merge does not
 /// replace their CORS mapping) and whose Allow-Origin contradicts the policy:
 /// `'*'` where the policy lists origins or allows credentials (the browser
-/// then refuses the error it carries), or an origin the policy does not allow.
+/// then refuses the error it carries), an origin the policy does not allow,
+/// or an allowed one without Allow-Credentials when the policy allows them.
 fn gateway_responses(doc: &Node, policy: &Policy, out: &mut Vec<Diagnostic>) {
     let Some(responses) = doc.get("x-amazon-apigateway-gateway-responses") else {
         return;
@@ -146,6 +158,11 @@ fn gateway_responses(doc: &Node, policy: &Policy, out: &mut Vec<Diagnostic>) {
         } else if value != "*" && !cors.allow_origins.iter().any(|o| o.matches(value)) {
             format!(
                 "{} sends Access-Control-Allow-Origin `{value}`, an origin the policy does not allow",
+                response.key
+            )
+        } else if cors.allow_credentials && !allows_credentials(&response.value) {
+            format!(
+                "{} grants `{value}` without Access-Control-Allow-Credentials: true while the policy allows credentials: the browser hides this error from credentialed requests",
                 response.key
             )
         } else {

@@ -222,6 +222,61 @@ pub(super) fn actual(m: &Method, out: &mut Vec<Finding>) {
     }
 }
 
+/// A gateway response that grants an origin whose pages send credentials
+/// (a preflight allows credentials for that same origin, or SAM's
+/// `Cors.AllowCredentials`) must allow them too, or the browser refuses the
+/// error of a credentialed request (Fetch standard, "CORS check": each
+/// response needs `Access-Control-Allow-Credentials: true`). An origin that
+/// the gateway response does not grant is blocked anyway: CF0507's matter.
+fn credentials_on_errors(api: &Api, with_origin: &[&GatewayResponse], out: &mut Vec<Finding>) {
+    let lit = |v: &Value| {
+        v.text
+            .as_deref()
+            .and_then(|t| t.strip_prefix('\''))
+            .and_then(|t| t.strip_suffix('\''))
+            .map(str::to_string)
+    };
+    let mut credentialed: Vec<String> = Vec::new();
+    if let Some(c) = &api.sam_cors
+        && c.credentials
+            .as_ref()
+            .and_then(|v| v.text.as_deref())
+            .is_some_and(|t| t == "true" || t == "'true'")
+    {
+        credentialed.extend(c.origins.iter().filter_map(lit));
+    }
+    for r in api
+        .methods
+        .iter()
+        .filter(|m| m.method == "OPTIONS")
+        .flat_map(|m| m.integration.iter())
+        .flat_map(|i| &i.responses)
+    {
+        if header(&r.mappings, "Access-Control-Allow-Credentials").and_then(Mapping::literal)
+            == Some("true")
+            && let Some(origin) = header(&r.mappings, ALLOW_ORIGIN).and_then(Mapping::literal)
+        {
+            credentialed.push(origin.to_string());
+        }
+    }
+    for g in with_origin {
+        let Some(origin) = header(&g.mappings, ALLOW_ORIGIN).and_then(Mapping::literal) else {
+            continue;
+        };
+        if credentialed.iter().any(|c| c == origin)
+            && header(&g.mappings, "Access-Control-Allow-Credentials").and_then(Mapping::literal)
+                != Some("true")
+        {
+            out.push(at(
+                Code::CredentialsMismatch,
+                &g.loc,
+                format!("pages on {origin} send credentials (its preflight allows them), but the {} gateway response grants {origin} without Access-Control-Allow-Credentials: true, so the browser hides that error from them", g.response_type),
+                "map gatewayresponse.header.Access-Control-Allow-Credentials = \"'true'\" in this gateway response too",
+            ));
+        }
+    }
+}
+
 /// CORS-FACTS, REST: gateway responses carry no CORS headers unless configured.
 pub(super) fn error_responses(api: &Api, out: &mut Vec<Finding>) {
     let with_origin: Vec<&GatewayResponse> = api
@@ -229,6 +284,7 @@ pub(super) fn error_responses(api: &Api, out: &mut Vec<Finding>) {
         .iter()
         .filter(|g| header(&g.mappings, ALLOW_ORIGIN).is_some())
         .collect();
+    credentials_on_errors(api, &with_origin, out);
     if with_origin
         .iter()
         .any(|g| g.response_type.starts_with("DEFAULT_4XX"))
