@@ -248,3 +248,58 @@ fn the_audit_walk_names_bad_files_and_reads_the_rest() {
         "{stderr}"
     );
 }
+
+/// Issue 28: a full disk was "internal template error (please report)". Now
+/// the file and "disk full" are named, exit 2, and no file is left behind.
+/// The full disk is a 16 KiB tmpfs (root mounts it, as CI runs).
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_named_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = dir.path().join("tiny");
+    std::fs::create_dir(&tiny).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&tiny)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(
+            std::env::var("CI").is_err(),
+            "cannot mount a tmpfs under CI"
+        );
+        eprintln!("SKIPPED: a_full_disk_is_named_with_the_file (mounting a tmpfs needs root)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&tiny);
+    let policy =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/rest-several-origins/policy.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_corsform"))
+        .arg("build")
+        .arg(&policy)
+        .arg("--out")
+        .arg(tiny.join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write `") && stderr.contains("disk full"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal"), "{stderr}");
+    let left: Vec<_> = walkdir::WalkDir::new(&tiny)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(left.is_empty(), "files left on the full disk: {left:?}");
+}

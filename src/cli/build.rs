@@ -10,7 +10,7 @@ use super::read::{check_policy, display_name};
 use super::write::write_streamed;
 use super::{CliError, Outcome};
 use crate::diagnostic::{Severity, has_errors, has_parse_errors, render};
-use crate::render::{Prepared, Target, default_targets, parallel};
+use crate::render::{Prepared, RenderError, Target, default_targets, parallel};
 use similar::TextDiff;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -281,7 +281,16 @@ fn write_every(
 ) -> Result<Outcome, CliError> {
     let paths: Vec<PathBuf> = jobs.iter().map(|j| j.path.clone()).collect();
     let changed = write_streamed(out, &paths, |i, w| {
-        render_job(prepared, &jobs[i], w).map(|_| ())
+        render_job(prepared, &jobs[i], w)
+            .map(|_| ())
+            .map_err(|e| match e {
+                // A full disk or a failing device: say which file.
+                CliError::Render(RenderError::Output { kind, message }) => CliError::Write {
+                    path: jobs[i].path.clone(),
+                    source: std::io::Error::new(kind, message),
+                },
+                e => e,
+            })
     })?;
     let written = changed.iter().filter(|c| **c).count();
     if !quiet {

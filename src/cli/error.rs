@@ -50,7 +50,15 @@ impl fmt::Display for CliError {
                 write!(f, "cannot read `{}`: {source}", path.display())
             }
             CliError::Write { path, source } => {
-                write!(f, "cannot write `{}`: {source}", path.display())
+                if source.kind() == std::io::ErrorKind::StorageFull {
+                    write!(
+                        f,
+                        "cannot write `{}`: disk full ({source}); free some space and build again (nothing was half-written)",
+                        path.display()
+                    )
+                } else {
+                    write!(f, "cannot write `{}`: {source}", path.display())
+                }
             }
             CliError::NotGenerated { path } => {
                 write!(

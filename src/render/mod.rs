@@ -35,6 +35,12 @@ pub enum RenderError {
     Unsupported { target: Target, reason: String },
     /// A template failed: a bug in corsform, reported rather than panicking.
     Template(String),
+    /// Writing the rendered text failed (a full disk, a closed pipe): not a
+    /// template error; the caller names the file.
+    Output {
+        kind: std::io::ErrorKind,
+        message: String,
+    },
 }
 
 impl fmt::Display for RenderError {
@@ -44,6 +50,7 @@ impl fmt::Display for RenderError {
             RenderError::Template(msg) => {
                 write!(f, "internal template error (please report): {msg}")
             }
+            RenderError::Output { message, .. } => write!(f, "cannot write the output: {message}"),
         }
     }
 }
@@ -203,9 +210,38 @@ impl Prepared {
             )));
         };
         let ctx = &self.contexts[index];
+        // The writer remembers its first I/O error: Tera reports it as a
+        // render error, but a full disk is the disk's, not a template's.
+        let mut out = Recording {
+            inner: out,
+            error: None,
+        };
+        let result = self.render_recorded(target, index, file, template, ctx, &mut out);
+        match (result, out.error) {
+            (Ok(()), _) => Ok(out.inner),
+            (Err(_), Some(e)) => Err(RenderError::Output {
+                kind: e.kind(),
+                message: e.to_string(),
+            }),
+            (Err(e), None) => Err(e),
+        }
+    }
+
+    fn render_recorded<W: std::io::Write>(
+        &self,
+        target: Target,
+        index: usize,
+        file: &str,
+        template: &str,
+        ctx: &tera::Context,
+        out: &mut Recording<W>,
+    ) -> Result<(), RenderError> {
         let fail = |e: &dyn fmt::Display| RenderError::Template(format!("{template}: {e}"));
         if template == module_readme::TEMPLATE {
-            return self.render_readme(target, index, out).map_err(|e| fail(&e));
+            return self
+                .render_readme(target, index, out)
+                .map(|_| ())
+                .map_err(|e| fail(&e));
         }
         // Code files keep their own blank-line conventions (PEP 8's two blank lines).
         let hcl = file.ends_with(".tf");
@@ -214,13 +250,10 @@ impl Prepared {
             tera()
                 .render_to(template, ctx, &mut laid)
                 .map_err(|e| fail(&e))?;
-            laid.finish().map_err(|e| fail(&e))
+            laid.finish().map(|_| ()).map_err(|e| fail(&e))
         } else {
-            let mut out = out;
-            tera()
-                .render_to(template, ctx, &mut out)
-                .map_err(|e| fail(&e))?;
-            Ok(out)
+            tera().render_to(template, ctx, out).map_err(|e| fail(&e))?;
+            Ok(())
         }
     }
 
@@ -268,6 +301,29 @@ impl Prepared {
             files.insert(file.to_string(), text);
         }
         Ok(files)
+    }
+}
+
+/// A writer that keeps its first error, so a failed render can tell an I/O
+/// failure from a template's.
+struct Recording<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for Recording<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
     }
 }
 
