@@ -38,6 +38,16 @@ pub(super) fn at(
 
 pub(super) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
 
+/// The text of a single-quoted mapping literal (`'https://a.example'`), as
+/// SAM's Cors values and static header mappings are written.
+pub(super) fn quoted_literal(v: &Value) -> Option<String> {
+    v.text
+        .as_deref()
+        .and_then(|t| t.strip_prefix('\''))
+        .and_then(|t| t.strip_suffix('\''))
+        .map(str::to_string)
+}
+
 pub fn judge(api: &Api) -> Vec<Finding> {
     let mut out = Vec::new();
     match api.kind {

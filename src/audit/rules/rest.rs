@@ -229,13 +229,6 @@ pub(super) fn actual(m: &Method, out: &mut Vec<Finding>) {
 /// response needs `Access-Control-Allow-Credentials: true`). An origin that
 /// the gateway response does not grant is blocked anyway: CF0507's matter.
 fn credentials_on_errors(api: &Api, with_origin: &[&GatewayResponse], out: &mut Vec<Finding>) {
-    let lit = |v: &Value| {
-        v.text
-            .as_deref()
-            .and_then(|t| t.strip_prefix('\''))
-            .and_then(|t| t.strip_suffix('\''))
-            .map(str::to_string)
-    };
     let mut credentialed: Vec<String> = Vec::new();
     if let Some(c) = &api.sam_cors
         && c.credentials
@@ -243,7 +236,7 @@ fn credentials_on_errors(api: &Api, with_origin: &[&GatewayResponse], out: &mut 
             .and_then(|v| v.text.as_deref())
             .is_some_and(|t| t == "true" || t == "'true'")
     {
-        credentialed.extend(c.origins.iter().filter_map(lit));
+        credentialed.extend(c.origins.iter().filter_map(quoted_literal));
     }
     for r in api
         .methods

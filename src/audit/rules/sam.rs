@@ -6,13 +6,6 @@ use super::*;
 /// SAM `Cors`: every value is a quoted literal; AllowOrigin is ONE origin
 /// (CORS-FACTS, SAM; SAM issue 3769).
 pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
-    let lit = |v: &Value| {
-        v.text
-            .as_deref()
-            .and_then(|t| t.strip_prefix('\''))
-            .and_then(|t| t.strip_suffix('\''))
-            .map(str::to_string)
-    };
     for v in c
         .origins
         .iter()
@@ -21,7 +14,7 @@ pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
         .chain(&c.max_age)
     {
         if let Some(t) = v.text.as_deref()
-            && lit(v).is_none()
+            && quoted_literal(v).is_none()
         {
             out.push(at(
                 Code::MappingValueNotQuoted,
@@ -37,7 +30,7 @@ pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
         .and_then(|v| v.text.as_deref())
         .is_some_and(|t| t == "true" || t == "'true'");
     for o in &c.origins {
-        let Some(v) = lit(o) else { continue };
+        let Some(v) = quoted_literal(o) else { continue };
         let mut ms = vec![Mapping {
             key: "method.response.header.Access-Control-Allow-Origin".into(),
             key_loc: o.loc.clone(),
@@ -58,10 +51,10 @@ pub(super) fn sam_cors(c: &CorsConfig, out: &mut Vec<Finding>) {
         }
         response_checks(&ms, &[], out);
     }
-    if let Some(h) = c.headers.first().and_then(lit) {
+    if let Some(h) = c.headers.first().and_then(quoted_literal) {
         wildcard_headers(h.split(',').map(str::trim), &c.headers[0].loc, out);
     }
-    if let Some(m) = c.max_age.as_ref().and_then(lit) {
+    if let Some(m) = c.max_age.as_ref().and_then(quoted_literal) {
         max_age(
             &m,
             &c.max_age
