@@ -10,6 +10,7 @@ pub mod hcl;
 pub mod model;
 pub mod recognise;
 pub mod rules;
+mod tf_values;
 pub mod yaml;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
@@ -103,6 +104,8 @@ fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
                 }),
             }
         })
-        .collect();
+        .collect::<Vec<Parsed>>();
+    let mut parsed = parsed;
+    tf_values::resolve(&mut parsed);
     (parsed, out)
 }

@@ -1,0 +1,168 @@
+//! Terraform values a module states itself, put in place of the references
+//! to them before anything is judged (issue 26): a variable's `default` and a
+//! literal local, wherever `var.x` / `local.x` stands alone or inside a
+//! string template (`"'${var.origin}'"`). Real modules keep their CORS
+//! origins in variables; without this, audit judged nothing and import wrote
+//! nothing for them. A reference with no known value stays an expression.
+
+use super::doc::{Entry, Kind, Node};
+use super::recognise::Parsed;
+use std::collections::HashMap;
+
+/// Resolve, per module folder, every reference to a variable's literal
+/// default or a literal local in that folder's files.
+pub fn resolve(parsed: &mut [Parsed]) {
+    let mut known: HashMap<String, HashMap<String, Node>> = HashMap::new();
+    for p in parsed.iter() {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let values = known.entry(dir.clone()).or_default();
+        for b in blocks {
+            match (b.ident.as_str(), b.labels.as_slice()) {
+                ("variable", [name]) => {
+                    if let Some(default) = b.body.get("default").filter(|d| is_literal(d)) {
+                        values.insert(format!("var.{name}"), default.clone());
+                    }
+                }
+                ("locals", []) => {
+                    for e in b.body.entries() {
+                        if is_literal(&e.value) {
+                            values.insert(format!("local.{}", e.key), e.value.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for p in parsed.iter_mut() {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let Some(values) = known.get(dir.as_str()).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        for b in blocks.iter_mut() {
+            substitute(&mut b.body, values);
+        }
+    }
+}
+
+/// A value with no expression in it: a string, number, bool, or a list or
+/// map of those (a list of origins, say).
+fn is_literal(n: &Node) -> bool {
+    match &n.kind {
+        Kind::Expr(_) | Kind::Intrinsic(..) => false,
+        Kind::List(items) => items.iter().all(is_literal),
+        Kind::Map(entries) => entries.iter().all(|e| is_literal(&e.value)),
+        _ => true,
+    }
+}
+
+fn substitute(node: &mut Node, values: &HashMap<String, Node>) {
+    match &mut node.kind {
+        Kind::Expr(e) => {
+            // The value takes the reference's place; its location stays the
+            // reference's, where findings about it point.
+            if let Some(v) = values.get(e.trim()) {
+                let mut v = v.clone();
+                at_span(&mut v, &node.span);
+                node.kind = v.kind;
+            } else if let Some(text) = evaluate(e.trim(), values) {
+                node.kind = Kind::Str(text);
+            }
+        }
+        Kind::List(items) => items.iter_mut().for_each(|n| substitute(n, values)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|Entry { value, .. }| substitute(value, values)),
+        _ => {}
+    }
+}
+
+/// Every node of `n` placed at `span`: a default may sit in another file, so
+/// its own positions would point into the wrong one.
+fn at_span(n: &mut Node, span: &std::ops::Range<usize>) {
+    n.span = span.clone();
+    match &mut n.kind {
+        Kind::List(items) => items.iter_mut().for_each(|i| at_span(i, span)),
+        Kind::Map(entries) => entries.iter_mut().for_each(|e| {
+            e.key_span = span.clone();
+            at_span(&mut e.value, span);
+        }),
+        _ => {}
+    }
+}
+
+/// A quoted template whose every interpolation is a known scalar reference
+/// and which holds no escapes or directives.
+fn evaluate(expr: &str, values: &HashMap<String, Node>) -> Option<String> {
+    let inner = expr.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains(['\\', '"']) || inner.contains("%{") || !inner.contains("${") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = inner;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        out.push_str(values.get(after[..end].trim())?.text()?);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_locals_replace_their_references() {
+        let text = r#"
+variable "origin" {
+  default = "https://app.example.com"
+}
+variable "unknown" {}
+variable "origins" {
+  default = ["https://a.example", "https://b.example"]
+}
+locals {
+  methods = "GET,POST"
+}
+resource "x" "y" {
+  a = var.origin
+  b = "'${var.origin}'"
+  c = "'${local.methods},OPTIONS'"
+  d = "'${var.unknown}'"
+  e = [var.origin, var.unknown]
+  f = var.origins
+}
+"#;
+        let blocks = crate::audit::hcl::parse(text).unwrap();
+        let mut parsed = vec![Parsed::Hcl(blocks, String::new())];
+        resolve(&mut parsed);
+        let Parsed::Hcl(blocks, _) = &parsed[0] else {
+            unreachable!()
+        };
+        let body = &blocks.iter().find(|b| b.ident == "resource").unwrap().body;
+        let text = |k: &str| body.get(k).and_then(Node::text).map(str::to_string);
+        assert_eq!(text("a").as_deref(), Some("https://app.example.com"));
+        assert_eq!(text("b").as_deref(), Some("'https://app.example.com'"));
+        assert_eq!(text("c").as_deref(), Some("'GET,POST,OPTIONS'"));
+        assert_eq!(text("d"), None, "no default: stays an expression");
+        let e = body.get("e").unwrap().items();
+        assert_eq!(e[0].text(), Some("https://app.example.com"));
+        assert!(matches!(e[1].kind, Kind::Expr(_)));
+        let f: Vec<_> = body
+            .get("f")
+            .unwrap()
+            .items()
+            .iter()
+            .filter_map(Node::text)
+            .collect();
+        assert_eq!(f, ["https://a.example", "https://b.example"]);
+    }
+}
