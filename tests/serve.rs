@@ -572,3 +572,32 @@ fn watch_reloads_the_policy_and_keeps_the_last_good_one() {
     );
     assert!(!preflight("https://three.example").contains("access-control-allow-origin"));
 }
+
+/// Issue 28: a request that declares a body past the 10 MiB limit is refused
+/// at once with 413 and the connection closed, without waiting for a byte of
+/// the body (a slow sender used to hold the connection until the deadline).
+#[test]
+fn an_oversized_declared_body_is_refused_at_once() {
+    let srv = serve(POLICY, &[]);
+    let (mut s, mut r) = connect(&srv.addr);
+    let started = Instant::now();
+    s.write_all(
+        b"POST /orders HTTP/1.1\r\nHost: x\r\nOrigin: https://shop.example.com\r\nContent-Length: 11000000\r\n\r\n",
+    )
+    .unwrap();
+    let resp = read_resp(&mut r, false);
+    assert_eq!(resp.status(), 413, "{}", resp.head);
+    // Well before the 60 s body deadline it used to wait for (a bound on
+    // behaviour, not a speed target).
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        resp.header("connection").as_deref(),
+        Some("close"),
+        "{}",
+        resp.head
+    );
+}

@@ -114,6 +114,20 @@ async fn answer(
     state: Arc<State>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
+    // A declared length past the limit is refused before any of the body is
+    // waited for (slow senders of huge bodies held a connection each until
+    // the deadline), and the connection is closed after the answer.
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        let mut r = json(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long");
+        r.headers_mut()
+            .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+        return Ok(r);
+    }
     let body =
         match tokio::time::timeout(BODY_DEADLINE, Limited::new(body, MAX_BODY).collect()).await {
             Ok(Ok(collected)) => collected.to_bytes(),
