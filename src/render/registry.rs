@@ -191,11 +191,34 @@ pub static OPENAPI: TargetSpec = TargetSpec {
 /// "lambda"` there is none to set, and the OPTIONS routes to the function would
 /// need the caller's integration.
 fn cdk_refuses(policy: &Policy) -> Option<&'static str> {
-    (policy.api.api_type == ApiType::Http && policy.cors.owner == Owner::Lambda).then_some(
-        "owner = \"lambda\" on an HTTP API: the function answers CORS, so there is no gateway CORS to apply; \
-         use --target lambda-node or --target lambda-python and give your HttpApi an unauthorized OPTIONS route \
-         to the function",
+    if policy.api.api_type == ApiType::Http && policy.cors.owner == Owner::Lambda {
+        return Some(
+            "owner = \"lambda\" on an HTTP API: the function answers CORS, so there is no gateway CORS to apply; \
+             use --target lambda-node or --target lambda-python and give your HttpApi an unauthorized OPTIONS route \
+             to the function",
+        );
+    }
+    cdk_path_refused(policy).then_some(
+        "a path segment that aws-cdk-lib refuses: its Resource path parts allow only letters, digits and `._-:` \
+         (API Gateway allows `@` and `~` too), and a segment named `constructor` breaks its lookup of child \
+         resources, so `cdk synth` throws; build the cloudformation target, whose template takes these paths",
     )
+}
+
+/// Whether a route's literal segment is one `cdk synth` throws on (issue 28):
+/// a character outside aws-cdk-lib's path-part pattern, or `constructor`.
+fn cdk_path_refused(policy: &Policy) -> bool {
+    policy.routes.iter().any(|r| {
+        r.path.segments.iter().any(|s| match s {
+            crate::model::Segment::Literal(text) => {
+                text == "constructor"
+                    || !text
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-:".contains(&b))
+            }
+            _ => false,
+        })
+    })
 }
 
 /// AWS CDK v2 (aws-cdk-lib): `applyCorsPolicy(api)` adds the policy's CORS to a
@@ -303,6 +326,28 @@ mod tests {
         );
         let (policy, diags) = crate::check(&crate::diagnostic::SourceFile::new("p.toml", text));
         policy.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    /// Issue 28: paths lint accepts but `cdk synth` throws on are refused by
+    /// the CDK targets (with what to build instead), and only by them.
+    #[test]
+    fn cdk_refuses_the_paths_cdk_throws_on() {
+        for (path, refused) in [
+            ("/users/@me", true),
+            ("/~home", true),
+            ("/a/constructor/b", true),
+            ("/v1.2/items_x-y/{id}", false),
+            ("/files/{proxy+}", false),
+        ] {
+            let mut p = policy(ApiType::Rest, Scope::Api);
+            p.routes[0].path = crate::model::ApiPath::parse(path).unwrap();
+            assert_eq!(cdk_refuses(&p).is_some(), refused, "{path}");
+            assert!(
+                cdk_refuses(&p).is_none_or(|m| m.contains("cloudformation")),
+                "{path}"
+            );
+            assert!(scope::cloudformation_refuses(&p).is_none(), "{path}");
+        }
     }
 
     #[test]
