@@ -94,6 +94,11 @@ pub struct Method {
     pub authorization: Option<Value>,
     pub integration: Option<Integration>,
     pub responses: Vec<MethodResponse>,
+    /// The authorizer it names (a Terraform address, a logical ID, a SAM or
+    /// OpenAPI authorizer name), when it names one.
+    pub authorizer: Option<String>,
+    /// `api_key_required`: the page sends `x-api-key`.
+    pub api_key: bool,
 }
 
 impl Method {
@@ -148,6 +153,31 @@ pub struct HttpRoute {
     pub kind: String,
     /// The integration type it targets (`AWS_PROXY`, `HTTP_PROXY`), when known.
     pub integration: Option<String>,
+    /// The authorizer it names, when it names one.
+    pub authorizer: Option<String>,
+}
+
+/// An authorizer the files declare, by the name methods and routes use for
+/// it, with the request headers its identity source reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorizer {
+    pub id: String,
+    pub headers: Vec<String>,
+}
+
+/// The header names an identity source reads: `method.request.header.X`
+/// (REST) or `$request.header.X` (HTTP), comma-separated or listed.
+pub fn identity_headers<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    sources
+        .into_iter()
+        .flat_map(|s| s.split(','))
+        .filter_map(|s| {
+            let s = s.trim();
+            s.strip_prefix("method.request.header.")
+                .or_else(|| s.strip_prefix("$request.header."))
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +202,26 @@ pub struct Api {
     /// without CONVERT_TO_TEXT then answers 500 (CORS-FACTS, REST); without
     /// them that finding is only a note.
     pub binary_media_types: bool,
+    /// The authorizers declared for this API.
+    pub authorizers: Vec<Authorizer>,
+    /// A Terraform API written resource by resource: what the CORS layer's
+    /// module needs from it (import writes the `module` block).
+    pub terraform: Option<TfAddresses>,
+}
+
+/// Where a Terraform API and its parts are declared, as references the
+/// caller's module block can use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TfAddresses {
+    /// `aws_api_gateway_rest_api.notes` or `aws_apigatewayv2_api.tasks`.
+    pub api: String,
+    /// Each path and the expression of its resource id (REST).
+    pub resource_ids: Vec<(String, String)>,
+    /// The hand-written preflight pieces and gateway responses the layer
+    /// replaces: they must go, or the apply conflicts with the layer's own.
+    pub replaced: Vec<String>,
+    /// The deployment whose triggers must take the layer's trigger.
+    pub deployment: Option<String>,
 }
 
 impl Api {
@@ -190,6 +240,8 @@ impl Api {
             http_routes: vec![],
             stage: None,
             binary_media_types: false,
+            authorizers: vec![],
+            terraform: None,
         }
     }
 
@@ -214,6 +266,50 @@ impl Api {
             }
         }
         out
+    }
+
+    /// The request headers a page must send to pass this authorization,
+    /// which the preflight must then allow (Fetch standard: Authorization and
+    /// x-api-key are not CORS-safelisted). SigV4 (`AWS_IAM`) signs with
+    /// Authorization and X-Amz-Date; Cognito and JWT authorizers read
+    /// Authorization unless their identity source says otherwise; a Lambda
+    /// authorizer's headers are known only from its identity source. An
+    /// authorizer the files do not declare, of an API with several, is
+    /// unknown: no header is claimed for it.
+    pub fn auth_headers(&self, kind: &str, authorizer: Option<&str>, api_key: bool) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let kind = kind.to_ascii_uppercase();
+        let declared = authorizer
+            .and_then(|id| self.authorizers.iter().find(|a| a.id == id))
+            .or(match self.authorizers.as_slice() {
+                [only] if authorizer.is_none() => Some(only),
+                _ => None,
+            });
+        match kind.as_str() {
+            "" | "NONE" => {}
+            "AWS_IAM" => out.extend(["Authorization".to_string(), "X-Amz-Date".to_string()]),
+            _ => match declared {
+                Some(a) => out.extend(a.headers.iter().cloned()),
+                None if kind == "COGNITO_USER_POOLS" || kind == "JWT" => {
+                    out.push("Authorization".into())
+                }
+                None => {}
+            },
+        }
+        if api_key {
+            out.push("X-Api-Key".into());
+        }
+        out
+    }
+
+    /// [`Api::auth_headers`] of a method.
+    pub fn method_headers(&self, m: &Method) -> Vec<String> {
+        let kind = m
+            .authorization
+            .as_ref()
+            .and_then(|a| a.text.as_deref())
+            .unwrap_or("NONE");
+        self.auth_headers(kind, m.authorizer.as_deref(), m.api_key)
     }
 
     pub fn method(&self, path: &str, method: &str) -> Option<&Method> {

@@ -10,7 +10,7 @@
 use super::routes::CheckedRoute;
 use super::{Findings, closed_set, max_age, origins, tokens};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Api, ApiType, Cors, Integration, METHODS, Owner};
+use crate::model::{Api, ApiType, Authorization, Cors, Integration, METHODS, Owner};
 use crate::policy::Sp;
 use crate::policy::raw::{RawCors, RawPolicy};
 use std::ops::Range;
@@ -33,6 +33,7 @@ pub fn validate(
     let cors = effective(raw, None, api_type, &default_methods, f)?;
     let scoped: Vec<&CheckedRoute> = routes.iter().filter(|r| r.raw.cors.is_none()).collect();
     check_route_methods(raw, &cors, &scoped, f);
+    check_route_headers(&cors, &scoped, f);
     Some(cors)
 }
 
@@ -57,6 +58,7 @@ pub fn validate_override(
     }
     let cors = effective(raw, Some(base), api_type, &base.allow_methods, f)?;
     check_route_methods(raw, &cors, &[route], f);
+    check_route_headers(&cors, &[route], f);
     Some(cors)
 }
 
@@ -249,6 +251,61 @@ fn check_route_methods(raw: &Sp<RawCors>, cors: &Cors, routes: &[&CheckedRoute],
                 .help(format!("add \"{m}\" to allow_methods")),
             );
         }
+    }
+}
+
+/// Request headers a route's authorization makes the page send, which the
+/// preflight must allow (Fetch standard: neither is CORS-safelisted). SigV4
+/// signs with Authorization and X-Amz-Date (a browser cannot set `Date`, a
+/// forbidden header, so X-Amz-Date it is); JWT and Cognito read the bearer
+/// token from Authorization. A custom authorizer's identity source is the
+/// caller's, so nothing is claimed for it.
+fn check_route_headers(cors: &Cors, routes: &[&CheckedRoute], f: &mut Findings) {
+    let wildcard = !cors.allow_credentials && cors.allow_headers.iter().any(|h| h == "*");
+    for r in routes {
+        let needs: &[&str] = match r.route.authorization {
+            Authorization::Iam => &["authorization", "x-amz-date"],
+            Authorization::Jwt | Authorization::Cognito => &["authorization"],
+            Authorization::None | Authorization::Custom => &[],
+        };
+        let missing: Vec<&str> = needs
+            .iter()
+            .copied()
+            .filter(|h| {
+                let listed = cors.allow_headers.iter().any(|a| a.eq_ignore_ascii_case(h));
+                // `*` never covers Authorization (Fetch standard).
+                let by_wildcard = wildcard && *h != "authorization";
+                !(listed || by_wildcard)
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let span = r
+            .raw
+            .authorization
+            .as_ref()
+            .map_or(r.raw.span(), |a| a.span());
+        f.push(
+            Diagnostic::new(
+                Code::RequestHeaderNotAllowed,
+                format!(
+                    "{} needs {} on every request, which allow_headers does not list: browsers will block it",
+                    r.route.path.text,
+                    missing.join(" and ")
+                ),
+                span,
+            )
+            .label("this authorization reads those headers")
+            .help(format!(
+                "add {} to allow_headers",
+                missing
+                    .iter()
+                    .map(|h| format!("\"{h}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
     }
 }
 

@@ -45,6 +45,7 @@ CORS_CONFIGURATION = apigwv2.CfnApi.CorsProperty(
     allow_headers=[
         "content-type",
         "authorization",
+        "x-amz-date",
     ],
     allow_credentials=True,
     max_age=3600,

@@ -42,6 +42,7 @@ export const CORS_CONFIGURATION: apigwv2.CfnApi.CorsProperty = {
   allowHeaders: [
     "content-type",
     "authorization",
+    "x-amz-date",
   ],
   allowCredentials: true,
   maxAge: 3600,

@@ -10,7 +10,7 @@ resource "aws_apigatewayv2_api" "this" {
   cors_configuration {
     allow_origins     = ["https://app.example.com"]
     allow_methods     = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    allow_headers     = ["content-type", "authorization"]
+    allow_headers     = ["content-type", "authorization", "x-amz-date"]
     allow_credentials = true
     max_age           = 3600
   }

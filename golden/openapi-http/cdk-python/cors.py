@@ -41,6 +41,7 @@ CORS_CONFIGURATION = apigwv2.CfnApi.CorsProperty(
     allow_headers=[
         "content-type",
         "authorization",
+        "x-amz-date",
     ],
     expose_headers=[
         "x-request-id",

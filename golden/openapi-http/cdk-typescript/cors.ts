@@ -38,6 +38,7 @@ export const CORS_CONFIGURATION: apigwv2.CfnApi.CorsProperty = {
   allowHeaders: [
     "content-type",
     "authorization",
+    "x-amz-date",
   ],
   exposeHeaders: [
     "x-request-id",

@@ -82,7 +82,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Max-Age": "'300'",
                 "Vary": "'Origin'",
             },
@@ -98,7 +98,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Max-Age": "'300'",
                 "Vary": "'Origin'",
             },
@@ -114,7 +114,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Max-Age": "'300'",
                 "Vary": "'Origin'",
             },
@@ -130,7 +130,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Max-Age": "'300'",
                 "Vary": "'Origin'",
             },
@@ -172,7 +172,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Max-Age": "'300'",
                 "Vary": "'Origin'",
             },

@@ -72,7 +72,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Max-Age": "'300'",
         "Vary": "'Origin'",
       },
@@ -88,7 +88,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Max-Age": "'300'",
         "Vary": "'Origin'",
       },
@@ -104,7 +104,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Max-Age": "'300'",
         "Vary": "'Origin'",
       },
@@ -120,7 +120,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Max-Age": "'300'",
         "Vary": "'Origin'",
       },
@@ -162,7 +162,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET,POST,HEAD'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Max-Age": "'300'",
         "Vary": "'Origin'",
       },

@@ -26,6 +26,7 @@ POLICY = {
         "allow_headers": [
             "content-type",
             "authorization",
+            "x-amz-date",
         ],
         "allow_methods": [
             "GET",

@@ -123,7 +123,7 @@ resource "aws_api_gateway_integration_response" "orders_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,HEAD'"
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Max-Age"       = "'300'"
     "method.response.header.Vary"                         = "'Origin'"
   }
@@ -217,7 +217,7 @@ resource "aws_api_gateway_integration_response" "orders_id_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,HEAD'"
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Max-Age"       = "'300'"
     "method.response.header.Vary"                         = "'Origin'"
   }
@@ -295,7 +295,7 @@ resource "aws_api_gateway_integration_response" "catalog_proxy_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,HEAD'"
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Max-Age"       = "'300'"
     "method.response.header.Vary"                         = "'Origin'"
   }
@@ -381,7 +381,7 @@ resource "aws_api_gateway_integration_response" "health_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,HEAD'"
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Max-Age"       = "'300'"
     "method.response.header.Vary"                         = "'Origin'"
   }
@@ -545,7 +545,7 @@ resource "aws_api_gateway_integration_response" "status_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods" = "'GET,POST,HEAD'"
-    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers" = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Max-Age"       = "'300'"
     "method.response.header.Vary"                         = "'Origin'"
   }
@@ -640,7 +640,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "4590f53bb6",
+      "b2a38890a8",
       aws_api_gateway_resource.orders.id,
       aws_api_gateway_resource.orders_id.id,
       aws_api_gateway_resource.catalog.id,

@@ -82,7 +82,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'POST,GET'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Allow-Credentials": "'true'",
             },
         ),
@@ -96,7 +96,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'POST,GET'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Allow-Credentials": "'true'",
             },
         ),
@@ -110,7 +110,7 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             headers={
                 "Access-Control-Allow-Origin": "'https://app.example.com'",
                 "Access-Control-Allow-Methods": "'POST,GET'",
-                "Access-Control-Allow-Headers": "'content-type,authorization'",
+                "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
                 "Access-Control-Allow-Credentials": "'true'",
             },
         ),

@@ -72,7 +72,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'POST,GET'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Allow-Credentials": "'true'",
       },
     },
@@ -86,7 +86,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'POST,GET'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Allow-Credentials": "'true'",
       },
     },
@@ -100,7 +100,7 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'POST,GET'",
-        "Access-Control-Allow-Headers": "'content-type,authorization'",
+        "Access-Control-Allow-Headers": "'content-type,authorization,x-amz-date'",
         "Access-Control-Allow-Credentials": "'true'",
       },
     },

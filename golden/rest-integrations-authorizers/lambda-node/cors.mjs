@@ -15,7 +15,8 @@ const POLICY = {
     "allow_credentials": true,
     "allow_headers": [
       "content-type",
-      "authorization"
+      "authorization",
+      "x-amz-date"
     ],
     "allow_methods": [
       "POST",

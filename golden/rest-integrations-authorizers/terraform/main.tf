@@ -115,7 +115,7 @@ resource "aws_api_gateway_integration_response" "lambda_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"      = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods"     = "'POST,GET'"
-    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Allow-Credentials" = "'true'"
   }
 
@@ -187,7 +187,7 @@ resource "aws_api_gateway_integration_response" "http_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"      = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods"     = "'POST,GET'"
-    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Allow-Credentials" = "'true'"
   }
 
@@ -258,7 +258,7 @@ resource "aws_api_gateway_integration_response" "mock_options" {
   response_parameters = {
     "method.response.header.Access-Control-Allow-Origin"      = "'https://app.example.com'"
     "method.response.header.Access-Control-Allow-Methods"     = "'POST,GET'"
-    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization'"
+    "method.response.header.Access-Control-Allow-Headers"     = "'content-type,authorization,x-amz-date'"
     "method.response.header.Access-Control-Allow-Credentials" = "'true'"
   }
 
@@ -341,7 +341,7 @@ resource "aws_api_gateway_deployment" "this" {
 
   triggers = {
     redeployment = sha1(jsonencode([
-      "4e146af021",
+      "8c528ea3d7",
       aws_api_gateway_resource.lambda.id,
       aws_api_gateway_resource.http.id,
       aws_api_gateway_resource.mock.id,

@@ -177,6 +177,19 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             span: e.key_span.clone(),
         };
         match t.as_str() {
+            "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
+                // CloudFormation: IdentitySource is required for TOKEN and
+                // COGNITO_USER_POOLS (a string on REST, a list on HTTP APIs).
+                let source = p.get("IdentitySource");
+                let texts: Vec<&str> = match source.map(|s| &s.kind) {
+                    Some(Kind::List(items)) => items.iter().filter_map(Node::text).collect(),
+                    _ => source.and_then(Node::text).into_iter().collect(),
+                };
+                api.authorizers.push(Authorizer {
+                    id: e.key.clone(),
+                    headers: identity_headers(texts),
+                });
+            }
             "AWS::ApiGateway::Method" => {
                 let res = p.get("ResourceId").and_then(cfn_ref);
                 let path = if res.is_some_and(|r| tree.contains_key(r)) {
@@ -237,6 +250,7 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                     .and_then(Node::text)
                     .unwrap_or("NONE")
                     .to_string(),
+                authorizer: p.get("AuthorizerId").and_then(cfn_ref).map(str::to_string),
             }),
             "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage" => {
                 api.stage = p.get("StageName").and_then(Node::text).map(str::to_string);
@@ -341,5 +355,7 @@ fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
                     .unwrap_or_default(),
             })
             .collect(),
+        authorizer: p.get("AuthorizerId").and_then(cfn_ref).map(str::to_string),
+        api_key: p.get("ApiKeyRequired").and_then(Node::bool) == Some(true),
     }
 }

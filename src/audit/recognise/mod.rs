@@ -133,6 +133,32 @@ pub(crate) fn name_authorizers(api: &mut Api, sam_auth: Option<&Node>, body: Opt
             "CUSTOM"
         };
         kinds.push((e.key.clone(), kind));
+        // SAM reference (ApiAuth, HttpApiAuth): Identity.Header defaults to
+        // Authorization for token and Cognito authorizers; a REQUEST one reads
+        // Identity.Headers; a JWT one its IdentitySource
+        // ($request.header.Authorization by default).
+        let headers = if let Some(src) = v.get("IdentitySource").and_then(Node::text) {
+            identity_headers([src])
+        } else if let Some(hs) = v.at(&["Identity", "Headers"]) {
+            hs.items()
+                .iter()
+                .filter_map(Node::text)
+                .map(str::to_string)
+                .collect()
+        } else if v.get("FunctionPayloadType").and_then(Node::text) == Some("REQUEST") {
+            vec![]
+        } else {
+            vec![
+                v.at(&["Identity", "Header"])
+                    .and_then(Node::text)
+                    .unwrap_or("Authorization")
+                    .to_string(),
+            ]
+        };
+        api.authorizers.push(Authorizer {
+            id: e.key.clone(),
+            headers,
+        });
     }
     let schemes = body.and_then(|b| {
         b.get("securityDefinitions")
@@ -159,18 +185,52 @@ pub(crate) fn name_authorizers(api: &mut Api, sam_auth: Option<&Node>, body: Opt
             _ => "CUSTOM",
         };
         kinds.push((e.key.clone(), kind));
+        // The authorizer's identitySource when it has one, else the header an
+        // `in: header` scheme names (an API key's x-api-key, a token's Authorization).
+        let source = e
+            .value
+            .at(&["x-amazon-apigateway-authorizer", "identitySource"]);
+        let from_source: Vec<String> = match source.map(|s| &s.kind) {
+            Some(Kind::List(items)) => identity_headers(items.iter().filter_map(Node::text)),
+            _ => identity_headers(source.and_then(Node::text)),
+        };
+        let headers = if !from_source.is_empty() || source.is_some() {
+            from_source
+        } else if e.value.get("in").and_then(Node::text) == Some("header") {
+            e.value
+                .get("name")
+                .and_then(Node::text)
+                .map(str::to_string)
+                .into_iter()
+                .collect()
+        } else if kind == "JWT" || kind == "COGNITO_USER_POOLS" {
+            vec!["Authorization".into()]
+        } else {
+            vec![]
+        };
+        api.authorizers.push(Authorizer {
+            id: e.key.clone(),
+            headers,
+        });
     }
     let rename = |text: &mut String| {
         if let Some((_, k)) = kinds.iter().find(|(n, _)| n == text) {
             *text = k.to_string();
         }
     };
+    let named = |text: &str| kinds.iter().any(|(n, _)| n == text);
     for m in &mut api.methods {
         if let Some(t) = m.authorization.as_mut().and_then(|a| a.text.as_mut()) {
+            if m.authorizer.is_none() && named(t) {
+                m.authorizer = Some(t.clone());
+            }
             rename(t);
         }
     }
     for r in &mut api.http_routes {
+        if r.authorizer.is_none() && named(&r.kind) {
+            r.authorizer = Some(r.kind.clone());
+        }
         rename(&mut r.kind);
     }
 }

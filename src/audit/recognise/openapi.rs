@@ -200,6 +200,8 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
                 authorization,
                 integration,
                 responses,
+                authorizer: None,
+                api_key: false,
             });
         }
     }

@@ -118,6 +118,8 @@ pub(super) fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize)
                     responses: vec![],
                 }),
                 responses: vec![],
+                authorizer: None,
+                api_key: ep.at(&["Auth", "ApiKeyRequired"]).and_then(Node::bool) == Some(true),
             });
         } else {
             api.http_routes.push(HttpRoute {
@@ -129,6 +131,7 @@ pub(super) fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize)
                     .is_some_and(|a| a != "NONE"),
                 kind: auth.and_then(|a| a.text).unwrap_or_else(|| "NONE".into()),
                 integration: Some("AWS_PROXY".into()),
+                authorizer: None,
             });
         }
     }

@@ -140,7 +140,8 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         (path, m)
     };
 
-    for (_, r) in &resources {
+    let mut triggers_of: Vec<(String, Loc, &Node)> = Vec::new();
+    for (addr, r) in &resources {
         let (f, b) = *r;
         let Some(api_addr) = api_of(b) else { continue };
         let Some((_, api)) = apis.iter_mut().find(|(a, _)| *a == api_addr) else {
@@ -148,6 +149,30 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         };
         let body = &b.body;
         match b.labels[0].as_str() {
+            "aws_api_gateway_authorizer" => {
+                // hashicorp/aws: identity_source defaults to
+                // method.request.header.Authorization; a REQUEST authorizer has none by default.
+                let kind = body.get("type").and_then(Node::text).unwrap_or("TOKEN");
+                let headers = match body.get("identity_source") {
+                    Some(s) => identity_headers(s.text()),
+                    None if kind.eq_ignore_ascii_case("REQUEST") => vec![],
+                    None => vec!["Authorization".into()],
+                };
+                api.authorizers.push(Authorizer {
+                    id: addr.clone(),
+                    headers,
+                });
+            }
+            "aws_apigatewayv2_authorizer" => api.authorizers.push(Authorizer {
+                id: addr.clone(),
+                headers: identity_headers(
+                    body.get("identity_sources")
+                        .map(Node::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(Node::text),
+                ),
+            }),
             "aws_api_gateway_method" => {
                 let (path, method) = key_of(b);
                 api.methods.push(Method {
@@ -157,6 +182,8 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     authorization: body.get("authorization").map(|a| value(a, f)),
                     integration: None,
                     responses: vec![],
+                    authorizer: target(body.get("authorizer_id")),
+                    api_key: body.get("api_key_required").and_then(Node::bool) == Some(true),
                 });
             }
             "aws_api_gateway_gateway_response" => api.gateway_responses.push(GatewayResponse {
@@ -172,6 +199,9 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     .unwrap_or_default(),
             }),
             "aws_api_gateway_deployment" => {
+                if let Some(t) = body.get("triggers") {
+                    triggers_of.push((api_addr.clone(), loc(f, t), t));
+                }
                 let triggers = body.get("triggers").is_some();
                 let cbd = body
                     .at(&["lifecycle", "create_before_destroy"])
@@ -224,6 +254,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     .and_then(Node::text)
                     .unwrap_or("NONE")
                     .to_string(),
+                authorizer: target(body.get("authorizer_id")),
             }),
             "aws_api_gateway_stage" => {
                 api.stage = body
@@ -328,5 +359,123 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             _ => {}
         }
     }
+    // The addresses import's module block names, for APIs written resource
+    // by resource (an OpenAPI `body` is imported as a document instead).
+    for (api_addr, api) in apis.iter_mut() {
+        let (_, rb) = by_addr[api_addr.as_str()];
+        if rb.body.get("body").is_some() {
+            continue;
+        }
+        let mine = |b: &TfBlock| api_of(b).as_deref() == Some(api_addr.as_str());
+        let mut ids = vec![("/".to_string(), format!("{api_addr}.root_resource_id"))];
+        for (a, (_, b)) in resources
+            .iter()
+            .filter(|(_, (_, b))| b.labels[0] == "aws_api_gateway_resource" && mine(b))
+        {
+            if b.body.get("for_each").is_none() && b.body.get("count").is_none() {
+                ids.push((path_of(Some(a.clone())), format!("{a}.id")));
+            }
+        }
+        let replaced = resources
+            .iter()
+            .filter(|(_, (_, b))| mine(b))
+            .filter(|(_, (_, b))| {
+                let t = b.labels[0].as_str();
+                // An actual method's own CORS headers stay: the caller still answers it.
+                let preflight_part = !matches!(
+                    t,
+                    "aws_api_gateway_integration_response" | "aws_api_gateway_method_response"
+                ) || key_of(b).1 == "OPTIONS";
+                let gateway = t == "aws_api_gateway_gateway_response"
+                    && b.body.mentions("Access-Control-Allow-Origin");
+                preflight_part && (carries_cors(b, &key_of) || gateway)
+            })
+            .map(|(a, _)| a.clone())
+            .collect();
+        let deployment = resources
+            .iter()
+            .find(|(_, (_, b))| b.labels[0] == "aws_api_gateway_deployment" && mine(b))
+            .map(|(a, _)| a.clone());
+        api.terraform = Some(TfAddresses {
+            api: api_addr.clone(),
+            resource_ids: if api.kind == ApiKind::Rest {
+                ids
+            } else {
+                vec![]
+            },
+            replaced,
+            deployment,
+        });
+    }
+    for (api_addr, at_triggers, t) in triggers_of {
+        let Some((_, api)) = apis.iter_mut().find(|(a, _)| *a == api_addr) else {
+            continue;
+        };
+        let mut cors: Vec<&str> = resources
+            .iter()
+            .filter(|(_, (_, b))| api_of(b).as_deref() == Some(api_addr.as_str()))
+            .filter(|(_, (_, b))| carries_cors(b, &key_of))
+            .map(|(a, _)| a.as_str())
+            .collect();
+        // The integration responses hold the header values: name them first.
+        cors.sort_by_key(|a| !a.starts_with("aws_api_gateway_integration_response."));
+        if let Some(why) = triggers_leave_out(t, &cors)
+            && api.redeploy == Redeploy::OnChange
+        {
+            api.redeploy = Redeploy::Static {
+                loc: at_triggers,
+                why,
+                fix: format!(
+                    "add the CORS resources to the trigger ({}), hashing the whole resources, not only their ids",
+                    some(&cors)
+                ),
+            };
+        }
+    }
     apis.into_iter().map(|(_, a)| a).collect()
+}
+
+/// Whether a resource is part of the API's CORS: every piece of an OPTIONS
+/// method, and any integration or method response that maps an
+/// `Access-Control-*` header.
+fn carries_cors(b: &TfBlock, key_of: &dyn Fn(&TfBlock) -> (String, String)) -> bool {
+    match b.labels[0].as_str() {
+        "aws_api_gateway_method" | "aws_api_gateway_integration" => key_of(b).1 == "OPTIONS",
+        "aws_api_gateway_method_response" | "aws_api_gateway_integration_response" => {
+            key_of(b).1 == "OPTIONS"
+                || b.body
+                    .get("response_parameters")
+                    .is_some_and(|p| p.mentions("Access-Control-"))
+        }
+        _ => false,
+    }
+}
+
+/// Why a deployment's `triggers` miss every change to the CORS resources:
+/// they name API Gateway resources one by one (so they are a list, not a hash
+/// of the whole body or of the files) and none of them is a CORS resource.
+/// A change to a CORS header then changes no trigger, and Terraform applies
+/// it without deploying it (hashicorp/aws, aws_api_gateway_deployment:
+/// "triggers ... to force a redeployment").
+fn triggers_leave_out(t: &Node, cors: &[&str]) -> Option<String> {
+    if cors.is_empty()
+        || !t.mentions("aws_api_gateway_")
+        || (t.mentions("aws_api_gateway_rest_api.") && t.mentions(".body"))
+        || cors.iter().any(|a| t.mentions(a))
+    {
+        return None;
+    }
+    Some(format!(
+        "this deployment's `triggers` name API resources but none of its CORS resources ({}): a change to a CORS header is applied but never deployed to the stage",
+        some(cors)
+    ))
+}
+
+/// The first few addresses, and how many more.
+fn some(addrs: &[&str]) -> String {
+    let shown: Vec<String> = addrs.iter().take(3).map(|a| format!("`{a}`")).collect();
+    match addrs.len() {
+        n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+        _ => shown.join(", "),
+    }
 }

@@ -1,6 +1,7 @@
 //! HTTP APIs: `cors_configuration` / `CorsConfiguration` /
 //! `x-amazon-apigateway-cors`, and authorizers on catch-all routes.
 
+use super::allowed::{Allowed, check, literal_list};
 use super::response::{max_age, origin_problem, wildcard_headers};
 use super::*;
 use crate::browser::{self, Block, Request};
@@ -69,9 +70,58 @@ pub(super) fn http(api: &Api, out: &mut Vec<Finding>) {
             authorized: m.is_authorized(),
             kind: String::new(),
             integration: None,
+            authorizer: m.authorizer.clone(),
         })
         .collect();
     let routes: Vec<&HttpRoute> = api.http_routes.iter().chain(&from_body).collect();
+    if let Some(c) = &api.cors {
+        // Judged only when the lists are written: what API Gateway answers
+        // for an absent allow_methods / allow_headers is not confirmed.
+        let needs: Vec<(String, String, Vec<String>)> = routes
+            .iter()
+            .filter_map(|r| {
+                let (m, p) = r.key.split_once(' ')?;
+                let kind = if r.kind.is_empty() {
+                    api.methods
+                        .iter()
+                        .find(|x| x.loc == r.loc)
+                        .and_then(|x| x.authorization.as_ref())
+                        .and_then(|a| a.text.clone())
+                        .unwrap_or_default()
+                } else {
+                    r.kind.clone()
+                };
+                let kind = if r.authorized && (kind.is_empty() || kind == "NONE") {
+                    "CUSTOM".to_string()
+                } else {
+                    kind
+                };
+                Some((
+                    p.to_string(),
+                    m.to_ascii_uppercase(),
+                    api.auth_headers(&kind, r.authorizer.as_deref(), false),
+                ))
+            })
+            .collect();
+        let creds = c.credentials.as_ref().and_then(|v| v.text.as_deref()) == Some("true");
+        check(
+            &Allowed {
+                methods: (!c.methods.is_empty())
+                    .then(|| literal_list(&c.methods))
+                    .flatten(),
+                headers: (!c.headers.is_empty())
+                    .then(|| literal_list(&c.headers))
+                    .flatten(),
+                credentials: creds,
+                methods_at: c.methods.first().map_or(&c.loc, |v| &v.loc),
+                headers_at: c.headers.first().map_or(&c.loc, |v| &v.loc),
+                methods_key: "the CORS configuration's allow_methods (AllowMethods, allowMethods)",
+                headers_key: "the CORS configuration's allow_headers (AllowHeaders, allowHeaders)",
+            },
+            &needs,
+            out,
+        );
+    }
     let open_options = routes
         .iter()
         .any(|r| r.key.starts_with("OPTIONS ") && !r.authorized);

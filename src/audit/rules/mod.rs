@@ -10,6 +10,7 @@
 //! (what the browser makes of one response's headers), [`sam`] (SAM `Cors`),
 //! [`http`] (HTTP APIs).
 
+mod allowed;
 mod http;
 mod lint;
 mod mappings;
@@ -54,6 +55,18 @@ pub fn judge(api: &Api) -> Vec<Finding> {
         ApiKind::Rest => rest::rest(api, &mut out),
         ApiKind::Http => http::http(api, &mut out),
     }
+    // Where an authorizer is known to need Authorization (CF0918), the
+    // general "`*` never covers Authorization" (CF0204) at the same value
+    // says the same thing less precisely: one finding a defect.
+    let specific: Vec<(usize, Option<std::ops::Range<usize>>)> = out
+        .iter()
+        .filter(|(_, d)| d.code == Code::RequestHeaderNotAllowed)
+        .map(|(f, d)| (*f, d.span.clone()))
+        .collect();
+    out.retain(|(f, d)| {
+        d.code != Code::WildcardHeadersWithoutAuthorization
+            || !specific.contains(&(*f, d.span.clone()))
+    });
     out
 }
 

@@ -1,6 +1,7 @@
 //! REST APIs, path by path: the preflight (OPTIONS), the actual responses of
 //! non-proxy methods, API Gateway's own error responses, redeployment.
 
+use super::allowed::{Allowed, check, split_list};
 use super::mappings::{mapping_checks, undeclared};
 use super::response::{response_checks, unescaped_regex};
 use super::sam::sam_cors;
@@ -43,7 +44,7 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
         response_checks(&g.mappings, &[], out);
     }
     if let Some(c) = &api.sam_cors {
-        sam_cors(c, out);
+        sam_cors(api, c, out);
     }
     if let Redeploy::Static { loc, why, fix } = &api.redeploy {
         out.push(at(Code::NoRedeployOnChange, loc, why.clone(), fix.clone()));
@@ -87,7 +88,7 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
                     ));
                 }
             }
-            Some(o) => preflight(o, &actuals, api.binary_media_types, out),
+            Some(o) => preflight(api, o, &actuals, out),
             None => {}
         }
         for m in &actuals {
@@ -108,12 +109,8 @@ fn needs_preflight(actuals: &[&Method]) -> bool {
         .any(|m| !matches!(m.method.as_str(), "GET" | "HEAD") || m.is_authorized())
 }
 
-pub(super) fn preflight(
-    o: &Method,
-    actuals: &[&Method],
-    binary_media_types: bool,
-    out: &mut Vec<Finding>,
-) {
+pub(super) fn preflight(api: &Api, o: &Method, actuals: &[&Method], out: &mut Vec<Finding>) {
+    let binary_media_types = api.binary_media_types;
     if o.is_authorized() {
         let a = o.authorization.as_ref().map_or(&o.loc, |a| &a.loc);
         out.push(at(
@@ -159,6 +156,49 @@ pub(super) fn preflight(
         ));
         return;
     }
+    let pre_creds =
+        header(&ms, "Access-Control-Allow-Credentials").and_then(Mapping::literal) == Some("true");
+    let templates: Vec<Value> = i
+        .responses
+        .iter()
+        .flat_map(|r| r.templates.iter().cloned())
+        .collect();
+    let answered_at = i.responses.first().map_or(&i.loc, |r| &r.loc);
+    // A header set per request by a template, or mapped from an expression, is not judged.
+    let list = |name: &str| -> (Option<Vec<String>>, &Loc) {
+        let by_template = templates.iter().any(|t| {
+            t.text
+                .as_deref()
+                .is_some_and(|s| s.contains(&format!("responseOverride.header.{name}")))
+        });
+        match all
+            .iter()
+            .find(|m| m.header().is_some_and(|h| h.eq_ignore_ascii_case(name)))
+        {
+            _ if by_template => (None, answered_at),
+            Some(m) => (m.literal().map(split_list), &m.value.loc),
+            None => (Some(vec![]), answered_at),
+        }
+    };
+    let (methods, methods_at) = list("Access-Control-Allow-Methods");
+    let (headers, headers_at) = list("Access-Control-Allow-Headers");
+    let needs: Vec<(String, String, Vec<String>)> = actuals
+        .iter()
+        .map(|m| (m.path.clone(), m.method.clone(), api.method_headers(m)))
+        .collect();
+    check(
+        &Allowed {
+            methods,
+            headers,
+            credentials: pre_creds,
+            methods_at,
+            headers_at,
+            methods_key: "the OPTIONS integration response's method.response.header.Access-Control-Allow-Methods",
+            headers_key: "the OPTIONS integration response's method.response.header.Access-Control-Allow-Headers",
+        },
+        &needs,
+        out,
+    );
     if let Some(e) = header(&ms, "Access-Control-Expose-Headers") {
         let actual_has = actuals
             .iter()
@@ -179,8 +219,6 @@ pub(super) fn preflight(
             ));
         }
     }
-    let pre_creds =
-        header(&ms, "Access-Control-Allow-Credentials").and_then(Mapping::literal) == Some("true");
     if pre_creds {
         for m in actuals {
             let Some(ai) = m.integration.as_ref().filter(|i| !i.is_proxy()) else {
