@@ -10,6 +10,7 @@
 //! [`http`] an HTTP API's CORS configuration and routes.
 
 mod http;
+mod layer;
 mod rest;
 
 use crate::audit::model::{Api, ApiKind};
@@ -169,9 +170,20 @@ pub(super) fn policy(api: &Api) -> String {
     if let Some(st) = stage {
         let _ = writeln!(out, "stage = {}", q(st));
     }
+    // The team's own Terraform API: the policy is its CORS layer (layer.rs).
+    let layer = api
+        .terraform
+        .as_ref()
+        .filter(|_| !api.methods.is_empty() || !api.http_routes.is_empty());
+    if layer.is_some() {
+        let _ = writeln!(out, "scope = \"cors\"");
+    }
     match api.kind {
         ApiKind::Rest => rest::rest(api, &mut out),
         ApiKind::Http => http::http(api, &mut out),
+    }
+    if let Some(tf) = layer {
+        layer::module_block(api, tf, &mut out);
     }
     out
 }

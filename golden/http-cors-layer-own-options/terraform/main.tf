@@ -4,12 +4,12 @@
 # Gateway answers an HTTP API's preflights from its cors_configuration, which
 # is a block of your aws_apigatewayv2_api: this module outputs it
 # (outputs.tf). An authorizer on a route that matches OPTIONS (ANY) would
-# catch the preflight first; given api_id, the module adds an OPTIONS route
-# without authorizer on each such path.
+# catch the preflight first, so the module adds an OPTIONS route without
+# authorizer on each such path of api_id. No `count` hangs on api_id: the id of
+# an API created in the same apply is unknown at plan time, and a count that
+# depends on it does not plan (terraform: "Invalid count argument").
 
 resource "aws_apigatewayv2_route" "options_admin" {
-  count = var.api_id == null ? 0 : 1
-
   api_id             = var.api_id
   route_key          = "OPTIONS /admin"
   authorization_type = "NONE"

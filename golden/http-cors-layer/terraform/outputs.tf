@@ -18,6 +18,6 @@ output "cors_configuration" {
 }
 
 output "preflight_route_ids" {
-  description = "IDs of the OPTIONS routes this module created (empty without api_id)."
-  value       = concat([], aws_apigatewayv2_route.options_orders[*].id, aws_apigatewayv2_route.options_proxy[*].id)
+  description = "IDs of the OPTIONS routes this module created."
+  value       = [aws_apigatewayv2_route.options_orders.id, aws_apigatewayv2_route.options_proxy.id]
 }
