@@ -5,6 +5,7 @@
 //! model ([`crate::browser`]) and the policy validator, and report
 //! [`crate::diagnostic::Diagnostic`]s at the construct at fault.
 
+mod cfn_values;
 pub mod doc;
 pub mod hcl;
 pub mod model;
@@ -107,5 +108,6 @@ fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
         .collect::<Vec<Parsed>>();
     let mut parsed = parsed;
     tf_values::resolve(&mut parsed);
+    cfn_values::resolve(&mut parsed);
     (parsed, out)
 }

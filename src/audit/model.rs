@@ -23,6 +23,11 @@ pub enum ApiKind {
 pub struct Value {
     pub text: Option<String>,
     pub loc: Loc,
+    /// When `text` is `None`: the value as a template whose unknown parts
+    /// are `${name}` (`'${var.origin}'`, `https://*.${var.domain}`, a
+    /// CloudFormation `!Ref Origin` as `${Origin}`), so what is literal in
+    /// it can still be judged, and import can name what it could not know.
+    pub template: Option<String>,
 }
 
 /// One `response_parameters` entry: `method.response.header.X = "'v'"`.

@@ -75,6 +75,7 @@ codes! {
     PatternOnHttpApi = "CF0106", "pattern-on-http-api", Error, "a subdomain pattern origin on an HTTP API, which cannot express it";
     DuplicateOrigin = "CF0107", "duplicate-origin", Warning, "the same origin listed twice";
     NoOrigins = "CF0108", "no-origins", Error, "allow_origins is empty";
+    UnresolvedPlaceholder = "CF0109", "unresolved-placeholder", Error, "an origin `import` could not know (`${var.x}`, a parameter without default): write the value it holds";
 
     // Methods and headers.
     InvalidMethod = "CF0201", "invalid-method", Error, "a method that is not a valid HTTP method token";

@@ -7,7 +7,12 @@ pub(super) fn http(api: &Api, out: &mut String) {
     out.push_str("\n[cors]\n");
     match &api.cors {
         Some(c) => {
-            let texts = |v: &[crate::audit::model::Value]| v.iter().filter_map(|x| x.text.clone()).collect::<Vec<_>>();
+            // A value the files compute becomes its placeholder (lint names it, CF0109).
+            let texts = |v: &[crate::audit::model::Value]| {
+                v.iter()
+                    .filter_map(|x| x.text.clone().or_else(|| super::rest::unquoted_placeholder(x)))
+                    .collect::<Vec<_>>()
+            };
             write_cors(
                 out,
                 &Cors {

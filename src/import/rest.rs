@@ -11,6 +11,64 @@ pub(super) fn literal<'a>(ms: &'a [Mapping], name: &str) -> Option<&'a str> {
         .and_then(Mapping::literal)
 }
 
+/// A static value, or the placeholder of one the files compute
+/// (`'${var.origin}'` -> `${var.origin}`), which lint names (CF0109):
+/// import never drops a value it could not know.
+pub(super) fn literal_or_placeholder(ms: &[Mapping], name: &str) -> Option<String> {
+    let m = ms
+        .iter()
+        .find(|m| m.header().is_some_and(|h| h.eq_ignore_ascii_case(name)))?;
+    match m.literal() {
+        Some(l) => Some(l.to_string()),
+        None => unquoted_placeholder(&m.value),
+    }
+}
+
+/// A computed value's template without its mapping quotes, when it has an
+/// unknown part.
+pub(super) fn unquoted_placeholder(v: &crate::audit::model::Value) -> Option<String> {
+    let t = v.template.as_deref()?;
+    let t = t
+        .strip_prefix('\'')
+        .and_then(|x| x.strip_suffix('\''))
+        .unwrap_or(t);
+    t.contains("${").then(|| t.to_string())
+}
+
+/// SAM's `Cors` (AWS::Serverless::Api or Globals.Api): one quoted origin, or
+/// an object of quoted strings. SAM writes a preflight for every path
+/// (samtranslator swagger.add_cors), so it is the API-wide CORS.
+fn sam_cors(c: &crate::audit::model::CorsConfig) -> Cors {
+    use crate::audit::model::Value;
+    let one = |v: &Value| -> Option<String> {
+        match &v.text {
+            Some(t) => Some(
+                t.strip_prefix('\'')
+                    .and_then(|x| x.strip_suffix('\''))
+                    .unwrap_or(t)
+                    .to_string(),
+            ),
+            None => unquoted_placeholder(v),
+        }
+    };
+    let all = |vs: &[Value]| -> Vec<String> {
+        vs.iter().filter_map(one).flat_map(|v| split(&v)).collect()
+    };
+    Cors {
+        origins: all(&c.origins),
+        methods: all(&c.methods),
+        headers: all(&c.headers),
+        expose: vec![],
+        credentials: c
+            .credentials
+            .as_ref()
+            .and_then(|v| v.text.as_deref())
+            .is_some_and(|t| t == "true" || t == "'true'"),
+        max_age: c.max_age.as_ref().and_then(one),
+        status: None,
+    }
+}
+
 /// Origins a corsform-style template accepts: `$origin == 'x'` and
 /// `$origin.matches('^https://<label>\.a\.b$')` (the label regex of derive::vtl).
 pub(super) fn template_origins(t: &str, out: &mut Vec<String>) {
@@ -42,8 +100,8 @@ pub(super) fn path_cors(api: &Api, path: &str) -> Option<Cors> {
     let i = o.integration.as_ref()?;
     let r = i.responses.first()?;
     let ms = &r.mappings;
-    let mut origins: Vec<String> = literal(ms, "Access-Control-Allow-Origin")
-        .map(|s| vec![s.to_string()])
+    let mut origins: Vec<String> = literal_or_placeholder(ms, "Access-Control-Allow-Origin")
+        .map(|s| vec![s])
         .unwrap_or_default();
     for t in r.templates.iter().filter_map(|t| t.text.as_deref()) {
         template_origins(t, &mut origins);
@@ -123,7 +181,29 @@ pub(super) fn rest(api: &Api, out: &mut String) {
             best = Some((c, n));
         }
     }
-    let base = best.map(|(c, _)| c.clone()).unwrap_or_default();
+    let mut base = match (&api.sam_cors, best) {
+        (Some(c), None) => sam_cors(c),
+        (_, best) => best.map(|(c, _)| c.clone()).unwrap_or_default(),
+    };
+    if base.origins.is_empty() {
+        // No preflight anywhere (a GET-only API): the origins its actual and
+        // error responses grant are the ones it serves; never drop them.
+        let responses = api
+            .methods
+            .iter()
+            .filter_map(|m| m.integration.as_ref())
+            .flat_map(|i| &i.responses)
+            .map(|r| &r.mappings)
+            .chain(api.gateway_responses.iter().map(|g| &g.mappings));
+        for ms in responses {
+            if let Some(o) = literal_or_placeholder(ms, "Access-Control-Allow-Origin")
+                && !o.starts_with("method.request.")
+                && !base.origins.contains(&o)
+            {
+                base.origins.push(o);
+            }
+        }
+    }
     write_cors(out, &base, false);
     let with_cors: Vec<&str> = api
         .gateway_responses

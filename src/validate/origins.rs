@@ -99,6 +99,23 @@ fn parse_entry(entry: &Sp<String>, f: &mut Findings) -> Option<Origin> {
     if text == "*" {
         return Some(Origin::Any);
     }
+    // `import` writes `${name}` for an origin the files compute from a
+    // variable or parameter with no default (src/import): say which.
+    if let Some(start) = text.find("${")
+        && let Some(len) = text[start..].find('}')
+    {
+        let name = &text[start + 2..start + len];
+        f.push(
+            Diagnostic::new(
+                Code::UnresolvedPlaceholder,
+                format!("`{text}` is a placeholder: the files take this origin from `{name}`, whose value import could not know"),
+                entry.span(),
+            )
+            .label(format!("the value of `{name}`"))
+            .help(format!("write the origin(s) `{name}` holds in each environment (an [environments] table when they differ)")),
+        );
+        return None;
+    }
     if text == "null" {
         f.push(
             Diagnostic::new(

@@ -334,6 +334,7 @@ fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
             None => Value {
                 text: Some("NONE".into()),
                 loc: loc(file, p),
+                template: None,
             },
         }),
         integration,

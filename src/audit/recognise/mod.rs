@@ -58,6 +58,38 @@ pub(crate) fn value(n: &Node, file: usize) -> Value {
     Value {
         text: n.text().map(str::to_string),
         loc: loc(file, n),
+        template: n.text().is_none().then(|| template(n)).flatten(),
+    }
+}
+
+/// A value the files compute, as a template with `${name}` for each part
+/// that is not known here: a Terraform reference (`var.origin`) or quoted
+/// template (`"'${var.origin}'"`), a CloudFormation `!Ref X` or `!Sub`
+/// string. `None` for anything else (a function call, a conditional).
+pub(crate) fn template(n: &Node) -> Option<String> {
+    match &n.kind {
+        Kind::Expr(e) => {
+            let e = e.trim();
+            if let Some(inner) = e.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+                (!inner.contains(['\\', '"']) && !inner.contains("%{")).then(|| inner.to_string())
+            } else if !e.is_empty()
+                && e.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            {
+                Some(format!("${{{e}}}"))
+            } else {
+                None
+            }
+        }
+        Kind::Intrinsic(..) | Kind::Map(_) => match n.intrinsic()? {
+            ("Ref", a) => a.text().map(|x| format!("${{{x}}}")),
+            ("Fn::Sub", a) => match &a.kind {
+                Kind::List(items) => items.first().and_then(Node::text).map(str::to_string),
+                _ => a.text().map(str::to_string),
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 

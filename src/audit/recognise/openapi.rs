@@ -84,6 +84,7 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
         api.default_authorizer = Some(Value {
             text: secured(s),
             loc: loc(file, s),
+            template: None,
         });
     }
     for (ty, gr) in doc
@@ -121,10 +122,12 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
                 Some(s) => Some(Value {
                     text: Some(secured(s).unwrap_or_else(|| "NONE".into())),
                     loc: loc(file, s),
+                    template: None,
                 }),
                 None => default_security.map(|s| Value {
                     text: secured(s),
                     loc: loc(file, s),
+                    template: None,
                 }),
             };
             let integration = op

@@ -3,6 +3,7 @@
 
 use super::allowed::{Allowed, check, literal_list};
 use super::response::{max_age, origin_problem, wildcard_headers};
+use super::templated::templated_origin;
 use super::*;
 use crate::browser::{self, Block, Request};
 
@@ -10,7 +11,10 @@ pub(super) fn http(api: &Api, out: &mut Vec<Finding>) {
     if let Some(c) = &api.cors {
         let creds = c.credentials.as_ref().and_then(|v| v.text.as_deref()) == Some("true");
         for o in &c.origins {
-            let Some(v) = o.text.as_deref() else { continue };
+            let Some(v) = o.text.as_deref() else {
+                templated_origin(o, out);
+                continue;
+            };
             let resp = Response::from_pairs(
                 204,
                 &[

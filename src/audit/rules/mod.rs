@@ -17,6 +17,7 @@ mod mappings;
 mod response;
 mod rest;
 mod sam;
+mod templated;
 
 use super::model::*;
 use crate::browser::Response;

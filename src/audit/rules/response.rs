@@ -3,6 +3,7 @@
 //! credentials, Allow-Headers wildcards, Max-Age, origin-picking regexes.
 
 use super::lint;
+use super::templated::templated_origin;
 use super::*;
 use crate::browser::{self, Block, Request};
 
@@ -12,6 +13,9 @@ pub(super) fn response_checks(ms: &[Mapping], templates: &[Value], out: &mut Vec
     if let Some(o) = header(ms, ALLOW_ORIGIN) {
         let creds = header(ms, "Access-Control-Allow-Credentials").and_then(Mapping::literal)
             == Some("true");
+        if o.literal().is_none() {
+            templated_origin(&o.value, out);
+        }
         if let Some(value) = o.literal() {
             let first = value.split(',').next().unwrap_or("").trim().to_string();
             let req = Request {

@@ -2,6 +2,7 @@
 
 use super::allowed::{Allowed, check, literal_list};
 use super::response::{max_age, response_checks, wildcard_headers};
+use super::templated::templated_origin;
 use super::*;
 
 /// SAM `Cors`: every value is a quoted literal; AllowOrigin is ONE origin
@@ -31,13 +32,17 @@ pub(super) fn sam_cors(api: &Api, c: &CorsConfig, out: &mut Vec<Finding>) {
         .and_then(|v| v.text.as_deref())
         .is_some_and(|t| t == "true" || t == "'true'");
     for o in &c.origins {
-        let Some(v) = quoted_literal(o) else { continue };
+        let Some(v) = quoted_literal(o) else {
+            templated_origin(o, out);
+            continue;
+        };
         let mut ms = vec![Mapping {
             key: "method.response.header.Access-Control-Allow-Origin".into(),
             key_loc: o.loc.clone(),
             value: Value {
                 text: Some(format!("'{v}'")),
                 loc: o.loc.clone(),
+                template: None,
             },
         }];
         if creds {
@@ -47,6 +52,7 @@ pub(super) fn sam_cors(api: &Api, c: &CorsConfig, out: &mut Vec<Finding>) {
                 value: Value {
                     text: Some("'true'".into()),
                     loc: o.loc.clone(),
+                    template: None,
                 },
             });
         }
