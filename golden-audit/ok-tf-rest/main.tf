@@ -91,11 +91,13 @@ resource "aws_api_gateway_gateway_response" "default_5xx" {
 resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   triggers = {
+    # Whole resources, not their ids: an id stays the same when a header is
+    # edited in place, and the edit would never be deployed.
     redeployment = sha1(jsonencode([
-      aws_api_gateway_method.invoices_options.id,
-      aws_api_gateway_integration_response.invoices_options.id,
-      aws_api_gateway_integration.invoices_post.id,
-      aws_api_gateway_gateway_response.default_4xx.id,
+      aws_api_gateway_method.invoices_options,
+      aws_api_gateway_integration_response.invoices_options,
+      aws_api_gateway_integration.invoices_post,
+      aws_api_gateway_gateway_response.default_4xx,
     ]))
   }
   lifecycle {

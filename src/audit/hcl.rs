@@ -143,9 +143,11 @@ fn expr(text: &str, e: &Expression) -> Node {
         Expression::HeredocTemplate(h) => {
             literal(&h.template).map_or_else(|| Kind::Expr(source(text, &span)), Kind::Str)
         }
-        // `body = jsonencode({ openapi = ... })`: the document is the argument.
+        // `body = jsonencode({ openapi = ... })`: the document is the argument;
+        // `for_each = toset([...])`: the elements are.
         Expression::FuncCall(f)
-            if ["jsonencode", "yamlencode"].contains(&f.name.name.as_str())
+            if ["jsonencode", "yamlencode", "toset", "tolist", "tomap"]
+                .contains(&f.name.name.as_str())
                 && f.args.len() == 1 =>
         {
             if let Some(arg) = f.args.iter().next() {

@@ -11,6 +11,7 @@ pub mod hcl;
 pub mod model;
 pub mod recognise;
 pub mod rules;
+mod tf_for_each;
 mod tf_values;
 pub mod yaml;
 
@@ -108,6 +109,7 @@ fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
         .collect::<Vec<Parsed>>();
     let mut parsed = parsed;
     tf_values::resolve(&mut parsed);
+    tf_for_each::expand(&mut parsed);
     cfn_values::resolve(&mut parsed);
     (parsed, out)
 }

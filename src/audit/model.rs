@@ -200,6 +200,11 @@ pub struct Api {
     /// (default true, SAM docs), or an OpenAPI document's top-level security.
     pub default_authorizer: Option<Value>,
     pub authorizer_on_preflight: Option<Value>,
+    /// SAM `Auth.ApiKeyRequired: true`, which also puts the key on SAM's
+    /// preflights unless `AddApiKeyRequiredToCorsPreflight: false`.
+    pub api_key_on_preflight: Option<Value>,
+    /// SAM `Auth.ApiKeyRequired`: every method takes the key.
+    pub api_key_required: bool,
     pub http_routes: Vec<HttpRoute>,
     /// The stage name, when the files create one.
     pub stage: Option<String>,
@@ -242,6 +247,8 @@ impl Api {
             sam_cors: None,
             default_authorizer: None,
             authorizer_on_preflight: None,
+            api_key_on_preflight: None,
+            api_key_required: false,
             http_routes: vec![],
             stage: None,
             binary_media_types: false,

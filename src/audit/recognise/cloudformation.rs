@@ -114,7 +114,10 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                 api.default_authorizer.take(),
                 api.authorizer_on_preflight.take(),
             );
+            let own_key = (api.api_key_on_preflight.take(), api.api_key_required);
             sam_api(api, g, file);
+            api.api_key_on_preflight = own_key.0.or(api.api_key_on_preflight.take());
+            api.api_key_required |= own_key.1;
             api.binary_media_types |= Api::sets_binary_media_types(g.get("BinaryMediaTypes"));
             api.sam_cors = own.0.or(api.sam_cors.take());
             api.default_authorizer = own.1.or(api.default_authorizer.take());

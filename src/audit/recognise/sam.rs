@@ -49,6 +49,17 @@ pub(super) fn sam_api(api: &mut Api, p: &Node, file: usize) {
             };
         }
     }
+    if let Some(k) = p
+        .at(&["Auth", "ApiKeyRequired"])
+        .filter(|k| k.bool() == Some(true))
+    {
+        // SAM ApiAuth: AddApiKeyRequiredToCorsPreflight defaults to true.
+        api.api_key_required = true;
+        api.api_key_on_preflight = match p.at(&["Auth", "AddApiKeyRequiredToCorsPreflight"]) {
+            Some(v) if v.bool() == Some(false) => None,
+            _ => Some(value(k, file)),
+        };
+    }
     if let Some(g) = p.get("GatewayResponses") {
         for e in g.entries() {
             let headers = e.value.at(&["ResponseParameters", "Headers"]);
@@ -119,7 +130,10 @@ pub(super) fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize)
                 }),
                 responses: vec![],
                 authorizer: None,
-                api_key: ep.at(&["Auth", "ApiKeyRequired"]).and_then(Node::bool) == Some(true),
+                api_key: ep
+                    .at(&["Auth", "ApiKeyRequired"])
+                    .and_then(Node::bool)
+                    .unwrap_or(api.api_key_required),
             });
         } else {
             api.http_routes.push(HttpRoute {

@@ -99,9 +99,36 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         apis.push((addr.clone(), api));
     }
     let api_of = |b: &TfBlock| target(b.body.get("rest_api_id").or(b.body.get("api_id")));
+    // A module that adds methods to an API declared elsewhere
+    // (`rest_api_id = var.rest_api_id`): its resources that name the same
+    // unknown API are judged together, as one API named after the reference.
+    for (_, r) in &resources {
+        let t = r.1.labels[0].as_str();
+        let kind = if t.starts_with("aws_api_gateway_") {
+            ApiKind::Rest
+        } else if t.starts_with("aws_apigatewayv2_") {
+            ApiKind::Http
+        } else {
+            continue;
+        };
+        let Some(a) = api_of(r.1).filter(|a| !a.starts_with("aws_")) else {
+            continue;
+        };
+        if !apis.iter().any(|(x, _)| *x == a) {
+            apis.push((a.clone(), Api::new(a.clone(), kind, at(*r))));
+        }
+    }
 
     // Resource paths, by following parent_id.
     let path_of = |addr: Option<String>| -> String {
+        // `var.resource_ids["/orders/{id}"]`: the map's key is the path.
+        if let Some(key) = addr
+            .as_deref()
+            .and_then(|a| a.split_once("[\"/"))
+            .and_then(|(_, k)| k.split_once("\"]"))
+        {
+            return format!("/{}", key.0);
+        }
         let mut parts = Vec::new();
         let mut cur = addr;
         while let Some(a) = cur.filter(|a| a.starts_with("aws_api_gateway_resource.")) {
@@ -362,7 +389,10 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
     // The addresses import's module block names, for APIs written resource
     // by resource (an OpenAPI `body` is imported as a document instead).
     for (api_addr, api) in apis.iter_mut() {
-        let (_, rb) = by_addr[api_addr.as_str()];
+        // An API declared elsewhere (a module's var.rest_api_id) has no address here.
+        let Some((_, rb)) = by_addr.get(api_addr.as_str()) else {
+            continue;
+        };
         if rb.body.get("body").is_some() {
             continue;
         }
@@ -425,10 +455,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             api.redeploy = Redeploy::Static {
                 loc: at_triggers,
                 why,
-                fix: format!(
-                    "add the CORS resources to the trigger ({}), hashing the whole resources, not only their ids",
-                    some(&cors)
-                ),
+                fix: "hash the whole CORS resources in the trigger (`aws_api_gateway_integration_response.x`, not `.x.id`), or their response_parameters".into(),
             };
         }
     }
@@ -457,18 +484,56 @@ fn carries_cors(b: &TfBlock, key_of: &dyn Fn(&TfBlock) -> (String, String)) -> b
 /// A change to a CORS header then changes no trigger, and Terraform applies
 /// it without deploying it (hashicorp/aws, aws_api_gateway_deployment:
 /// "triggers ... to force a redeployment").
+/// A trigger that names a CORS integration response only by its `.id` does
+/// not change when its headers are edited in place (the id stays), so it
+/// misses the change too; the whole resource, or its response_parameters,
+/// must be hashed.
 fn triggers_leave_out(t: &Node, cors: &[&str]) -> Option<String> {
+    let carriers: Vec<&str> = match cors
+        .iter()
+        .copied()
+        .filter(|a| a.starts_with("aws_api_gateway_integration_response."))
+        .collect::<Vec<_>>()
+    {
+        v if v.is_empty() => cors.to_vec(),
+        v => v,
+    };
+    let mut texts = Vec::new();
+    t.walk_text(&mut texts);
+    let hashed = |a: &str| {
+        texts.iter().any(|text| {
+            text.match_indices(a).any(|(i, _)| {
+                let rest = &text[i + a.len()..];
+                // `x.name` is not `x.name_2`; `x.name.id` is only the id.
+                !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && !rest.starts_with(".id")
+            })
+        })
+    };
+    // A string in the trigger may be a content hash of the CORS (corsform's
+    // own trigger holds one) or a file's: then the trigger is not judged.
+    let has_literal = texts.iter().any(|s| s.contains('"'))
+        || matches!(t.kind, Kind::Map(ref es) if es.iter().any(|e| matches!(e.value.kind, Kind::Str(_))));
     if cors.is_empty()
+        || has_literal
         || !t.mentions("aws_api_gateway_")
         || (t.mentions("aws_api_gateway_rest_api.") && t.mentions(".body"))
-        || cors.iter().any(|a| t.mentions(a))
+        || carriers.iter().any(|a| hashed(a))
     {
         return None;
     }
-    Some(format!(
-        "this deployment's `triggers` name API resources but none of its CORS resources ({}): a change to a CORS header is applied but never deployed to the stage",
-        some(cors)
-    ))
+    let only_ids = carriers.iter().any(|a| t.mentions(a));
+    Some(if only_ids {
+        format!(
+            "this deployment's `triggers` hash only the ids of its CORS resources ({}): editing a CORS header keeps the id, so the change is applied but never deployed to the stage",
+            some(&carriers)
+        )
+    } else {
+        format!(
+            "this deployment's `triggers` name API resources but none of its CORS resources ({}): a change to a CORS header is applied but never deployed to the stage",
+            some(&carriers)
+        )
+    })
 }
 
 /// The first few addresses, and how many more.

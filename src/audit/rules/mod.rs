@@ -68,7 +68,24 @@ pub fn judge(api: &Api) -> Vec<Finding> {
         d.code != Code::WildcardHeadersWithoutAuthorization
             || !specific.contains(&(*f, d.span.clone()))
     });
+    // `*` leaves Authorization out, which harms only pages that send it: with
+    // no authorization anywhere in the files, that is a note.
+    if !sends_authorization(api) {
+        for (_, d) in out.iter_mut() {
+            if d.code == Code::WildcardHeadersWithoutAuthorization {
+                *d = d.clone().as_note();
+            }
+        }
+    }
     out
+}
+
+/// Whether anything in the API makes pages send an Authorization header.
+fn sends_authorization(api: &Api) -> bool {
+    !api.authorizers.is_empty()
+        || api.default_authorizer.is_some()
+        || api.methods.iter().any(Method::is_authorized)
+        || api.http_routes.iter().any(|r| r.authorized)
 }
 
 pub(super) fn header<'a>(ms: &'a [Mapping], name: &str) -> Option<&'a Mapping> {

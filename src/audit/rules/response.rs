@@ -8,7 +8,14 @@ use super::*;
 use crate::browser::{self, Block, Request};
 
 /// What the browser makes of one response's static CORS headers.
-pub(super) fn response_checks(ms: &[Mapping], templates: &[Value], out: &mut Vec<Finding>) {
+/// `preflight`: Allow-Headers is read from the preflight only (Fetch
+/// standard, CORS-preflight fetch), so only there is its `*` judged.
+pub(super) fn response_checks(
+    ms: &[Mapping],
+    templates: &[Value],
+    preflight: bool,
+    out: &mut Vec<Finding>,
+) {
     let resp = static_response(ms);
     if let Some(o) = header(ms, ALLOW_ORIGIN) {
         let creds = header(ms, "Access-Control-Allow-Credentials").and_then(Mapping::literal)
@@ -91,7 +98,7 @@ pub(super) fn response_checks(ms: &[Mapping], templates: &[Value], out: &mut Vec
             "send 'true', or leave the header out when credentials are not allowed",
         ));
     }
-    if let Some(h) = header(ms, "Access-Control-Allow-Headers")
+    if let Some(h) = header(ms, "Access-Control-Allow-Headers").filter(|_| preflight)
         && let Some(v) = h.literal()
     {
         wildcard_headers(v.split(',').map(str::trim), &h.value.loc, out);

@@ -27,7 +27,7 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
         for r in &i.responses {
             mapping_checks(&r.mappings, "method.response.header.", out);
             undeclared(m, r, out);
-            response_checks(&r.mappings, &r.templates, out);
+            response_checks(&r.mappings, &r.templates, m.method == "OPTIONS", out);
             if r.races_integration {
                 out.push(at(
                     Code::IntegrationResponseRace,
@@ -41,7 +41,7 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
     }
     for g in &api.gateway_responses {
         mapping_checks(&g.mappings, "gatewayresponse.header.", out);
-        response_checks(&g.mappings, &[], out);
+        response_checks(&g.mappings, &[], false, out);
     }
     if let Some(c) = &api.sam_cors {
         sam_cors(api, c, out);
@@ -68,6 +68,15 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
             &auth.loc,
             "the default authorizer is also put on SAM's CORS preflights (AddDefaultAuthorizerToCorsPreflight defaults to true): browsers send preflights without credentials, so every preflight is refused",
             "add `AddDefaultAuthorizerToCorsPreflight: false` under Auth",
+        ));
+    }
+    if let (Some(key), Some(_)) = (&api.api_key_on_preflight, &api.sam_cors) {
+        // SAM ApiAuth: AddApiKeyRequiredToCorsPreflight defaults to true.
+        out.push(at(
+            Code::PreflightBehindAuthorizer,
+            &key.loc,
+            "ApiKeyRequired also puts the API key on SAM's CORS preflights (AddApiKeyRequiredToCorsPreflight defaults to true): browsers send preflights without x-api-key, so every preflight gets 403",
+            "add `AddApiKeyRequiredToCorsPreflight: false` under Auth",
         ));
     }
     for path in api.paths() {
@@ -316,6 +325,21 @@ pub(super) fn error_responses(api: &Api, out: &mut Vec<Finding>) {
         .filter(|g| header(&g.mappings, ALLOW_ORIGIN).is_some())
         .collect();
     credentials_on_errors(api, &with_origin, out);
+    if !with_origin.is_empty() {
+        // A customised response type replaces the DEFAULT_4XX/5XX for its
+        // errors (API Gateway developer guide, "Gateway responses"): without
+        // Allow-Origin of its own, those errors reach the page as CORS errors.
+        for g in api.gateway_responses.iter().filter(|g| {
+            !g.response_type.starts_with("DEFAULT_") && header(&g.mappings, ALLOW_ORIGIN).is_none()
+        }) {
+            out.push(at(
+                Code::ErrorResponsesWithoutCors,
+                &g.loc,
+                format!("the customised {} gateway response carries no Access-Control-Allow-Origin: it replaces the DEFAULT responses for its errors, so the page sees a CORS error instead of the status", g.response_type),
+                "map gatewayresponse.header.Access-Control-Allow-Origin here too, as in the DEFAULT responses",
+            ));
+        }
+    }
     if with_origin
         .iter()
         .any(|g| g.response_type.starts_with("DEFAULT_4XX"))

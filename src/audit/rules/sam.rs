@@ -56,7 +56,7 @@ pub(super) fn sam_cors(api: &Api, c: &CorsConfig, out: &mut Vec<Finding>) {
                 },
             });
         }
-        response_checks(&ms, &[], out);
+        response_checks(&ms, &[], false, out);
     }
     // `Cors: !If [...]` or another computed value: nothing is known of its lists.
     let computed = c.origins.iter().all(|o| o.text.is_none())

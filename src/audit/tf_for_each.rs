@@ -1,0 +1,228 @@
+//! Terraform resources written once with `for_each` over values the module
+//! states (a literal map or set, `toset([...])`, a local, a variable's
+//! default): one block per element, as Terraform plans them, with `each.key`
+//! and `each.value` put in place and the address `type.name["key"]`. Real
+//! modules declare their methods, routes and gateway responses this way
+//! (issue 26's corpus); read as one block with unknown values, they were
+//! missed or judged as a method named `?`. A `for_each` over values audit
+//! cannot know stays one block, as before.
+
+use super::doc::{Entry, Kind, Node};
+use super::recognise::Parsed;
+use std::collections::HashMap;
+
+/// Expand, per module folder, every resource's `for_each` whose elements
+/// are known.
+pub fn expand(parsed: &mut [Parsed]) {
+    let mut locals: HashMap<String, HashMap<String, Node>> = HashMap::new();
+    for p in parsed.iter() {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let known = locals.entry(dir.clone()).or_default();
+        for b in blocks.iter().filter(|b| b.ident == "locals") {
+            for e in b.body.entries() {
+                known.insert(e.key.clone(), e.value.clone());
+            }
+        }
+    }
+    for p in parsed.iter_mut() {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let known = &locals[dir.as_str()];
+        let mut out = Vec::with_capacity(blocks.len());
+        for b in blocks.drain(..) {
+            let items = (b.ident == "resource" && b.labels.len() == 2)
+                .then(|| b.body.get("for_each"))
+                .flatten()
+                .and_then(|fe| elements(fe, known, 0));
+            match items {
+                Some(items) => {
+                    for (key, value) in items {
+                        let mut one = b.clone();
+                        one.labels[1] = format!("{}[\"{key}\"]", b.labels[1]);
+                        each(&mut one.body, &key, &value);
+                        out.push(one);
+                    }
+                }
+                None => out.push(b),
+            }
+        }
+        *blocks = out;
+    }
+}
+
+/// The (each.key, each.value) pairs of a `for_each` value, when known.
+fn elements(n: &Node, locals: &HashMap<String, Node>, depth: u8) -> Option<Vec<(String, Node)>> {
+    match &n.kind {
+        Kind::Map(entries) => Some(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect(),
+        ),
+        Kind::List(items) => items
+            .iter()
+            .map(|i| Some((i.text()?.to_string(), i.clone())))
+            .collect(),
+        Kind::Expr(e) if depth < 4 => {
+            let name = e.trim().strip_prefix("local.")?;
+            elements(locals.get(name)?, locals, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Put `each.key` / `each.value[.attr]` in place everywhere in `n`.
+fn each(n: &mut Node, key: &str, value: &Node) {
+    match &mut n.kind {
+        Kind::Expr(e) => {
+            let t = e.trim().to_string();
+            if t == "each.key" {
+                n.kind = Kind::Str(key.to_string());
+            } else if let Some(v) = t
+                .strip_prefix("each.value")
+                .and_then(|rest| attribute(value, rest))
+            {
+                let span = n.span.clone();
+                *n = v;
+                n.span = span;
+            } else {
+                let replaced = interpolate(&t, key, value);
+                n.kind = match replaced
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .filter(|x| !x.contains("${") && !x.contains(['\\', '"']))
+                {
+                    Some(s) => Kind::Str(s.to_string()),
+                    None => Kind::Expr(replaced),
+                };
+            }
+        }
+        Kind::List(items) => items.iter_mut().for_each(|i| each(i, key, value)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|Entry { value: v, .. }| each(v, key, value)),
+        _ => {}
+    }
+}
+
+/// `each.value` followed by `rest` (`""`, `.method`, `.a.b`).
+fn attribute(value: &Node, rest: &str) -> Option<Node> {
+    if rest.is_empty() {
+        return Some(value.clone());
+    }
+    let path: Vec<&str> = rest.strip_prefix('.')?.split('.').collect();
+    if path
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return None;
+    }
+    value.at(&path).cloned()
+}
+
+/// An expression's text with `[each.key]` and the `${each...}` of a
+/// template replaced by what they hold, where that is a plain string.
+fn interpolate(e: &str, key: &str, value: &Node) -> String {
+    let mut s = e.replace("[each.key]", &format!("[\"{key}\"]"));
+    s = s.replace("${each.key}", key);
+    while let Some(start) = s.find("${each.value") {
+        let Some(len) = s[start..].find('}') else {
+            break;
+        };
+        let inner = &s[start + 2..start + len];
+        let Some(text) = attribute(value, &inner["each.value".len()..])
+            .and_then(|v| v.text().map(str::to_string))
+        else {
+            break;
+        };
+        s.replace_range(start..start + len + 1, &text);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::hcl::{TfBlock, parse};
+
+    fn expanded(text: &str) -> Vec<TfBlock> {
+        let mut parsed = vec![Parsed::Hcl(parse(text).unwrap(), String::new())];
+        crate::audit::tf_values::resolve(&mut parsed);
+        expand(&mut parsed);
+        let Parsed::Hcl(blocks, _) = parsed.remove(0) else {
+            unreachable!()
+        };
+        blocks
+            .into_iter()
+            .filter(|b| b.ident == "resource")
+            .collect()
+    }
+
+    #[test]
+    fn known_elements_become_one_block_each() {
+        let blocks = expanded(
+            r#"
+locals {
+  methods = {
+    get    = { method = "GET", resource = aws_api_gateway_resource.a.id }
+    delete = { method = "DELETE", resource = aws_api_gateway_resource.b.id }
+  }
+}
+resource "aws_api_gateway_method" "m" {
+  for_each    = local.methods
+  http_method = each.value.method
+  resource_id = each.value.resource
+}
+resource "aws_api_gateway_integration" "m" {
+  for_each    = local.methods
+  http_method = aws_api_gateway_method.m[each.key].http_method
+}
+resource "aws_api_gateway_gateway_response" "r" {
+  for_each      = toset(["DEFAULT_4XX", "DEFAULT_5XX"])
+  response_type = each.value
+  name          = "resp-${each.key}"
+}
+resource "aws_apigatewayv2_route" "unknown" {
+  for_each  = var.routes
+  route_key = each.value
+}
+"#,
+        );
+        let labels: Vec<&str> = blocks.iter().map(|b| b.labels[1].as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "m[\"get\"]",
+                "m[\"delete\"]",
+                "m[\"get\"]",
+                "m[\"delete\"]",
+                "r[\"DEFAULT_4XX\"]",
+                "r[\"DEFAULT_5XX\"]",
+                "unknown"
+            ]
+        );
+        assert_eq!(
+            blocks[1].body.get("http_method").unwrap().text(),
+            Some("DELETE")
+        );
+        assert_eq!(
+            blocks[1].body.get("resource_id").unwrap().kind,
+            Kind::Expr("aws_api_gateway_resource.b.id".into())
+        );
+        assert_eq!(
+            blocks[2].body.get("http_method").unwrap().kind,
+            Kind::Expr("aws_api_gateway_method.m[\"get\"].http_method".into())
+        );
+        assert_eq!(
+            blocks[5].body.get("response_type").unwrap().text(),
+            Some("DEFAULT_5XX")
+        );
+        assert_eq!(
+            blocks[5].body.get("name").unwrap().text(),
+            Some("resp-DEFAULT_5XX")
+        );
+    }
+}
