@@ -4,6 +4,9 @@
 //! stands in for `!Ref Name`, and a `!Sub` string whose every `${Name}` has
 //! one becomes that string. Without a default the reference stays an
 //! intrinsic: audit judges its literal part, import writes a placeholder.
+//! A `Fn::If` whose condition the defaults decide (`Fn::Equals` of a
+//! parameter and a literal, with `Fn::Not`/`And`/`Or`) becomes the branch a
+//! deploy with the defaults takes.
 
 use super::doc::{Entry, Kind, Node};
 use super::recognise::Parsed;
@@ -26,11 +29,77 @@ pub fn resolve(parsed: &mut [Parsed]) {
         if defaults.is_empty() {
             continue;
         }
+        let conditions: HashMap<String, bool> = doc
+            .get("Conditions")
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| Some((e.key.clone(), condition(&e.value, doc, &defaults, 0)?)))
+            .collect();
         if let Kind::Map(entries) = &mut doc.kind {
-            for e in entries.iter_mut().filter(|e| e.key != "Parameters") {
+            for e in entries
+                .iter_mut()
+                .filter(|e| e.key != "Parameters" && e.key != "Conditions")
+            {
+                choose(&mut e.value, &conditions);
                 substitute(&mut e.value, &defaults);
             }
         }
+    }
+}
+
+/// A condition's value under the parameters' defaults, when they decide it.
+fn condition(n: &Node, doc: &Node, defaults: &HashMap<String, Node>, depth: u8) -> Option<bool> {
+    if depth > 8 {
+        return None;
+    }
+    let side = |x: &Node| -> Option<String> {
+        match x.intrinsic() {
+            Some(("Ref", a)) => defaults.get(a.text()?)?.text().map(str::to_string),
+            Some(_) => None,
+            None => x.text().map(str::to_string),
+        }
+    };
+    let all = |a: &Node| -> Option<Vec<bool>> {
+        a.items()
+            .iter()
+            .map(|c| condition(c, doc, defaults, depth + 1))
+            .collect()
+    };
+    if let Some(name) = n.get("Condition").and_then(Node::text) {
+        let c = doc.at(&["Conditions", name])?;
+        return condition(c, doc, defaults, depth + 1);
+    }
+    match n.intrinsic()? {
+        ("Fn::Equals", a) => match a.items() {
+            [x, y] => Some(side(x)? == side(y)?),
+            _ => None,
+        },
+        ("Fn::Not", a) => Some(!condition(a.items().first()?, doc, defaults, depth + 1)?),
+        ("Fn::And", a) => Some(all(a)?.iter().all(|b| *b)),
+        ("Fn::Or", a) => Some(all(a)?.iter().any(|b| *b)),
+        _ => None,
+    }
+}
+
+/// Every `Fn::If` whose condition is known, replaced by its branch.
+fn choose(node: &mut Node, conditions: &HashMap<String, bool>) {
+    if let Some(("Fn::If", a)) = node.intrinsic()
+        && let [c, yes, no] = a.items()
+        && let Some(v) = c.text().and_then(|c| conditions.get(c))
+    {
+        let branch = if *v { yes.clone() } else { no.clone() };
+        node.kind = branch.kind;
+        choose(node, conditions);
+        return;
+    }
+    match &mut node.kind {
+        Kind::List(items) => items.iter_mut().for_each(|n| choose(n, conditions)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|Entry { value, .. }| choose(value, conditions)),
+        Kind::Intrinsic(_, a) => choose(a, conditions),
+        _ => {}
     }
 }
 
@@ -86,6 +155,9 @@ Parameters:
     Default: https://app.example.com
   Unknown:
     Type: String
+  Stage:
+    Type: String
+    Default: dev
 Resources:
   X:
     Properties:
@@ -93,6 +165,9 @@ Resources:
       B: !Sub "'${Origin}'"
       C: !Sub "'${Unknown}'"
       D: !Ref Unknown
+      E: !If [IsProd, "'https://app.example.com'", "'*'"]
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
 "#;
         let mut parsed = vec![Parsed::Yaml(crate::audit::yaml::parse(text).unwrap())];
         resolve(&mut parsed);
@@ -115,6 +190,11 @@ Resources:
         assert!(
             p.get("D").unwrap().intrinsic().is_some(),
             "no default: stays"
+        );
+        assert_eq!(
+            p.get("E").and_then(Node::text),
+            Some("'*'"),
+            "Stage defaults to dev"
         );
     }
 }

@@ -23,9 +23,20 @@ pub fn language(name: &str) -> Option<Language> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tf") {
         Some(Language::Hcl)
-    } else if [".yaml", ".yml", ".json", ".template"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    } else if [
+        ".yaml",
+        ".yml",
+        ".json",
+        ".template",
+        // An OpenAPI document Terraform reads with templatefile() for a
+        // REST API's `body`: its `${x}` stay plain strings, the rest is
+        // judged as a document of its own.
+        ".yaml.tpl",
+        ".yml.tpl",
+        ".json.tpl",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
     {
         Some(Language::Yaml)
     } else {

@@ -102,8 +102,8 @@ pub struct Method {
     /// The authorizer it names (a Terraform address, a logical ID, a SAM or
     /// OpenAPI authorizer name), when it names one.
     pub authorizer: Option<String>,
-    /// `api_key_required`: the page sends `x-api-key`.
-    pub api_key: bool,
+    /// `api_key_required`, where it is set: the page sends `x-api-key`.
+    pub api_key: Option<Loc>,
 }
 
 impl Method {
@@ -214,6 +214,10 @@ pub struct Api {
     pub binary_media_types: bool,
     /// The authorizers declared for this API.
     pub authorizers: Vec<Authorizer>,
+    /// Only methods of an API these files do not declare (a module's
+    /// `rest_api_id = var.x`): its gateway responses and deployment are the
+    /// caller's, so their absence here says nothing.
+    pub declared_elsewhere: bool,
     /// A Terraform API written resource by resource: what the CORS layer's
     /// module needs from it (import writes the `module` block).
     pub terraform: Option<TfAddresses>,
@@ -253,6 +257,7 @@ impl Api {
             stage: None,
             binary_media_types: false,
             authorizers: vec![],
+            declared_elsewhere: false,
             terraform: None,
         }
     }
@@ -321,7 +326,7 @@ impl Api {
             .as_ref()
             .and_then(|a| a.text.as_deref())
             .unwrap_or("NONE");
-        self.auth_headers(kind, m.authorizer.as_deref(), m.api_key)
+        self.auth_headers(kind, m.authorizer.as_deref(), m.api_key.is_some())
     }
 
     pub fn method(&self, path: &str, method: &str) -> Option<&Method> {

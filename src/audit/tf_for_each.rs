@@ -5,7 +5,9 @@
 //! modules declare their methods, routes and gateway responses this way
 //! (issue 26's corpus); read as one block with unknown values, they were
 //! missed or judged as a method named `?`. A `for_each` over values audit
-//! cannot know stays one block, as before.
+//! cannot know stays one block, as before. `count` likewise, when it is a
+//! number or `length()` of a known list: `name[0]`, `name[1]`, ... with
+//! `count.index` and `list[count.index]` put in place.
 
 use super::doc::{Entry, Kind, Node};
 use super::recognise::Parsed;
@@ -25,6 +27,15 @@ pub fn expand(parsed: &mut [Parsed]) {
                 known.insert(e.key.clone(), e.value.clone());
             }
         }
+        // Variables' defaults, under `var.` so they never shadow a local.
+        for b in blocks
+            .iter()
+            .filter(|b| b.ident == "variable" && b.labels.len() == 1)
+        {
+            if let Some(d) = b.body.get("default") {
+                known.insert(format!("var.{}", b.labels[0]), d.clone());
+            }
+        }
     }
     for p in parsed.iter_mut() {
         let Parsed::Hcl(blocks, dir) = p else {
@@ -37,6 +48,19 @@ pub fn expand(parsed: &mut [Parsed]) {
                 .then(|| b.body.get("for_each"))
                 .flatten()
                 .and_then(|fe| elements(fe, known, 0));
+            let count = (b.ident == "resource" && b.labels.len() == 2 && items.is_none())
+                .then(|| b.body.get("count"))
+                .flatten()
+                .and_then(|c| count_of(c, known));
+            if let Some(n) = count {
+                for i in 0..n {
+                    let mut one = b.clone();
+                    one.labels[1] = format!("{}[{i}]", b.labels[1]);
+                    indexed(&mut one.body, i, known);
+                    out.push(one);
+                }
+                continue;
+            }
             match items {
                 Some(items) => {
                     for (key, value) in items {
@@ -67,10 +91,71 @@ fn elements(n: &Node, locals: &HashMap<String, Node>, depth: u8) -> Option<Vec<(
             .map(|i| Some((i.text()?.to_string(), i.clone())))
             .collect(),
         Kind::Expr(e) if depth < 4 => {
-            let name = e.trim().strip_prefix("local.")?;
-            elements(locals.get(name)?, locals, depth + 1)
+            let e = e.trim();
+            let node = match e.strip_prefix("local.") {
+                Some(name) => locals.get(name)?,
+                None => locals.get(e).filter(|_| e.starts_with("var."))?,
+            };
+            elements(node, locals, depth + 1)
         }
         _ => None,
+    }
+}
+
+/// How many instances a `count` makes, when known (at most 64).
+fn count_of(c: &Node, known: &HashMap<String, Node>) -> Option<usize> {
+    let n = match &c.kind {
+        Kind::Num(n) => n.parse().ok()?,
+        Kind::Expr(e) => {
+            let inner = e.trim().strip_prefix("length(")?.strip_suffix(')')?.trim();
+            list_named(inner, known)?.len()
+        }
+        _ => return None,
+    };
+    (n <= 64).then_some(n)
+}
+
+/// The items of `var.x` or `local.x`, when it is a known list.
+fn list_named<'a>(name: &str, known: &'a HashMap<String, Node>) -> Option<&'a [Node]> {
+    let node = match name.strip_prefix("local.") {
+        Some(local) => known.get(local)?,
+        None => known.get(name).filter(|_| name.starts_with("var."))?,
+    };
+    matches!(node.kind, Kind::List(_)).then(|| node.items())
+}
+
+/// Put `count.index` and `list[count.index]` in place everywhere in `n`.
+fn indexed(n: &mut Node, i: usize, known: &HashMap<String, Node>) {
+    match &mut n.kind {
+        Kind::Expr(e) => {
+            let t = e.trim();
+            if t == "count.index" {
+                n.kind = Kind::Num(i.to_string());
+            } else if let Some(item) = t
+                .strip_suffix("[count.index]")
+                .and_then(|name| list_named(name, known))
+                .and_then(|items| items.get(i))
+            {
+                n.kind = item.kind.clone();
+            } else {
+                let replaced = t
+                    .replace("[count.index]", &format!("[{i}]"))
+                    .replace("${count.index}", &i.to_string());
+                n.kind = match replaced
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .filter(|x| !x.contains("${") && !x.contains(['\\', '"']))
+                {
+                    Some(s) => Kind::Str(s.to_string()),
+                    None => Kind::Expr(replaced),
+                };
+            }
+        }
+        Kind::List(items) => items.iter_mut().for_each(|x| indexed(x, i, known)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|Entry { value, .. }| indexed(value, i, known)),
+        _ => {}
     }
 }
 
@@ -223,6 +308,39 @@ resource "aws_apigatewayv2_route" "unknown" {
         assert_eq!(
             blocks[5].body.get("name").unwrap().text(),
             Some("resp-DEFAULT_5XX")
+        );
+    }
+
+    #[test]
+    fn a_known_count_becomes_one_block_each() {
+        let blocks = expanded(
+            r#"
+variable "methods" {
+  default = ["GET", "DELETE"]
+}
+variable "enabled" {}
+resource "aws_api_gateway_method" "m" {
+  count       = length(var.methods)
+  http_method = var.methods[count.index]
+}
+resource "aws_api_gateway_integration" "m" {
+  count       = length(var.methods)
+  http_method = aws_api_gateway_method.m[count.index].http_method
+}
+resource "aws_api_gateway_method" "toggle" {
+  count = var.enabled ? 1 : 0
+}
+"#,
+        );
+        let labels: Vec<&str> = blocks.iter().map(|b| b.labels[1].as_str()).collect();
+        assert_eq!(labels, ["m[0]", "m[1]", "m[0]", "m[1]", "toggle"]);
+        assert_eq!(
+            blocks[1].body.get("http_method").unwrap().text(),
+            Some("DELETE")
+        );
+        assert_eq!(
+            blocks[3].body.get("http_method").unwrap().kind,
+            Kind::Expr("aws_api_gateway_method.m[1].http_method".into())
         );
     }
 }

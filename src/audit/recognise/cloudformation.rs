@@ -360,6 +360,9 @@ fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
             })
             .collect(),
         authorizer: p.get("AuthorizerId").and_then(cfn_ref).map(str::to_string),
-        api_key: p.get("ApiKeyRequired").and_then(Node::bool) == Some(true),
+        api_key: p
+            .get("ApiKeyRequired")
+            .filter(|k| k.bool() == Some(true))
+            .map(|k| loc(file, k)),
     }
 }

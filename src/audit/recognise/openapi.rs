@@ -204,7 +204,7 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
                 integration,
                 responses,
                 authorizer: None,
-                api_key: false,
+                api_key: None,
             });
         }
     }

@@ -130,10 +130,10 @@ pub(super) fn function_events(apis: &mut [(String, Api)], p: &Node, file: usize)
                 }),
                 responses: vec![],
                 authorizer: None,
-                api_key: ep
-                    .at(&["Auth", "ApiKeyRequired"])
-                    .and_then(Node::bool)
-                    .unwrap_or(api.api_key_required),
+                api_key: match ep.at(&["Auth", "ApiKeyRequired"]) {
+                    Some(k) => (k.bool() == Some(true)).then(|| loc(file, k)),
+                    None => api.api_key_required.then(|| api.loc.clone()),
+                },
             });
         } else {
             api.http_routes.push(HttpRoute {

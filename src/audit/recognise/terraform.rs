@@ -115,7 +115,9 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             continue;
         };
         if !apis.iter().any(|(x, _)| *x == a) {
-            apis.push((a.clone(), Api::new(a.clone(), kind, at(*r))));
+            let mut api = Api::new(a.clone(), kind, at(*r));
+            api.declared_elsewhere = true;
+            apis.push((a.clone(), api));
         }
     }
 
@@ -210,7 +212,10 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                     integration: None,
                     responses: vec![],
                     authorizer: target(body.get("authorizer_id")),
-                    api_key: body.get("api_key_required").and_then(Node::bool) == Some(true),
+                    api_key: body
+                        .get("api_key_required")
+                        .filter(|k| k.bool() == Some(true))
+                        .map(|k| loc(f, k)),
                 });
             }
             "aws_api_gateway_gateway_response" => api.gateway_responses.push(GatewayResponse {

@@ -49,6 +49,9 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
     if let Redeploy::Static { loc, why, fix } = &api.redeploy {
         out.push(at(Code::NoRedeployOnChange, loc, why.clone(), fix.clone()));
     }
+    if !cors_intended && api.declared_elsewhere {
+        return; // the caller's API: its CORS may be added elsewhere.
+    }
     if !cors_intended {
         // Said once, as a note: without a page on another origin nothing is wrong.
         if !api.methods.is_empty() {
@@ -104,7 +107,9 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
             actual(m, out);
         }
     }
-    error_responses(api, out);
+    if !api.declared_elsewhere {
+        error_responses(api, out);
+    }
 }
 
 /// Whether the browser preflights requests to a path with these methods, as
@@ -120,6 +125,14 @@ fn needs_preflight(actuals: &[&Method]) -> bool {
 
 pub(super) fn preflight(api: &Api, o: &Method, actuals: &[&Method], out: &mut Vec<Finding>) {
     let binary_media_types = api.binary_media_types;
+    if let Some(key) = &o.api_key {
+        out.push(at(
+            Code::PreflightBehindAuthorizer,
+            key,
+            format!("the OPTIONS method of `{}` requires an API key: browsers send preflights without x-api-key, so every preflight gets 403", o.path),
+            "set api_key_required to false on the OPTIONS method (ApiKeyRequired)",
+        ));
+    }
     if o.is_authorized() {
         let a = o.authorization.as_ref().map_or(&o.loc, |a| &a.loc);
         out.push(at(
@@ -303,6 +316,17 @@ fn credentials_on_errors(api: &Api, with_origin: &[&GatewayResponse], out: &mut 
         let Some(origin) = header(&g.mappings, ALLOW_ORIGIN).and_then(Mapping::literal) else {
             continue;
         };
+        if origin == "*" && !credentialed.is_empty() {
+            // Fetch standard, CORS check: `*` never passes a credentialed request.
+            let at_origin = header(&g.mappings, ALLOW_ORIGIN).map_or(&g.loc, |m| &m.value.loc);
+            out.push(at(
+                Code::CredentialsMismatch,
+                at_origin,
+                format!("pages send credentials to this API (its preflight allows them), but the {} gateway response answers Access-Control-Allow-Origin `*`, which browsers refuse for credentialed requests: its errors reach the page as CORS errors", g.response_type),
+                format!("send the exact origin ('{}') and Access-Control-Allow-Credentials: 'true' in this gateway response", credentialed[0]),
+            ));
+            continue;
+        }
         if credentialed.iter().any(|c| c == origin)
             && header(&g.mappings, "Access-Control-Allow-Credentials").and_then(Mapping::literal)
                 != Some("true")

@@ -1,0 +1,3 @@
+output "options_integration_id" {
+  value = aws_api_gateway_integration.options.id
+}
