@@ -16,6 +16,14 @@
 //!
 //! precision = true findings / all warning+error findings
 //! recall    = found expected / all expected
+//!
+//! `import`: a case with an `[import]` table (`api` to pass as --api, and any
+//! of `origins`, `headers`, `methods`, `credentials`, `scope`) says what the
+//! files mean, from the facts: the policy `corsform import` prints must
+//! parse, and its `[cors]` must hold exactly those origins and headers (as
+//! sets, case-insensitive), methods (those listed must be allowed), that
+//! credentials flag and that scope. A case is faithful when all match; the
+//! share of faithful cases must be >= 0.95 (issue 26).
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -30,6 +38,148 @@ struct Expected {
     source: String,
     #[serde(default)]
     finding: Vec<ExpectedFinding>,
+    import: Option<ExpectedImport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedImport {
+    api: Option<String>,
+    origins: Option<Vec<String>>,
+    headers: Option<Vec<String>>,
+    methods: Option<Vec<String>>,
+    credentials: Option<bool>,
+    scope: Option<String>,
+}
+
+const FAITHFUL_TARGET: f64 = 0.95;
+
+/// What is not faithful in the policy `corsform import` prints for `dir`.
+fn import_problems(dir: &Path, want: &ExpectedImport) -> Vec<String> {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_corsform"));
+    cmd.args(["import", "."]).current_dir(dir);
+    if let Some(api) = &want.api {
+        cmd.args(["--api", api]);
+    }
+    let out = cmd.output().unwrap();
+    if !out.status.success() {
+        return vec![format!(
+            "import failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )];
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let policy: toml::Table = match toml::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => return vec![format!("the imported policy does not parse: {e}")],
+    };
+    let cors = policy.get("cors").and_then(|c| c.as_table());
+    let list = |key: &str| -> Vec<String> {
+        let mut v: Vec<String> = cors
+            .and_then(|c| c.get(key))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let norm = |v: &[String]| -> Vec<String> {
+        let mut v: Vec<String> = v.iter().map(|x| x.to_ascii_lowercase()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mut problems = Vec::new();
+    if let Some(o) = &want.origins
+        && list("allow_origins") != norm(o)
+    {
+        problems.push(format!(
+            "origins {:?}, want {:?}",
+            list("allow_origins"),
+            norm(o)
+        ));
+    }
+    if let Some(h) = &want.headers
+        && list("allow_headers") != norm(h)
+    {
+        problems.push(format!(
+            "headers {:?}, want {:?}",
+            list("allow_headers"),
+            norm(h)
+        ));
+    }
+    if let Some(m) = &want.methods {
+        let got = list("allow_methods");
+        // Without allow_methods the policy allows every route method.
+        let missing: Vec<String> = norm(m)
+            .into_iter()
+            .filter(|x| !got.is_empty() && !got.contains(x))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!("allow_methods {got:?} leaves out {missing:?}"));
+        }
+    }
+    if let Some(c) = want.credentials {
+        let got = cors
+            .and_then(|t| t.get("allow_credentials"))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if got != c {
+            problems.push(format!("allow_credentials {got}, want {c}"));
+        }
+    }
+    if let Some(sc) = &want.scope {
+        let got = policy
+            .get("api")
+            .and_then(|a| a.get("scope"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("api");
+        if got != sc {
+            problems.push(format!("scope {got:?}, want {sc:?}"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn import_is_faithful_on_the_corpus() {
+    let (mut judged, mut faithful) = (0, 0);
+    let mut details = Vec::new();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(case.join("expected.toml")).unwrap();
+        let exp: Expected = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Some(want) = &exp.import else { continue };
+        judged += 1;
+        let problems = import_problems(&case, want);
+        if problems.is_empty() {
+            faithful += 1;
+        } else {
+            details.push(format!("  {name}: {}", problems.join("; ")));
+        }
+    }
+    let share = ratio(faithful, judged);
+    println!(
+        "import faithful on {faithful} of {judged} cases ({share:.3}, target {FAITHFUL_TARGET})"
+    );
+    if !details.is_empty() {
+        println!("{}", details.join("\n"));
+    }
+    assert!(
+        judged >= 10,
+        "at least 10 cases should say what import must write"
+    );
+    assert!(
+        share >= FAITHFUL_TARGET,
+        "import faithful on {faithful} of {judged}:\n{}",
+        details.join("\n")
+    );
 }
 
 #[derive(Deserialize)]

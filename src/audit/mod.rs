@@ -68,7 +68,7 @@ fn looks_like_iac(text: &str) -> bool {
 /// findings, in file order, sorted by position.
 pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
     let (parsed, mut out) = parse_all(files);
-    for api in recognise::apis(&parsed) {
+    for api in with_body_files(recognise::apis(&parsed), files) {
         for (file, d) in rules::judge(&api) {
             out[file].push(d);
         }
@@ -83,7 +83,92 @@ pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
 /// Every API the files declare (for `import`), and the parse findings.
 pub fn apis(files: &[SourceFile]) -> (Vec<model::Api>, Vec<Vec<Diagnostic>>) {
     let (parsed, out) = parse_all(files);
-    (recognise::apis(&parsed), out)
+    (with_body_files(recognise::apis(&parsed), files), out)
+}
+
+/// `${k}` of a templatefile() document replaced by the value the module
+/// passes, where it is known, in every value audit and import read.
+fn fill_template_vars(api: &mut model::Api, vars: &[(String, String)]) {
+    if vars.is_empty() {
+        return;
+    }
+    let fill = |v: &mut model::Value| {
+        if let Some(t) = v.text.as_mut() {
+            for (k, val) in vars {
+                *t = t.replace(&format!("${{{k}}}"), val);
+            }
+        }
+    };
+    for m in &mut api.methods {
+        for r in m
+            .integration
+            .iter_mut()
+            .flat_map(|i| i.responses.iter_mut())
+        {
+            r.mappings.iter_mut().for_each(|x| fill(&mut x.value));
+            r.templates.iter_mut().for_each(fill);
+        }
+    }
+    for g in &mut api.gateway_responses {
+        g.mappings.iter_mut().for_each(|x| fill(&mut x.value));
+    }
+    if let Some(c) = api.cors.as_mut() {
+        for v in c
+            .origins
+            .iter_mut()
+            .chain(c.methods.iter_mut())
+            .chain(c.headers.iter_mut())
+            .chain(c.expose.iter_mut())
+        {
+            fill(v);
+        }
+    }
+}
+
+/// A Terraform API whose `body` is `file(\"x.yaml\")` or
+/// `templatefile(\"x.yaml.tpl\", ...)` and the document read from that file
+/// are one API: the document's operations under the Terraform API's name.
+fn with_body_files(mut apis: Vec<model::Api>, files: &[SourceFile]) -> Vec<model::Api> {
+    let mut i = 0;
+    while i < apis.len() {
+        let Some(body) = apis[i].body_file.clone() else {
+            i += 1;
+            continue;
+        };
+        let tf_file = files
+            .get(apis[i].loc.file)
+            .map(|f| f.name.as_str())
+            .unwrap_or("");
+        let folder = tf_file.rsplit_once('/').map_or("", |(d, _)| d);
+        let wanted = if folder.is_empty() {
+            body.clone()
+        } else {
+            format!("{folder}/{body}")
+        };
+        let doc = apis.iter().position(|a| {
+            a.document
+                .and_then(|d| files.get(d))
+                .is_some_and(|f| f.name.trim_start_matches("./") == wanted.trim_start_matches("./"))
+        });
+        match doc {
+            Some(d) => {
+                let tf = apis.remove(i);
+                let d = if d > i { d - 1 } else { d };
+                let api = &mut apis[d];
+                api.name = tf.name;
+                api.kind = tf.kind;
+                api.binary_media_types |= tf.binary_media_types;
+                api.stage = tf.stage.or(api.stage.take());
+                if !matches!(tf.redeploy, model::Redeploy::Unknown) {
+                    api.redeploy = tf.redeploy;
+                }
+                api.gateway_responses.extend(tf.gateway_responses);
+                fill_template_vars(api, &tf.body_vars);
+            }
+            None => i += 1,
+        }
+    }
+    apis
 }
 
 fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {

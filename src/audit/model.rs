@@ -214,6 +214,14 @@ pub struct Api {
     pub binary_media_types: bool,
     /// The authorizers declared for this API.
     pub authorizers: Vec<Authorizer>,
+    /// Terraform: the file its `body` reads (`file(\"x\")`, `templatefile(\"x\", ...)`),
+    /// relative to the module's folder.
+    pub body_file: Option<String>,
+    /// The `templatefile()` variables whose values the module states.
+    pub body_vars: Vec<(String, String)>,
+    /// The file index of the standalone OpenAPI document that declares it
+    /// (import then points `[api] openapi` at it).
+    pub document: Option<usize>,
     /// Only methods of an API these files do not declare (a module's
     /// `rest_api_id = var.x`): its gateway responses and deployment are the
     /// caller's, so their absence here says nothing.
@@ -227,8 +235,11 @@ pub struct Api {
 /// caller's module block can use.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TfAddresses {
-    /// `aws_api_gateway_rest_api.notes` or `aws_apigatewayv2_api.tasks`.
+    /// `aws_api_gateway_rest_api.notes` or `aws_apigatewayv2_api.tasks`
+    /// (or `var.rest_api_id` for a module on an API declared elsewhere).
     pub api: String,
+    /// The expression of its id: `aws_api_gateway_rest_api.notes.id`.
+    pub id: String,
     /// Each path and the expression of its resource id (REST).
     pub resource_ids: Vec<(String, String)>,
     /// The hand-written preflight pieces and gateway responses the layer
@@ -258,6 +269,9 @@ impl Api {
             binary_media_types: false,
             authorizers: vec![],
             declared_elsewhere: false,
+            document: None,
+            body_file: None,
+            body_vars: vec![],
             terraform: None,
         }
     }

@@ -107,12 +107,32 @@ fn count_of(c: &Node, known: &HashMap<String, Node>) -> Option<usize> {
     let n = match &c.kind {
         Kind::Num(n) => n.parse().ok()?,
         Kind::Expr(e) => {
-            let inner = e.trim().strip_prefix("length(")?.strip_suffix(')')?.trim();
-            list_named(inner, known)?.len()
+            let e = e.trim();
+            match e.strip_prefix("length(").and_then(|x| x.strip_suffix(')')) {
+                Some(inner) => list_named(inner.trim(), known)?.len(),
+                None => toggle(e, known)?,
+            }
         }
         _ => return None,
     };
     (n <= 64).then_some(n)
+}
+
+/// `var.x ? 1 : 0` (or `!var.x ? ...`) with a boolean default for `var.x`.
+fn toggle(e: &str, known: &HashMap<String, Node>) -> Option<usize> {
+    let (cond, branches) = e.split_once('?')?;
+    let (yes, no) = branches.split_once(':')?;
+    let cond = cond.trim();
+    let (negated, name) = match cond.strip_prefix('!') {
+        Some(n) => (true, n.trim()),
+        None => (false, cond),
+    };
+    if !name.starts_with("var.") {
+        return None;
+    }
+    let value = known.get(name)?.bool()? != negated;
+    let pick = if value { yes } else { no };
+    pick.trim().parse().ok()
 }
 
 /// The items of `var.x` or `local.x`, when it is a known list.

@@ -11,6 +11,7 @@ pub(super) fn http(api: &Api, out: &mut String) {
             let texts = |v: &[crate::audit::model::Value]| {
                 v.iter()
                     .filter_map(|x| x.text.clone().or_else(|| super::rest::unquoted_placeholder(x)))
+                    .flat_map(|x| split(&x))
                     .collect::<Vec<_>>()
             };
             write_cors(
@@ -76,6 +77,10 @@ pub(super) fn http(api: &Api, out: &mut String) {
             Some((_, ms, _)) => ms.push(m.to_string()),
             None => routes.push((p.to_string(), vec![m.to_string()], how)),
         }
+    }
+    // With [api] openapi the document gives the routes.
+    if api.document.is_some() {
+        return;
     }
     for (p, ms, (authorized, integration)) in routes {
         let _ = writeln!(

@@ -26,12 +26,19 @@ pub(super) fn module_block(api: &Api, tf: &TfAddresses, out: &mut String) {
         out,
         "After `corsform build corsform.toml --out infra/generated`, call the layer from the module",
     );
+    // A module on an API declared elsewhere (var.rest_api_id) is replaced by
+    // the layer where it is called; otherwise the layer sits beside the API.
+    let whose = if tf.api.starts_with("aws_") {
+        format!("that declares `{}`", tf.api)
+    } else {
+        format!(
+            "where these files are used (their API comes in as `{}`)",
+            tf.api
+        )
+    };
     c(
         out,
-        &format!(
-            "that declares `{}` (the source is where build wrote it, relative to that module):",
-            tf.api
-        ),
+        &format!("{whose} (the source is where build wrote it, relative to that module):"),
     );
     c(out, "");
     c(out, "module \"cors\" {");
@@ -39,7 +46,7 @@ pub(super) fn module_block(api: &Api, tf: &TfAddresses, out: &mut String) {
     c(out, "");
     match api.kind {
         ApiKind::Rest => {
-            c(out, &format!("  rest_api_id = {}.id", tf.api));
+            c(out, &format!("  rest_api_id = {}", tf.id));
             c(out, "  resource_ids = {");
             let width = tf
                 .resource_ids
@@ -59,7 +66,7 @@ pub(super) fn module_block(api: &Api, tf: &TfAddresses, out: &mut String) {
         }
         // The module takes api_id only when an authorized catch-all route
         // would catch preflights (derive::cors_layer, open_options_routes).
-        ApiKind::Http if catches_preflights(api) => c(out, &format!("  api_id = {}.id", tf.api)),
+        ApiKind::Http if catches_preflights(api) => c(out, &format!("  api_id = {}", tf.id)),
         ApiKind::Http => {}
     }
     c(out, "}");

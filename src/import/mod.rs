@@ -48,7 +48,7 @@ pub fn import(files: &[SourceFile], api: Option<&str>) -> Result<String, String>
         .filter(|a| api.is_none_or(|n| a.name == n || slug(&a.name) == n))
         .collect();
     match chosen.as_slice() {
-        [one] => Ok(policy(one)),
+        [one] => Ok(policy(one, files)),
         [] if apis.is_empty() => Err("no API Gateway API found in these files".into()),
         [] => Err(format!(
             "no API named `{}`; found: {}",
@@ -144,7 +144,7 @@ pub(super) fn write_cors(out: &mut String, c: &Cors, full: bool) {
     }
 }
 
-pub(super) fn policy(api: &Api) -> String {
+pub(super) fn policy(api: &Api, files: &[SourceFile]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -177,6 +177,19 @@ pub(super) fn policy(api: &Api) -> String {
         .filter(|_| !api.methods.is_empty() || !api.http_routes.is_empty());
     if layer.is_some() {
         let _ = writeln!(out, "scope = \"cors\"");
+    }
+    // The team's own OpenAPI document: it stays the source of the routes and
+    // build writes it back with the CORS layer added (DESIGN.md, "OpenAPI").
+    let document = api
+        .document
+        .and_then(|i| files.get(i))
+        .map(|f| f.name.as_str());
+    if let Some(path) = document {
+        let _ = writeln!(
+            out,
+            "openapi = {} # the team's document, relative to where this policy is saved: its paths are the routes",
+            q(path)
+        );
     }
     match api.kind {
         ApiKind::Rest => rest::rest(api, &mut out),

@@ -69,30 +69,69 @@ fn sam_cors(c: &crate::audit::model::CorsConfig) -> Cors {
     }
 }
 
-/// Origins a corsform-style template accepts: `$origin == 'x'` and
-/// `$origin.matches('^https://<label>\.a\.b$')` (the label regex of derive::vtl).
+/// Origins an origin-picking template accepts: `$origin == 'x'` and
+/// `$origin.matches('regex')`, with either quote (corsform writes `'`, CDK
+/// `"`). A regex becomes exact origins when it is an escaped origin or an
+/// alternation of them (`https://(app|admin)\.example\.com`), or a
+/// one-label pattern when it is corsform's label regex (derive::vtl).
 pub(super) fn template_origins(t: &str, out: &mut Vec<String>) {
-    for part in t.split("$origin") {
-        if let Some(rest) = part.trim_start().strip_prefix("== '")
-            && let Some(end) = rest.find('\'')
-        {
-            out.push(rest[..end].to_string());
-        }
-        if let Some(rest) = part.strip_prefix(".matches('")
-            && let Some(end) = rest.find('\'')
-        {
-            let re = &rest[..end];
-            let label = crate::derive::vtl::LABEL_REGEX;
-            if let Some((scheme, tail)) = re
-                .trim_start_matches('^')
-                .trim_end_matches('$')
-                .split_once("://")
-                && let Some(suffix) = tail.strip_prefix(label)
-            {
-                out.push(format!("{scheme}://*{}", suffix.replace("\\.", ".")));
-            }
+    for part in t.split("$origin").skip(1) {
+        let part = part.trim_start();
+        let (rest, regex) = if let Some(r) = part.strip_prefix("==") {
+            (r.trim_start(), false)
+        } else if let Some(r) = part.strip_prefix(".matches(") {
+            (r.trim_start(), true)
+        } else {
+            continue;
+        };
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            continue;
+        };
+        let Some(end) = rest[1..].find(quote) else {
+            continue;
+        };
+        let value = &rest[1..1 + end];
+        if regex {
+            out.extend(regex_origins(value));
+        } else if !value.is_empty() {
+            out.push(value.to_string());
         }
     }
+}
+
+/// The origins a full-match origin regex stands for, when it is one that
+/// import can say as policy origins; none otherwise.
+fn regex_origins(re: &str) -> Vec<String> {
+    let re = re.trim_start_matches('^').trim_end_matches('$');
+    let label = crate::derive::vtl::LABEL_REGEX;
+    if let Some((scheme, tail)) = re.split_once("://")
+        && let Some(suffix) = tail.strip_prefix(label)
+    {
+        return vec![format!("{scheme}://*{}", suffix.replace("\\.", "."))];
+    }
+    // One alternation group at most: expand it.
+    let variants: Vec<String> = match (re.find('('), re.find(')')) {
+        (Some(open), Some(close)) if open < close => re[open + 1..close]
+            .split('|')
+            .map(|alt| format!("{}{alt}{}", &re[..open], &re[close + 1..]))
+            .collect(),
+        (None, None) => vec![re.to_string()],
+        _ => return vec![],
+    };
+    let mut out = Vec::new();
+    for v in variants {
+        let plain = v.replace("\\.", ".").replace("\\-", "-");
+        // Anything left that a regex reads as special: not an exact origin.
+        // An unescaped `.` is read as the dot the team meant (audit reports
+        // the looser match, CF0916).
+        if plain.contains([
+            '\\', '*', '+', '?', '[', ']', '(', ')', '|', '{', '}', '^', '$',
+        ]) {
+            return vec![];
+        }
+        out.push(plain);
+    }
+    out
 }
 
 pub(super) fn path_cors(api: &Api, path: &str) -> Option<Cors> {
@@ -100,8 +139,10 @@ pub(super) fn path_cors(api: &Api, path: &str) -> Option<Cors> {
     let i = o.integration.as_ref()?;
     let r = i.responses.first()?;
     let ms = &r.mappings;
+    // A comma-joined value (which browsers refuse, audit's CF0904) is the
+    // origins the team meant: each becomes its own.
     let mut origins: Vec<String> = literal_or_placeholder(ms, "Access-Control-Allow-Origin")
-        .map(|s| vec![s])
+        .map(|s| split(&s))
         .unwrap_or_default();
     for t in r.templates.iter().filter_map(|t| t.text.as_deref()) {
         template_origins(t, &mut origins);
@@ -198,9 +239,12 @@ pub(super) fn rest(api: &Api, out: &mut String) {
         for ms in responses {
             if let Some(o) = literal_or_placeholder(ms, "Access-Control-Allow-Origin")
                 && !o.starts_with("method.request.")
-                && !base.origins.contains(&o)
             {
-                base.origins.push(o);
+                for o in split(&o) {
+                    if !base.origins.contains(&o) {
+                        base.origins.push(o);
+                    }
+                }
             }
         }
     }
@@ -249,7 +293,13 @@ pub(super) fn rest(api: &Api, out: &mut String) {
                 None => groups.push((key, vec![m.method.clone()])),
             }
         }
+        let overrides = c.as_ref().is_some_and(|c| *c != base);
         for ((integ, auth), ms) in groups {
+            // With [api] openapi the document gives the routes: a route is
+            // written only to carry its path's own CORS.
+            if api.document.is_some() && !overrides {
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "\n[[routes]]\npath = {}\nmethods = {}",

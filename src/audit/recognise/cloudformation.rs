@@ -64,6 +64,22 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             ];
             api.cors = Some(cors_config(c, file, keys));
         }
+        // SAM HttpApi `CorsConfiguration: true` (samtranslator
+        // http_api_generator: a bool gives AllowOrigins ['*']).
+        if let Some(c) = p
+            .get("CorsConfiguration")
+            .filter(|c| c.bool() == Some(true))
+        {
+            api.cors = Some(CorsConfig {
+                loc: loc(file, c),
+                origins: vec![Value {
+                    text: Some("*".into()),
+                    loc: loc(file, c),
+                    template: None,
+                }],
+                ..Default::default()
+            });
+        }
         if ty(&e.value) == "AWS::Serverless::Api" {
             sam_api(&mut api, &p, file);
         }

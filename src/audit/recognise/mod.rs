@@ -36,7 +36,9 @@ pub fn apis(files: &[Parsed]) -> Vec<Api> {
                 out.extend(cloudformation::apis(doc, i))
             }
             Parsed::Yaml(doc) if openapi::is_openapi(doc) => {
-                out.push(openapi::api(doc, i, "openapi", None))
+                let mut api = openapi::api(doc, i, "openapi", None);
+                api.document = Some(i);
+                out.push(api)
             }
             Parsed::Yaml(_) => {}
         }

@@ -68,6 +68,12 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                 .to_string();
         let mut api = Api::new(name, ApiKind::Rest, at(*r));
         api.binary_media_types = Api::sets_binary_media_types(r.1.body.get("binary_media_types"));
+        api.body_file = r.1.body.get("body").and_then(body_file);
+        api.body_vars =
+            r.1.body
+                .get("body")
+                .map(|b| template_vars(b, blocks))
+                .unwrap_or_default();
         if let Some(body) = r.1.body.get("body").filter(|b| openapi::is_openapi(b)) {
             openapi::fill(&mut api, body, r.0);
             super::name_authorizers(&mut api, None, Some(body));
@@ -170,6 +176,8 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
     };
 
     let mut triggers_of: Vec<(String, Loc, &Node)> = Vec::new();
+    // (API, path, the resource_id expression its methods use).
+    let mut method_ids: Vec<(String, String, String)> = Vec::new();
     for (addr, r) in &resources {
         let (f, b) = *r;
         let Some(api_addr) = api_of(b) else { continue };
@@ -204,6 +212,9 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             }),
             "aws_api_gateway_method" => {
                 let (path, method) = key_of(b);
+                if let Some(Kind::Expr(id)) = body.get("resource_id").map(|n| &n.kind) {
+                    method_ids.push((api_addr.clone(), path.clone(), id.trim().to_string()));
+                }
                 api.methods.push(Method {
                     path,
                     method,
@@ -394,21 +405,34 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
     // The addresses import's module block names, for APIs written resource
     // by resource (an OpenAPI `body` is imported as a document instead).
     for (api_addr, api) in apis.iter_mut() {
-        // An API declared elsewhere (a module's var.rest_api_id) has no address here.
-        let Some((_, rb)) = by_addr.get(api_addr.as_str()) else {
-            continue;
-        };
-        if rb.body.get("body").is_some() {
+        // An API declared elsewhere (a module's var.rest_api_id): its id and
+        // resource ids are the expressions the methods here use.
+        let declared = by_addr.get(api_addr.as_str());
+        if declared.is_some_and(|(_, rb)| rb.body.get("body").is_some()) {
             continue;
         }
         let mine = |b: &TfBlock| api_of(b).as_deref() == Some(api_addr.as_str());
-        let mut ids = vec![("/".to_string(), format!("{api_addr}.root_resource_id"))];
+        let mut ids = if declared.is_some() {
+            vec![("/".to_string(), format!("{api_addr}.root_resource_id"))]
+        } else {
+            let mut v: Vec<(String, String)> = Vec::new();
+            for (_, path, id) in method_ids.iter().filter(|(a, _, _)| a == api_addr) {
+                if !v.iter().any(|(p, _)| p == path) {
+                    v.push((path.clone(), id.clone()));
+                }
+            }
+            v
+        };
         for (a, (_, b)) in resources
             .iter()
             .filter(|(_, (_, b))| b.labels[0] == "aws_api_gateway_resource" && mine(b))
         {
-            if b.body.get("for_each").is_none() && b.body.get("count").is_none() {
-                ids.push((path_of(Some(a.clone())), format!("{a}.id")));
+            let path = path_of(Some(a.clone()));
+            if b.body.get("for_each").is_none()
+                && b.body.get("count").is_none()
+                && !ids.iter().any(|(p, _)| *p == path)
+            {
+                ids.push((path, format!("{a}.id")));
             }
         }
         let replaced = resources
@@ -433,6 +457,11 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             .map(|(a, _)| a.clone());
         api.terraform = Some(TfAddresses {
             api: api_addr.clone(),
+            id: if declared.is_some() {
+                format!("{api_addr}.id")
+            } else {
+                api_addr.clone()
+            },
             resource_ids: if api.kind == ApiKind::Rest {
                 ids
             } else {
@@ -465,6 +494,70 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         }
     }
     apis.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The file a `body = file("x")` / `templatefile("x", ...)` reads, relative
+/// to the module (`${path.module}/` dropped).
+fn body_file(n: &Node) -> Option<String> {
+    let Kind::Expr(e) = &n.kind else { return None };
+    let e = e.trim();
+    let args = e
+        .strip_prefix("file(")
+        .or_else(|| e.strip_prefix("templatefile("))?;
+    let quoted = args.trim_start().strip_prefix('"')?;
+    let name = &quoted[..quoted.find('"')?];
+    let name = name
+        .strip_prefix("${path.module}/")
+        .or_else(|| name.strip_prefix("./"))
+        .unwrap_or(name);
+    (!name.contains("${")).then(|| name.to_string())
+}
+
+/// The variables a `templatefile(path, { k = v })` passes whose values are
+/// known here: literal strings, and `var.x` with a literal default.
+fn template_vars(n: &Node, blocks: &[Res]) -> Vec<(String, String)> {
+    let Kind::Expr(e) = &n.kind else {
+        return vec![];
+    };
+    // The map is the second argument: after the path's closing quote.
+    let Some(path_end) = e.find("\",") else {
+        return vec![];
+    };
+    let Some(open) = e[path_end..].find('{').map(|i| i + path_end) else {
+        return vec![];
+    };
+    let Some(close) = e.rfind('}') else {
+        return vec![];
+    };
+    let Ok(parsed) =
+        crate::audit::hcl::parse(&format!("locals {{\n  v = {}\n}}\n", &e[open..=close]))
+    else {
+        return vec![];
+    };
+    let default = |name: &str| {
+        blocks
+            .iter()
+            .find(|(_, b)| {
+                b.ident == "variable" && b.labels.first().map(String::as_str) == Some(name)
+            })
+            .and_then(|(_, b)| b.body.get("default"))
+            .and_then(Node::text)
+            .map(str::to_string)
+    };
+    let Some(map) = parsed.first().and_then(|b| b.body.get("v")) else {
+        return vec![];
+    };
+    map.entries()
+        .iter()
+        .filter_map(|e| {
+            let v = match &e.value.kind {
+                Kind::Str(s) => Some(s.clone()),
+                Kind::Expr(x) => default(x.trim().strip_prefix("var.")?),
+                _ => None,
+            }?;
+            Some((e.key.clone(), v))
+        })
+        .collect()
 }
 
 /// Whether a resource is part of the API's CORS: every piece of an OPTIONS
@@ -506,6 +599,9 @@ fn triggers_leave_out(t: &Node, cors: &[&str]) -> Option<String> {
     let mut texts = Vec::new();
     t.walk_text(&mut texts);
     let hashed = |a: &str| {
+        // `x.name["k"]` / `x.name[0]` of a for_each or count: the trigger may
+        // hash them all as `x.name`.
+        let a = a.split('[').next().unwrap_or(a);
         texts.iter().any(|text| {
             text.match_indices(a).any(|(i, _)| {
                 let rest = &text[i + a.len()..];
@@ -527,7 +623,9 @@ fn triggers_leave_out(t: &Node, cors: &[&str]) -> Option<String> {
     {
         return None;
     }
-    let only_ids = carriers.iter().any(|a| t.mentions(a));
+    let only_ids = carriers
+        .iter()
+        .any(|a| t.mentions(a.split('[').next().unwrap_or(a)));
     Some(if only_ids {
         format!(
             "this deployment's `triggers` hash only the ids of its CORS resources ({}): editing a CORS header keeps the id, so the change is applied but never deployed to the stage",
