@@ -5,6 +5,7 @@
 //! model ([`crate::browser`]) and the policy validator, and report
 //! [`crate::diagnostic::Diagnostic`]s at the construct at fault.
 
+mod cdk_paths;
 mod cfn_values;
 pub mod doc;
 pub mod hcl;
@@ -71,6 +72,11 @@ pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
     for api in with_body_files(recognise::apis(&parsed), files) {
         for (file, d) in rules::judge(&api) {
             out[file].push(d);
+        }
+    }
+    for (p, ds) in parsed.iter().zip(out.iter_mut()) {
+        if let Parsed::Yaml(doc) = p {
+            cdk_paths::annotate(ds, &cdk_paths::construct_paths(doc));
         }
     }
     for ds in &mut out {
