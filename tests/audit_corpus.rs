@@ -22,7 +22,8 @@
 //! files mean, from the facts: the policy `corsform import` prints must
 //! parse, and its `[cors]` must hold exactly those origins and headers (as
 //! sets, case-insensitive), methods (those listed must be allowed), that
-//! credentials flag and that scope. A case is faithful when all match; the
+//! credentials flag and that scope, and each `environments.<name>` its
+//! origins. A case is faithful when all match; the
 //! share of faithful cases must be >= 0.95 (issue 26).
 
 use serde::Deserialize;
@@ -50,6 +51,8 @@ struct ExpectedImport {
     methods: Option<Vec<String>>,
     credentials: Option<bool>,
     scope: Option<String>,
+    /// Environment name -> its origins (`[environments.<name>] cors.allow_origins`).
+    environments: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 const FAITHFUL_TARGET: f64 = 0.95;
@@ -132,6 +135,30 @@ fn import_problems(dir: &Path, want: &ExpectedImport) -> Vec<String> {
             .unwrap_or(false);
         if got != c {
             problems.push(format!("allow_credentials {got}, want {c}"));
+        }
+    }
+    if let Some(envs) = &want.environments {
+        for (name, want_origins) in envs {
+            let mut got: Vec<String> = policy
+                .get("environments")
+                .and_then(|e| e.get(name))
+                .and_then(|e| e.get("cors"))
+                .and_then(|c| c.get("allow_origins"))
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .map(str::to_ascii_lowercase)
+                        .collect()
+                })
+                .unwrap_or_default();
+            got.sort();
+            if got != norm(want_origins) {
+                problems.push(format!(
+                    "environment {name}: origins {got:?}, want {:?}",
+                    norm(want_origins)
+                ));
+            }
         }
     }
     if let Some(sc) = &want.scope {

@@ -26,7 +26,8 @@ pub fn resolve(parsed: &mut [Parsed]) {
                     .then(|| (e.key.clone(), d.clone()))
             })
             .collect();
-        if defaults.is_empty() {
+        let mappings = doc.get("Mappings").cloned();
+        if defaults.is_empty() && mappings.is_none() {
             continue;
         }
         let conditions: HashMap<String, bool> = doc
@@ -42,9 +43,44 @@ pub fn resolve(parsed: &mut [Parsed]) {
                 .filter(|e| e.key != "Parameters" && e.key != "Conditions")
             {
                 choose(&mut e.value, &conditions);
+                if let Some(m) = &mappings {
+                    per_environment(&mut e.value, m, &defaults);
+                }
                 substitute(&mut e.value, &defaults);
             }
         }
+    }
+}
+
+/// `!FindInMap [Map, !Ref Stage, Key]` over a mapping whose every top-level
+/// key holds `Key`: a value chosen per environment (crate::audit::choice),
+/// the parameter's default (when it is one of the keys) the one taken. A
+/// `!Sub` around it (`!Sub ["'${O}'", {O: !FindInMap [...]}]`) is left alone.
+fn per_environment(node: &mut Node, mappings: &Node, defaults: &HashMap<String, Node>) {
+    if let Some(("Fn::FindInMap", a)) = node.intrinsic()
+        && let [map, top, key] = a.items()
+        && let (Some(map), Some(("Ref", p)), Some(key)) = (map.text(), top.intrinsic(), key.text())
+        && let Some(table) = mappings.get(map)
+    {
+        let options: Option<Vec<(String, Node)>> = table
+            .entries()
+            .iter()
+            .map(|e| Some((e.key.clone(), e.value.get(key)?.clone())))
+            .collect();
+        if let Some(options) = options.filter(|o| !o.is_empty()) {
+            let default = p.text().and_then(|p| defaults.get(p)).and_then(Node::text);
+            *node = super::choice::node(node.span.clone(), default, options);
+            return;
+        }
+    }
+    match &mut node.kind {
+        Kind::List(items) => items
+            .iter_mut()
+            .for_each(|n| per_environment(n, mappings, defaults)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|Entry { value, .. }| per_environment(value, mappings, defaults)),
+        _ => {}
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod cdk_paths;
 mod cfn_values;
+pub mod choice;
 pub mod doc;
 pub mod hcl;
 pub mod model;

@@ -28,6 +28,9 @@ pub struct Value {
     /// CloudFormation `!Ref Origin` as `${Origin}`), so what is literal in
     /// it can still be judged, and import can name what it could not know.
     pub template: Option<String>,
+    /// When the files choose the value per environment (a stage parameter,
+    /// a workspace): each environment's value; `text` is the default's.
+    pub per_env: Vec<(String, String)>,
 }
 
 /// One `response_parameters` entry: `method.response.header.X = "'v'"`.

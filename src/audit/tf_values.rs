@@ -65,7 +65,9 @@ fn substitute(node: &mut Node, values: &HashMap<String, Node>) {
         Kind::Expr(e) => {
             // The value takes the reference's place; its location stays the
             // reference's, where findings about it point.
-            if let Some(v) = values.get(e.trim()) {
+            if let Some(choice) = per_environment(e.trim(), &node.span, values) {
+                node.kind = choice.kind;
+            } else if let Some(v) = values.get(e.trim()) {
                 let mut v = v.clone();
                 at_span(&mut v, &node.span);
                 node.kind = v.kind;
@@ -79,6 +81,67 @@ fn substitute(node: &mut Node, values: &HashMap<String, Node>) {
             .for_each(|Entry { value, .. }| substitute(value, values)),
         _ => {}
     }
+}
+
+/// A value chosen per environment from a map the module states
+/// (crate::audit::choice): `lookup(var.m, terraform.workspace)`,
+/// `var.m[var.stage]`, `local.m[terraform.workspace]`, alone or as the one
+/// interpolation of a quoted template (`"'${var.m[var.stage]}'"`). The
+/// environment taken by default: the selector variable's default, or the
+/// `default` workspace when the map has it.
+fn per_environment(
+    expr: &str,
+    span: &std::ops::Range<usize>,
+    values: &HashMap<String, Node>,
+) -> Option<Node> {
+    let (prefix, inner, suffix) = match expr.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        Some(t) => {
+            let start = t.find("${")?;
+            let end = t.rfind('}')?;
+            if t[start + 2..end].contains("${") || t.contains(['\\', '%']) {
+                return None;
+            }
+            (&t[..start], t[start + 2..end].trim(), &t[end + 1..])
+        }
+        None => ("", expr, ""),
+    };
+    let (map, selector) = if let Some(args) = inner
+        .strip_prefix("lookup(")
+        .and_then(|x| x.strip_suffix(')'))
+    {
+        let mut parts = args.split(',').map(str::trim);
+        (parts.next()?, parts.next()?)
+    } else {
+        let open = inner.find('[')?;
+        (
+            inner[..open].trim(),
+            inner[open + 1..].strip_suffix(']')?.trim(),
+        )
+    };
+    let table = values.get(map)?;
+    let Kind::Map(entries) = &table.kind else {
+        return None;
+    };
+    let default = match selector {
+        "terraform.workspace" => Some("default"),
+        s if s.starts_with("var.") => values.get(s).and_then(Node::text),
+        _ => return None,
+    };
+    let options: Option<Vec<(String, Node)>> = entries
+        .iter()
+        .map(|e| {
+            let v = if prefix.is_empty() && suffix.is_empty() {
+                e.value.clone()
+            } else {
+                Node::new(
+                    span.clone(),
+                    Kind::Str(format!("{prefix}{}{suffix}", e.value.text()?)),
+                )
+            };
+            Some((e.key.clone(), v))
+        })
+        .collect();
+    Some(super::choice::node(span.clone(), default, options?))
 }
 
 /// Every node of `n` placed at `span`: a default may sit in another file, so

@@ -14,10 +14,17 @@ pub(super) fn http(api: &Api, out: &mut String) {
                     .flat_map(|x| split(&x))
                     .collect::<Vec<_>>()
             };
+            let envs = origins_per_env(c.origins.iter());
+            let mut origins = texts(&c.origins);
+            if origins.is_empty()
+                && let Some((_, first)) = envs.first()
+            {
+                origins = first.clone();
+            }
             write_cors(
                 out,
                 &Cors {
-                    origins: texts(&c.origins),
+                    origins,
                     methods: texts(&c.methods),
                     headers: texts(&c.headers),
                     expose: texts(&c.expose),
@@ -27,6 +34,7 @@ pub(super) fn http(api: &Api, out: &mut String) {
                 },
                 false,
             );
+            write_environments(out, &envs);
         }
         None => out.push_str("owner = \"lambda\"\nallow_origins = [\"https://app.example.com\"] # not in the files: the function owns CORS; set its origins here\n"),
     }

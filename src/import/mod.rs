@@ -106,6 +106,57 @@ pub(super) fn number_or_string(s: &str) -> String {
     }
 }
 
+/// The origins each environment gets, from values the files choose per
+/// environment (a stage parameter's mapping, a workspace-keyed map):
+/// `(environment, origins)`, in the files' order, names made valid policy
+/// environment names ([a-z][a-z0-9]{0,39}).
+pub(super) fn origins_per_env<'a>(
+    values: impl Iterator<Item = &'a crate::audit::model::Value>,
+) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for v in values {
+        for (env, text) in &v.per_env {
+            let name: String = env
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .take(40)
+                .collect();
+            if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                continue;
+            }
+            let t = text
+                .strip_prefix('\'')
+                .and_then(|x| x.strip_suffix('\''))
+                .unwrap_or(text);
+            let slot = match out.iter().position(|(n, _)| *n == name) {
+                Some(i) => &mut out[i].1,
+                None => {
+                    out.push((name, vec![]));
+                    &mut out.last_mut().unwrap().1
+                }
+            };
+            for o in split(t) {
+                if !slot.contains(&o) {
+                    slot.push(o);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `[environments.<name>]` tables giving each environment its origins.
+pub(super) fn write_environments(out: &mut String, envs: &[(String, Vec<String>)]) {
+    for (name, origins) in envs {
+        let _ = writeln!(
+            out,
+            "\n[environments.{name}]\ncors = {{ allow_origins = {} }}",
+            list(origins)
+        );
+    }
+}
+
 pub(super) fn list(v: &[String]) -> String {
     format!(
         "[{}]",

@@ -248,7 +248,29 @@ pub(super) fn rest(api: &Api, out: &mut String) {
             }
         }
     }
+    // Origins the files choose per environment become [environments].
+    let envs = origins_per_env(
+        api.methods
+            .iter()
+            .filter(|m| m.method == "OPTIONS")
+            .flat_map(|m| m.integration.iter())
+            .flat_map(|i| &i.responses)
+            .flat_map(|r| &r.mappings)
+            .filter(|m| {
+                m.header()
+                    .is_some_and(|h| h.eq_ignore_ascii_case("Access-Control-Allow-Origin"))
+            })
+            .map(|m| &m.value)
+            .chain(api.sam_cors.iter().flat_map(|c| &c.origins)),
+    );
+    if base.origins.is_empty()
+        && let Some((_, first)) = envs.first()
+    {
+        // No default environment: the first one's origins stand for [cors].
+        base.origins = first.clone();
+    }
     write_cors(out, &base, false);
+    write_environments(out, &envs);
     let with_cors: Vec<&str> = api
         .gateway_responses
         .iter()

@@ -76,6 +76,7 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                     text: Some("*".into()),
                     loc: loc(file, c),
                     template: None,
+                    per_env: vec![],
                 }],
                 ..Default::default()
             });
@@ -354,6 +355,7 @@ fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
                 text: Some("NONE".into()),
                 loc: loc(file, p),
                 template: None,
+                per_env: vec![],
             },
         }),
         integration,

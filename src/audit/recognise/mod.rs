@@ -57,10 +57,23 @@ pub(crate) fn loc(file: usize, n: &Node) -> Loc {
 }
 
 pub(crate) fn value(n: &Node, file: usize) -> Value {
+    // A value chosen per environment: the default's, and each one's.
+    if let Some(crate::audit::choice::Choice { taken, options }) = crate::audit::choice::read(n) {
+        return Value {
+            text: taken.and_then(Node::text).map(str::to_string),
+            loc: loc(file, n),
+            template: None,
+            per_env: options
+                .iter()
+                .filter_map(|(env, v)| Some((env.to_string(), v.text()?.to_string())))
+                .collect(),
+        };
+    }
     Value {
         text: n.text().map(str::to_string),
         loc: loc(file, n),
         template: n.text().is_none().then(|| template(n)).flatten(),
+        per_env: vec![],
     }
 }
 
@@ -114,6 +127,42 @@ pub(crate) fn mappings(n: &Node, file: usize) -> Vec<Mapping> {
 /// methods, headers, expose, credentials, max age.
 pub(crate) fn cors_config(n: &Node, file: usize, keys: [&str; 6]) -> CorsConfig {
     let list = |k: &str| -> Vec<Value> {
+        // A whole list chosen per environment: the default's items, and each
+        // environment's list (comma-joined) on the first of them.
+        if let Some(crate::audit::choice::Choice { taken, options }) =
+            n.get(k).and_then(crate::audit::choice::read)
+        {
+            let at = n.get(k).map(|v| loc(file, v)).unwrap_or_default();
+            let mut items: Vec<Value> = match taken.map(|t| &t.kind) {
+                Some(Kind::List(xs)) => xs.iter().map(|x| value(x, file)).collect(),
+                Some(_) => vec![value(taken.unwrap(), file)],
+                None => vec![],
+            };
+            for i in &mut items {
+                i.loc = at.clone();
+            }
+            let per_env: Vec<(String, String)> = options
+                .iter()
+                .map(|(env, v)| {
+                    let texts: Vec<&str> = match &v.kind {
+                        Kind::List(xs) => xs.iter().filter_map(Node::text).collect(),
+                        _ => v.text().into_iter().collect(),
+                    };
+                    (env.to_string(), texts.join(","))
+                })
+                .collect();
+            if items.is_empty() {
+                items.push(Value {
+                    text: None,
+                    loc: at,
+                    template: None,
+                    per_env,
+                });
+            } else {
+                items[0].per_env = per_env;
+            }
+            return items;
+        }
         match n.get(k) {
             Some(v) if matches!(v.kind, Kind::List(_)) => {
                 v.items().iter().map(|x| value(x, file)).collect()

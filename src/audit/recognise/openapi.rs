@@ -85,6 +85,7 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
             text: secured(s),
             loc: loc(file, s),
             template: None,
+            per_env: vec![],
         });
     }
     for (ty, gr) in doc
@@ -123,11 +124,13 @@ pub fn fill(api: &mut Api, doc: &Node, file: usize) {
                     text: Some(secured(s).unwrap_or_else(|| "NONE".into())),
                     loc: loc(file, s),
                     template: None,
+                    per_env: vec![],
                 }),
                 None => default_security.map(|s| Value {
                     text: secured(s),
                     loc: loc(file, s),
                     template: None,
+                    per_env: vec![],
                 }),
             };
             let integration = op

@@ -43,6 +43,7 @@ pub(super) fn sam_cors(api: &Api, c: &CorsConfig, out: &mut Vec<Finding>) {
                 text: Some(format!("'{v}'")),
                 loc: o.loc.clone(),
                 template: None,
+                per_env: vec![],
             },
         }];
         if creds {
@@ -53,6 +54,7 @@ pub(super) fn sam_cors(api: &Api, c: &CorsConfig, out: &mut Vec<Finding>) {
                     text: Some("'true'".into()),
                     loc: o.loc.clone(),
                     template: None,
+                    per_env: vec![],
                 },
             });
         }

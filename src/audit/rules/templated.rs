@@ -82,6 +82,7 @@ mod tests {
             text: None,
             loc: Loc::default(),
             template: Some(t.into()),
+            per_env: vec![],
         };
         let mut out = vec![];
         templated_origin(&v, &mut out);
