@@ -15,15 +15,19 @@
 //! gives, key for key and in order (a test compares them on every golden and
 //! example REST policy): the templates cannot tell.
 
+use super::actual;
 use super::registry::Plan;
+use crate::derive::environments::EnvResponse;
 use crate::derive::rest_api::{CorsResponse, RestMethod, RestPath};
 use crate::derive::wiring::{Authorization, Integration};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Map, TeraResult, Value};
 
-/// `plan` as the value templates read as `plan`.
-pub fn plan_value(mut plan: Plan) -> TeraResult<Value> {
+/// `plan` (planned from `policy`) as the value templates read as `plan`.
+/// A REST path also gets `actual`, its actual response (actual.rs), which
+/// plain serialisation does not have.
+pub fn plan_value(mut plan: Plan, policy: &crate::model::Policy) -> TeraResult<Value> {
     let rest = match &mut plan {
         Plan::Rest(rest) => rest,
         Plan::RestLayer(layer) => &mut layer.api,
@@ -31,6 +35,24 @@ pub fn plan_value(mut plan: Plan) -> TeraResult<Value> {
     };
     let paths = std::mem::take(&mut rest.paths);
     let templates = OriginTemplates::of(&paths);
+    let sources = actual::Sources::of(policy);
+    // With [environments]: each environment's responses by key, for each
+    // path's preflight (`<slug>_options`).
+    let env_responses: Vec<HashMap<String, EnvResponse>> = rest
+        .environments
+        .as_ref()
+        .map(|e| {
+            e.rest
+                .iter()
+                .map(|env| {
+                    env.responses
+                        .iter()
+                        .map(|r| (r.key.clone(), r.clone()))
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let base = Value::try_from_serializable(&plan)?;
     drop(plan);
     let base = with_field(&base, "origin_templates", templates.value());
@@ -39,10 +61,13 @@ pub fn plan_value(mut plan: Plan) -> TeraResult<Value> {
         responses: HashMap::new(),
         integrations: HashMap::new(),
         authorizations: HashMap::new(),
+        actuals: HashMap::new(),
+        sources,
+        env_responses,
     };
     let mut values = Vec::with_capacity(paths.len());
-    for path in paths {
-        values.push(shared.path(path)?);
+    for (index, path) in paths.into_iter().enumerate() {
+        values.push(shared.path(index, path)?);
     }
     Ok(with_field(&base, "paths", Value::from(values)))
 }
@@ -53,6 +78,12 @@ struct Shared {
     responses: HashMap<*const CorsResponse, (Arc<CorsResponse>, Value)>,
     integrations: HashMap<Integration, Value>,
     authorizations: HashMap<Authorization, Value>,
+    /// Each distinct preflight's actual response (without environments: the
+    /// paths that share a preflight share their CORS, so their actual).
+    actuals: HashMap<*const CorsResponse, Value>,
+    sources: actual::Sources,
+    /// Per environment, its responses by key; empty without environments.
+    env_responses: Vec<HashMap<String, EnvResponse>>,
 }
 
 impl Shared {
@@ -114,9 +145,31 @@ impl Shared {
         Ok(Value::from(map))
     }
 
+    /// The value of path `index`'s actual response (actual.rs).
+    fn actual(
+        &mut self,
+        index: usize,
+        slug: &str,
+        preflight: &Arc<CorsResponse>,
+    ) -> TeraResult<Value> {
+        if !self.env_responses.is_empty() {
+            let key = format!("{slug}_options");
+            let preflights: Vec<Option<&EnvResponse>> =
+                self.env_responses.iter().map(|r| r.get(&key)).collect();
+            return Value::try_from_serializable(&self.sources.per_environment(index, &preflights));
+        }
+        let key = Arc::as_ptr(preflight);
+        if let Some(value) = self.actuals.get(&key) {
+            return Ok(value.clone());
+        }
+        let value = Value::try_from_serializable(&self.sources.plain(index, preflight))?;
+        self.actuals.insert(key, value.clone());
+        Ok(value)
+    }
+
     /// `path` as plain serialisation gives it, field for field and in order,
-    /// its responses the shared values.
-    fn path(&mut self, path: RestPath) -> TeraResult<Value> {
+    /// its responses the shared values, and its `actual` response added.
+    fn path(&mut self, index: usize, path: RestPath) -> TeraResult<Value> {
         let RestPath {
             path,
             resource,
@@ -124,7 +177,8 @@ impl Shared {
             preflight,
             methods,
         } = path;
-        let mut map = Map::with_capacity(5);
+        let mut map = Map::with_capacity(6);
+        let actual = self.actual(index, &slug, &preflight)?;
         map.insert("path".into(), Value::from(path));
         map.insert(
             "resource".into(),
@@ -137,6 +191,7 @@ impl Shared {
             values.push(self.method(m)?);
         }
         map.insert("methods".into(), Value::from(values));
+        map.insert("actual".into(), actual);
         Ok(Value::from(map))
     }
 }
@@ -246,13 +301,16 @@ mod tests {
         crate::check(&file).0.expect("valid policy")
     }
 
-    /// `ours` is `plain` with only `template_name` and `origin_templates`
-    /// added: the same keys otherwise, in the same order, and the same values.
+    /// `ours` is `plain` with only `template_name`, `origin_templates` and
+    /// `actual` added: the same keys otherwise, in the same order, and the same values.
     fn same_but_added(plain: &Value, ours: &Value, at: &str) {
         match (plain.as_map(), ours.as_map()) {
             (Some(p), Some(o)) => {
                 let added = |k: &&tera::value::Key| {
-                    !matches!(k.as_str(), Some("template_name" | "origin_templates"))
+                    !matches!(
+                        k.as_str(),
+                        Some("template_name" | "origin_templates" | "actual")
+                    )
                 };
                 let ours_keys: Vec<_> = o.keys().filter(added).collect();
                 let plain_keys: Vec<_> = p.keys().collect();
@@ -286,12 +344,71 @@ mod tests {
                     continue;
                 }
                 let plain = Value::try_from_serializable(&plan).unwrap();
-                let ours = super::plan_value((target.spec().plan)(&policy)).unwrap();
+                let ours = super::plan_value((target.spec().plan)(&policy), &policy).unwrap();
                 same_but_added(&plain, &ours, &format!("{} {target}", f.display()));
                 checked += 1;
             }
         }
         assert!(checked >= 40, "only {checked} REST plans");
+    }
+
+    /// Every path's `actual` response is the plan's MOCK response on every
+    /// path that has a MOCK route (per environment too), on every golden and
+    /// example REST policy: the app's own methods get what the policy's MOCK
+    /// routes answer.
+    #[test]
+    fn the_actual_response_is_the_mock_response() {
+        let mut compared = 0;
+        for (f, policy) in crate::test_policies::valid() {
+            for target in crate::render::supported_targets(&policy) {
+                let plan = (target.spec().plan)(&policy);
+                if !matches!(plan, Plan::Rest(_) | Plan::RestLayer(_)) {
+                    continue;
+                }
+                let value =
+                    serde_json::to_value(super::plan_value(plan, &policy).unwrap()).unwrap();
+                let envs: Vec<serde_json::Value> = value
+                    .get("environments")
+                    .and_then(|e| e.get("rest"))
+                    .and_then(serde_json::Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for p in value["paths"].as_array().unwrap() {
+                    let actual = &p["actual"];
+                    assert_eq!(actual["status"], 200, "{}", f.display());
+                    for m in p["methods"].as_array().unwrap() {
+                        let mock = &m["mock_response"];
+                        if mock.is_null() {
+                            continue;
+                        }
+                        let at = format!("{} {} {}", f.display(), p["path"], m["method"]);
+                        assert_eq!(actual["headers"], mock["headers"], "{at}");
+                        if envs.is_empty() {
+                            assert_eq!(actual.get("template"), mock.get("template"), "{at}");
+                        }
+                        for env in &envs {
+                            let name = &env["name"];
+                            let theirs = env["responses"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .find(|r| r["key"] == m["id"])
+                                .unwrap();
+                            let ours = actual["environments"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .find(|e| &e["name"] == name)
+                                .unwrap();
+                            assert_eq!(ours["headers"], theirs["headers"], "{at} {name}");
+                            assert_eq!(ours["template"], theirs["template"], "{at} {name}");
+                        }
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared >= 20, "only {compared} MOCK responses compared");
     }
 
     /// Two CORS settings with several origins each: two locals, named after

@@ -4,6 +4,7 @@
 //! only runs it. The Tera environment is built once. The result is
 //! `relative path -> contents`; writing is the CLI's job.
 
+mod actual;
 mod context;
 pub mod filters;
 pub mod layout;
@@ -163,7 +164,7 @@ impl Prepared {
                 None => {
                     let plan = (target.spec().plan)(policy);
                     let mut ctx = Context::new();
-                    let plan = context::plan_value(plan)
+                    let plan = context::plan_value(plan, policy)
                         .map_err(|e| RenderError::Template(format!("plan: {e}")))?;
                     ctx.insert_value("plan", plan);
                     ctx.insert("marker", &marker);

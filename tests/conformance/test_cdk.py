@@ -18,6 +18,12 @@ CloudFormation deployment: every probe check, proxy routes and gateway errors
 included, must come out the same. HTTP APIs are synthesized only: LocalStack's
 community edition has no API Gateway v2.
 
+Held-out apps (tests/cdk/heldout), written the way users write them around
+held-out policies, are synthesized per scenario and some deployed; the
+own-methods scenario adds the app's own MOCK and HTTP (not proxy) methods on
+the policy's paths, which must carry the policy's CORS headers in the
+template and answer them on LocalStack (issue 27).
+
 scripts/conformance --only cdk installs aws-cdk-lib from npm and PyPI."""
 
 import json
@@ -28,10 +34,11 @@ from collections import Counter
 import pytest
 import yaml
 
-from corsform_conformance import aws, cdk, cfn, checks, probe_report, tally, tools
+from corsform_conformance import aws, cdk, cfn, checks, http_cases, probe_report, tally, tools
 from corsform_conformance.cases import case_id, cases_with, rest_cases, whole_api
 from corsform_conformance.deploy import Deployment, NotDeployable, stack_name
-from corsform_conformance.expectations import environment_names, expect, is_rest, load_policy
+from corsform_conformance.expectations import (H_ORIGIN, cors_headers, environment_names, expect, is_rest,
+                                               load_policy, sample_path)
 
 TS = cases_with("cdk-typescript/cors.ts")
 PY = cases_with("cdk-python/cors.py")
@@ -429,10 +436,12 @@ def test_cdk_python_unknown_environment(work):
 # write them, around the modules of held-out policies.
 # ---------------------------------------------------------------------------
 
-def heldout_run(lang, scenario, work, typescript, environment=None):
-    """Runs LANG's held-out app for SCENARIO; (finished process, out folder)."""
-    env = dict(cdk.app_env(environment=environment), CDK_SCENARIO=scenario)
-    out = work / f"heldout-{lang}-out" / (scenario if environment is None else f"{scenario}-{environment}")
+def heldout_run(lang, scenario, work, typescript, environment=None, extra_env=None, variant=None):
+    """Runs LANG's held-out app for SCENARIO (with EXTRA_ENV added to its
+    environment, synthesized into a folder of its own named VARIANT);
+    (finished process, out folder)."""
+    env = dict(cdk.app_env(environment=environment), CDK_SCENARIO=scenario, **(extra_env or {}))
+    out = work / f"heldout-{lang}-out" / "-".join(x for x in (scenario, environment, variant) if x)
     if lang == "typescript":
         need_node(typescript)
         root, tsc_output, ok = typescript
@@ -454,11 +463,12 @@ def heldout_run(lang, scenario, work, typescript, environment=None):
 _HELDOUT_SYNTH = {}
 
 
-def heldout_template(lang, scenario, work, typescript, heldout, environment=None):
-    """The template of LANG's held-out app for SCENARIO (synthesized once)."""
-    key = (lang, scenario, environment)
+def heldout_template(lang, scenario, work, typescript, heldout, environment=None, extra_env=None, variant=None):
+    """The template of LANG's held-out app for SCENARIO (synthesized once per
+    VARIANT, the name of EXTRA_ENV)."""
+    key = (lang, scenario, environment, variant)
     if key not in _HELDOUT_SYNTH:
-        run, out = heldout_run(lang, scenario, work, typescript, environment)
+        run, out = heldout_run(lang, scenario, work, typescript, environment, extra_env, variant)
         template = out / "Cors.template.json"
         assert run.returncode == 0 and template.is_file(), \
             f"held-out {lang} app, {scenario}: exit {run.returncode}\n{run.stdout}{run.stderr}"
@@ -638,4 +648,164 @@ def test_cdk_heldout_localstack(lang, scenario, environment, localstack, deploye
     assert theirs, "probe made no check on the CloudFormation deployment"
     problems += [f"only on CDK: {o}" for o in sorted((ours - theirs).elements(), key=repr)]
     problems += [f"only on CloudFormation: {o}" for o in sorted((theirs - ours).elements(), key=repr)]
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# The app's own methods (issue 27): the held-out own-methods scenario adds its
+# own non-proxy methods on the policy's paths before applyCorsPolicy.
+# ---------------------------------------------------------------------------
+
+# (path, HTTP method): the app's own non-proxy methods in the own-methods
+# scenario (app.ts libraryWithOwnMethods), and what each of its integration
+# responses' templates ends with (the app's own template, or what the module
+# adds where there was none: nothing on MOCK, the backend's body on HTTP).
+OWN_METHODS = {
+    ("/books", "GET"): ("MOCK", '{"books": []}'),
+    ("/ping", "GET"): ("MOCK", ""),
+    ("/books/{isbn}", "GET"): ("HTTP", "$input.body"),
+}
+# The app's own proxy methods there: left as the app made them.
+OWN_PROXY_METHODS = {("/books", "POST"), ("/books/{isbn}", "PUT"), ("/books/{isbn}", "DELETE"),
+                     ("/search/{proxy+}", "GET")}
+
+
+def own_methods(template):
+    """{(path, method): properties} of every method of TEMPLATE but OPTIONS."""
+    resources = cdk.load(template)["Resources"]
+    path_of = cdk._paths(resources)
+    out = {}
+    for r in resources.values():
+        if r["Type"] == "AWS::ApiGateway::Method" and r["Properties"]["HttpMethod"] != "OPTIONS":
+            out[(path_of(r["Properties"]["ResourceId"]), r["Properties"]["HttpMethod"])] = r["Properties"]
+    return out
+
+
+def policy_actual_response(heldout):
+    """What corsform's CloudFormation template of the library policy gives
+    its MOCK route GET /ping: (integration response parameters, response
+    template, method response parameters): what every non-proxy method of a
+    library path must carry."""
+    ping = own_methods(heldout["library"] / "cloudformation" / "template.yaml")[("/ping", "GET")]
+    (integration,) = ping["Integration"]["IntegrationResponses"]
+    (method,) = ping["MethodResponses"]
+    return integration["ResponseParameters"], integration["ResponseTemplates"]["application/json"], \
+        method["ResponseParameters"]
+
+
+@pytest.mark.tool("cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_own_methods(lang, work, typescript, heldout):
+    """The app's own MOCK and HTTP (not proxy) methods on the policy's paths,
+    one of them the policy's own MOCK route GET /ping: each integration
+    response maps the CORS headers corsform's CloudFormation target gives a
+    MOCK route, its templates begin with the origin check and keep the app's
+    own, and each of its statuses has a method response that declares them
+    (the app's response models and selection patterns kept); the app's proxy
+    methods are untouched; the policy's preflights, its other MOCK route and
+    the gateway responses are the CloudFormation target's."""
+    template = heldout_template(lang, "own-methods", work, typescript, heldout)
+    lint_clean(template)
+    got, want = cdk.rest_cors(template), heldout_reference(heldout, "library")
+    assert got["gateway_responses"] == want["gateway_responses"]
+    assert {k: v for k, v in got["methods"].items() if k not in OWN_METHODS} == \
+        {k: v for k, v in want["methods"].items() if k not in OWN_METHODS}
+    params, vtl, declared = policy_actual_response(heldout)
+    assert vtl.startswith("#set($origin") and len(params) == 4, (params, vtl)  # several origins: the VTL check
+    methods = own_methods(template)
+    problems = []
+    for key, (kind, own_template) in OWN_METHODS.items():
+        props = methods[key]
+        assert props["Integration"]["Type"] == kind, (key, props)
+        responses = props["Integration"]["IntegrationResponses"]
+        by_status = {m["StatusCode"]: m for m in props.get("MethodResponses", [])}
+        for r in responses:
+            where = f"{key} integration response {r['StatusCode']}"
+            if {k: r.get("ResponseParameters", {}).get(k) for k in params} != params:
+                problems.append(f"{where}: {r.get('ResponseParameters')}, not {params}")
+            if r.get("ResponseTemplates") != {"application/json": vtl + own_template}:
+                problems.append(f"{where}: templates {r.get('ResponseTemplates')}")
+            m = by_status.get(r["StatusCode"])
+            if m is None or {k: m.get("ResponseParameters", {}).get(k) for k in declared} != declared:
+                problems.append(f"{where}: method response {m}, not declaring {declared}")
+    books_isbn = methods[("/books/{isbn}", "GET")]
+    assert [r.get("SelectionPattern") for r in books_isbn["Integration"]["IntegrationResponses"]] == [None, "404"]
+    assert books_isbn["MethodResponses"][0]["ResponseModels"] == {"application/json": "Empty"}
+    for key in OWN_PROXY_METHODS:
+        props = methods[key]
+        assert props["Integration"]["Type"] in ("AWS_PROXY", "HTTP_PROXY"), (key, props)
+        assert "IntegrationResponses" not in props["Integration"] and "MethodResponses" not in props, (key, props)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.tool("cdk held-out")
+def test_cdk_heldout_own_methods_same_in_both_languages(work, typescript, heldout):
+    """TypeScript and Python give the app's own methods the same headers: the
+    two templates are the same, resource for resource."""
+    need_node(typescript)
+    ts, py = (cdk.load(heldout_template(lang, "own-methods", work, typescript, heldout)) for lang in LANGS)
+    assert ts["Resources"] == py["Resources"]
+
+
+def own_method_cases(policy):
+    """The requests to the app's own non-proxy methods and what each must
+    answer (expectations.py, as for a MOCK route of the policy): from every
+    origin to try, allowed (its own origin back), refused (never itself back:
+    the static first origin, which a browser refuses for another origin) and
+    none; Allow-Credentials, Expose-Headers and Vary as the policy says."""
+    origins, _, actual = cors_headers(policy["cors"], [])
+    cases = []
+    for path, method in OWN_METHODS:
+        for origin in origins.to_try(()):
+            case = {
+                "name": f"{method} {path} (the app's own) from {origin or 'no Origin'}",
+                "path": sample_path(path),
+                "method": method,
+                "expect_status": 200,
+                "expect": {H_ORIGIN: origins.allow_origin(origin), **actual},
+            }
+            if origin is not None:
+                case["origin"] = origin
+            cases.append(case)
+    # Never a vacuous check: allowed origins, a pattern's among them, and refused ones.
+    tried = [c.get("origin") for c in cases]
+    assert any(o and origins.matches(o) and "staff" in o for o in tried), tried
+    assert any(o and not origins.matches(o) for o in tried), tried
+    return cases
+
+
+@pytest.mark.tool("localstack cdk held-out")
+@pytest.mark.parametrize("lang", LANGS)
+def test_cdk_heldout_own_methods_localstack(lang, localstack, corsform, work, typescript, heldout):
+    """The own-methods app deployed to LocalStack, its HTTP method's backend
+    LocalStack's own health endpoint (a 200 with a JSON body): the app's own
+    MOCK and HTTP methods answer every allowed origin with that origin, a
+    refused one never with itself, Allow-Credentials, Expose-Headers and Vary
+    as the policy says; and the deployment passes the checks every deployment
+    does (the policy's preflights and MOCK routes request by request, gateway
+    responses and mapping expressions read back)."""
+    key = f"heldout-{lang}-own-methods"
+    if key not in _HELDOUT_DEPLOYED:
+        try:
+            template = heldout_template(lang, "own-methods", work, typescript, heldout,
+                                        extra_env={"CDK_OWN_BACKEND_URL": f"{localstack.endpoint}/_localstack/health"},
+                                        variant="localstack")
+            body = work / "deploy" / f"{key}.yaml"
+            body.parent.mkdir(parents=True, exist_ok=True)
+            body.write_text(yaml.safe_dump(cdk.load(template), sort_keys=False))
+            api_id, notes = aws.cfn_deploy(localstack.endpoint, stack_name(key), body)
+            tally.add(deployments=1)
+            _HELDOUT_DEPLOYED[key] = Deployment(heldout["library"], key, api_id,
+                                                expect(load_policy(heldout["library"] / "policy.toml")),
+                                                notes=notes, stack=stack_name(key))
+        except (AssertionError, aws.DeployError) as e:
+            _HELDOUT_DEPLOYED[key] = e
+    d = _HELDOUT_DEPLOYED[key]
+    if isinstance(d, Exception):
+        pytest.fail(f"{key} failed: {d}", pytrace=False)
+    cases = own_method_cases(load_policy(heldout["library"] / "policy.toml"))
+    passed, problems = http_cases.run_cases(localstack.endpoint, d.api_id, d.stage, cases)
+    tally.add(requests=len(cases), requests_passed=passed)
+    problems += checks.headers(localstack, d) + checks.gateway_responses(localstack, d) \
+        + checks.mapping_expressions(localstack, d)
     assert not problems, "\n".join(problems)

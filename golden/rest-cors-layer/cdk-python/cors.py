@@ -11,7 +11,23 @@ For every path of the policy (created with resource_for_path when missing) it
 adds the preflight: an OPTIONS method without authorizer or API key whose MOCK
 integration answers with the policy's headers, as corsform's CloudFormation
 target deploys it.
-(scope = "cors": the API's own methods, MOCK ones included, are yours.)
+
+The app's own methods on the policy's paths (added before apply_cors_policy)
+keep their integration, authorization and responses; those whose integration
+is not a proxy (MOCK, AWS, HTTP: API Gateway maps their responses) get the
+policy's CORS response headers, through the escape hatch on their CfnMethod
+(node.default_child), as a MOCK route of the policy has them:
+- every integration response maps each header (`method.response.header.<Name>`),
+  replacing a mapping of the app's own for that header;
+- with several allowed origins, the VTL that echoes an allowed Origin is put
+  before each of its response templates; one without templates gets an
+  `application/json` one: that VTL alone on MOCK (which has no body), the VTL
+  then `$input.body` (the backend's body, unchanged) on AWS and HTTP;
+- the method response of each integration response's status declares the
+  headers (one is added for a status that has none).
+A proxy method (AWS_PROXY, HTTP_PROXY) is left as it is: its backend sends the
+actual response's CORS headers (corsform build --target lambda-node or
+--target lambda-python for a Lambda function).
 And it gives API Gateway's own error responses (gateway responses) the
 policy's CORS headers, so a browser can read a 401 or a 5xx.
 
@@ -24,8 +40,9 @@ allowed.
 """
 
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 
+from aws_cdk import Stack
 from aws_cdk import aws_apigateway as apigateway
 from constructs import Construct
 
@@ -57,6 +74,9 @@ class MockMethod:
 class PolicyPath:
     path: str
     preflight: CorsResponse
+    # The CORS headers of the path's actual responses (those of its MOCK
+    # routes): what the app's own non-proxy methods on the path are given.
+    actual: CorsResponse
     mock_methods: Sequence[MockMethod] = field(default_factory=tuple)
 
 
@@ -83,6 +103,16 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             },
             template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
         ),
+        actual=CorsResponse(
+            status_code="200",
+            headers={
+                "Access-Control-Allow-Origin": "'https://app.example.com'",
+                "Access-Control-Allow-Credentials": "'true'",
+                "Access-Control-Expose-Headers": "'etag'",
+                "Vary": "'Origin'",
+            },
+            template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+        ),
         mock_methods=(
         ),
     ),
@@ -96,6 +126,16 @@ POLICY_PATHS: Sequence[PolicyPath] = (
                 "Access-Control-Allow-Headers": "'content-type,authorization'",
                 "Access-Control-Allow-Credentials": "'true'",
                 "Access-Control-Max-Age": "'600'",
+                "Vary": "'Origin'",
+            },
+            template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+        ),
+        actual=CorsResponse(
+            status_code="200",
+            headers={
+                "Access-Control-Allow-Origin": "'https://app.example.com'",
+                "Access-Control-Allow-Credentials": "'true'",
+                "Access-Control-Expose-Headers": "'etag'",
                 "Vary": "'Origin'",
             },
             template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
@@ -117,6 +157,16 @@ POLICY_PATHS: Sequence[PolicyPath] = (
             },
             template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
         ),
+        actual=CorsResponse(
+            status_code="200",
+            headers={
+                "Access-Control-Allow-Origin": "'https://app.example.com'",
+                "Access-Control-Allow-Credentials": "'true'",
+                "Access-Control-Expose-Headers": "'etag'",
+                "Vary": "'Origin'",
+            },
+            template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+        ),
         mock_methods=(
         ),
     ),
@@ -130,6 +180,16 @@ POLICY_PATHS: Sequence[PolicyPath] = (
                 "Access-Control-Allow-Headers": "'content-type,authorization'",
                 "Access-Control-Allow-Credentials": "'true'",
                 "Access-Control-Max-Age": "'600'",
+                "Vary": "'Origin'",
+            },
+            template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+        ),
+        actual=CorsResponse(
+            status_code="200",
+            headers={
+                "Access-Control-Allow-Origin": "'https://app.example.com'",
+                "Access-Control-Allow-Credentials": "'true'",
+                "Access-Control-Expose-Headers": "'etag'",
                 "Vary": "'Origin'",
             },
             template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
@@ -225,6 +285,66 @@ def _add_mock(
     )
 
 
+# Integrations whose backend answers the request itself: API Gateway maps none of their responses.
+_PROXY_INTEGRATIONS = ("AWS_PROXY", "HTTP_PROXY")
+
+
+def _override_key(name: str) -> str:
+    """A name as one key of an override path: its dots escaped (CfnResource.add_override)."""
+    return name.replace(".", "\\.")
+
+
+def _add_cors_headers(method: apigateway.Method, r: CorsResponse) -> bool:
+    """Gives `method`, one of the app's own, the CORS headers of `r` when its
+    integration is not a proxy (see the module's docstring), through its
+    CfnMethod: property overrides on its integration responses and method
+    responses, and add_method_response for a status that has no method
+    response. Returns whether it did."""
+    cfn = method.node.default_child
+    stack = Stack.of(method)
+    # Resolved: plain data, keys as aws-cdk-lib spells them (integrationResponses).
+    integration: Any = stack.resolve(cfn.integration) or {}
+    kind = integration.get("type") or "MOCK"
+    if kind in _PROXY_INTEGRATIONS:
+        return False
+    statuses = []
+    for i, response in enumerate(integration.get("integrationResponses") or []):
+        at = f"Integration.IntegrationResponses.{i}"
+        for name, mapping in r.headers.items():
+            cfn.add_property_override(f"{at}.ResponseParameters.{_override_key(f'method.response.header.{name}')}",
+                                      mapping)
+        if r.template is not None:
+            templates = list((response.get("responseTemplates") or {}).items())
+            if not templates:
+                templates.append(("application/json", "" if kind == "MOCK" else "$input.body"))
+            for content_type, own in templates:
+                # A template of the app's own that is not plain text (an intrinsic) is joined to the VTL.
+                joined = r.template + own if isinstance(own, str) else {"Fn::Join": ["", [r.template, own]]}
+                cfn.add_property_override(f"{at}.ResponseTemplates.{_override_key(content_type)}", joined)
+        if response["statusCode"] not in statuses:
+            statuses.append(response["statusCode"])
+    declared = list(r.headers)
+    method_responses = stack.resolve(cfn.method_responses) or []
+    for status in statuses:
+        found = [i for i, m in enumerate(method_responses) if m["statusCode"] == status]
+        if not found:
+            method.add_method_response(
+                status_code=status,
+                response_parameters={f"method.response.header.{name}": True for name in declared},
+            )
+            continue
+        for name in declared:
+            cfn.add_property_override(
+                f"MethodResponses.{found[0]}.ResponseParameters.{_override_key(f'method.response.header.{name}')}", True)
+    # The API's own deployment is named after its methods as they were made,
+    # overrides left out: the headers go into its name, so it is replaced
+    # (and the stage redeployed) when they change.
+    if method.api.latest_deployment is not None:
+        method.api.latest_deployment.add_to_logical_id(
+            {"corsformCors": [method.resource.path, method.http_method, dict(r.headers), r.template]})
+    return True
+
+
 # The id of the (empty) construct that marks an API the policy was applied to.
 _APPLIED = "CorsformCorsPolicy"
 
@@ -263,8 +383,9 @@ def apply_cors_policy(
     api: apigateway.RestApiBase,
     authorizers: Optional[Dict[str, apigateway.IAuthorizer]] = None,
 ) -> None:
-    """Adds the policy's CORS to `api`: every path's preflight and the
-    gateway responses. Call it once, after adding your own methods. It raises
+    """Adds the policy's CORS to `api`: every path's preflight, the CORS
+    headers of your own non-proxy methods on its paths, and the gateway
+    responses. Call it once, after adding your own methods. It raises
     ValueError, saying what to do, for a SpecRestApi, a proxying
     LambdaRestApi, an API with default_cors_preflight_options, a path that
     already has an OPTIONS method, and a second call on one API.
@@ -283,9 +404,14 @@ def apply_cors_policy(
                 f"apply_cors_policy({api.node.path}): {p.path} already has an OPTIONS method (add_cors_preflight, "
                 "or your own); remove it (the policy's preflight replaces it)"
             )
+        # The app's own methods, before the policy adds any.
+        own = [c for c in resource.node.children if isinstance(c, apigateway.Method)]
         _add_preflight(resource, p.preflight)
+        for method in own:
+            _add_cors_headers(method, p.actual)
         for m in p.mock_methods:
-            # The id of a method under its resource is its HTTP method.
+            # The id of a method under its resource is its HTTP method; the
+            # app's own method of that name has just been given the CORS headers.
             if resource.node.try_find_child(m.http_method) is None:
                 _add_mock(resource, m, authorizers or {})
     for g in GATEWAY_RESPONSES:

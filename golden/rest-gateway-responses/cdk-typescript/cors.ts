@@ -18,6 +18,25 @@
  * CloudFormation target deploys it.
  * It adds the policy's MOCK routes with their CORS headers, unless the
  * resource already has that method.
+ *
+ * The app's own methods on the policy's paths (added before applyCorsPolicy)
+ * keep their integration, authorization and responses; those whose
+ * integration is not a proxy (MOCK, AWS, HTTP: API Gateway maps their
+ * responses) get the policy's CORS response headers, through the escape hatch
+ * on their CfnMethod (node.defaultChild), as a MOCK route of the policy has
+ * them:
+ * - every integration response maps each header
+ *   (`method.response.header.<Name>`), replacing a mapping of the app's own
+ *   for that header;
+ * - with several allowed origins, the VTL that echoes an allowed Origin is
+ *   put before each of its response templates; one without templates gets an
+ *   `application/json` one: that VTL alone on MOCK (which has no body), the
+ *   VTL then `$input.body` (the backend's body, unchanged) on AWS and HTTP;
+ * - the method response of each integration response's status declares the
+ *   headers (one is added for a status that has none).
+ * A proxy method (AWS_PROXY, HTTP_PROXY) is left as it is: its backend sends
+ * the actual response's CORS headers (corsform build --target lambda-node or
+ * --target lambda-python for a Lambda function).
  * And it gives API Gateway's own error responses (gateway responses) the
  * policy's CORS headers, so a browser can read a 401 or a 5xx.
  *
@@ -28,6 +47,7 @@
  * first one and a VTL response template replaces it with the request's
  * Origin when that Origin is allowed.
  */
+import { Stack } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
@@ -54,6 +74,11 @@ export interface MockMethod {
 export interface PolicyPath {
   readonly path: string;
   readonly preflight: CorsResponse;
+  /**
+   * The CORS headers of the path's actual responses (those of its MOCK
+   * routes): what the app's own non-proxy methods on the path are given.
+   */
+  readonly actual: CorsResponse;
   readonly mockMethods: readonly MockMethod[];
 }
 
@@ -72,6 +97,15 @@ export const POLICY_PATHS: readonly PolicyPath[] = [
       headers: {
         "Access-Control-Allow-Origin": "'https://app.example.com'",
         "Access-Control-Allow-Methods": "'GET'",
+        "Vary": "'Origin'",
+      },
+      template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+    },
+    actual: {
+      statusCode: "200",
+      headers: {
+        "Access-Control-Allow-Origin": "'https://app.example.com'",
+        "Access-Control-Expose-Headers": "'x-request-id'",
         "Vary": "'Origin'",
       },
       template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.preview\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
@@ -224,6 +258,85 @@ function addMock(resource: apigateway.IResource, m: MockMethod, options: CorsPol
   );
 }
 
+/** Integrations whose backend answers the request itself: API Gateway maps none of their responses. */
+const PROXY_INTEGRATIONS: readonly string[] = ["AWS_PROXY", "HTTP_PROXY"];
+
+/** A name as one key of an override path: its dots escaped (CfnResource.addOverride). */
+function overrideKey(name: string): string {
+  return name.replace(/\./g, "\\.");
+}
+
+/** The parts of a CfnMethod's integration that the CORS headers change, resolved. */
+interface OwnIntegration {
+  readonly type?: string;
+  readonly integrationResponses?: readonly {
+    readonly statusCode: string;
+    readonly responseTemplates?: Readonly<Record<string, unknown>>;
+  }[];
+}
+
+/**
+ * Gives `method`, one of the app's own, the CORS headers of `r` when its
+ * integration is not a proxy (see the module's comment), through its
+ * CfnMethod: property overrides on its integration responses and method
+ * responses, and addMethodResponse for a status that has no method response.
+ * Returns whether it did.
+ */
+function addCorsHeaders(method: apigateway.Method, r: CorsResponse): boolean {
+  const cfn = method.node.defaultChild as apigateway.CfnMethod;
+  const stack = Stack.of(method);
+  const integration = stack.resolve(cfn.integration) as OwnIntegration | undefined;
+  const type = integration?.type ?? "MOCK";
+  if (PROXY_INTEGRATIONS.includes(type)) {
+    return false;
+  }
+  const responses = integration?.integrationResponses ?? [];
+  const statuses: string[] = [];
+  responses.forEach((response, i) => {
+    const at = `Integration.IntegrationResponses.${i}`;
+    for (const [name, mapping] of Object.entries(r.headers)) {
+      cfn.addPropertyOverride(`${at}.ResponseParameters.${overrideKey(`method.response.header.${name}`)}`, mapping);
+    }
+    if (r.template !== undefined) {
+      const templates = Object.entries(response.responseTemplates ?? {});
+      if (templates.length === 0) {
+        templates.push(["application/json", type === "MOCK" ? "" : "$input.body"]);
+      }
+      for (const [contentType, own] of templates) {
+        // A template of the app's own that is not plain text (an intrinsic) is joined to the VTL.
+        const joined = typeof own === "string" ? r.template + own : { "Fn::Join": ["", [r.template, own]] };
+        cfn.addPropertyOverride(`${at}.ResponseTemplates.${overrideKey(contentType)}`, joined);
+      }
+    }
+    if (!statuses.includes(response.statusCode)) {
+      statuses.push(response.statusCode);
+    }
+  });
+  const declared = Object.keys(r.headers);
+  const methodResponses = (stack.resolve(cfn.methodResponses) ?? []) as readonly { readonly statusCode: string }[];
+  for (const status of statuses) {
+    const i = methodResponses.findIndex((m) => m.statusCode === status);
+    if (i < 0) {
+      const responseParameters: Record<string, boolean> = {};
+      for (const name of declared) {
+        responseParameters[`method.response.header.${name}`] = true;
+      }
+      method.addMethodResponse({ statusCode: status, responseParameters });
+      continue;
+    }
+    for (const name of declared) {
+      cfn.addPropertyOverride(`MethodResponses.${i}.ResponseParameters.${overrideKey(`method.response.header.${name}`)}`, true);
+    }
+  }
+  // The API's own deployment is named after its methods as they were made,
+  // overrides left out: the headers go into its name, so it is replaced (and
+  // the stage redeployed) when they change.
+  method.api.latestDeployment?.addToLogicalId({
+    corsformCors: [method.resource.path, method.httpMethod, { ...r.headers }, r.template ?? null],
+  });
+  return true;
+}
+
 /** The id of the (empty) construct that marks an API the policy was applied to. */
 const APPLIED = "CorsformCorsPolicy";
 
@@ -246,8 +359,9 @@ function refusal(api: apigateway.RestApiBase): string | undefined {
 }
 
 /**
- * Adds the policy's CORS to `api`: every path's preflight, its MOCK routes and
- * the gateway responses. Call it once, after adding your own methods. It
+ * Adds the policy's CORS to `api`: every path's preflight, its MOCK routes,
+ * the CORS headers of your own non-proxy methods on its paths, and the
+ * gateway responses. Call it once, after adding your own methods. It
  * throws, saying what to do, for a SpecRestApi, a proxying LambdaRestApi, an
  * API with defaultCorsPreflightOptions, a path that already has an OPTIONS
  * method, and a second call on one API.
@@ -265,9 +379,15 @@ export function applyCorsPolicy(api: apigateway.RestApiBase, options: CorsPolicy
         `applyCorsPolicy(${api.node.path}): ${p.path} already has an OPTIONS method (addCorsPreflight, or your own); remove it (the policy's preflight replaces it)`,
       );
     }
+    // The app's own methods, before the policy adds any.
+    const own = resource.node.children.filter((c): c is apigateway.Method => c instanceof apigateway.Method);
     addPreflight(resource, p.preflight);
+    for (const method of own) {
+      addCorsHeaders(method, p.actual);
+    }
     for (const m of p.mockMethods) {
-      // The id of a method under its resource is its HTTP method.
+      // The id of a method under its resource is its HTTP method; the app's
+      // own method of that name has just been given the CORS headers.
       if (resource.node.tryFindChild(m.httpMethod) === undefined) {
         addMock(resource, m, options);
       }

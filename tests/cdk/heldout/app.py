@@ -74,6 +74,59 @@ class LibraryService(Construct):
         library.apply_cors_policy(self.api, {"cognito": pool})
 
 
+def library_with_own_methods(scope: Construct) -> apigateway.RestApi:
+    """The library with the app's own non-proxy methods (own-methods; see app.ts)."""
+    pool = cognito_authorizer(scope)
+    api = apigateway.RestApi(scope, "Library", rest_api_name="library", cloud_watch_role=False,
+                             deploy_options=apigateway.StageOptions(stage_name="v1"))
+    handler = function_named(scope, "Handler", os.environ.get("CDK_FUNCTION_NAME", "books"))
+    mock_request = {"application/json": '{"statusCode": 200}'}
+    # The policy routes GET /books to a function; this team answers it from a
+    # MOCK with a body of its own and a method response for its status.
+    books = api.root.add_resource("books")
+    books.add_method(
+        "GET",
+        apigateway.MockIntegration(
+            request_templates=mock_request,
+            integration_responses=[apigateway.IntegrationResponse(
+                status_code="200", response_templates={"application/json": '{"books": []}'})]),
+        method_responses=[apigateway.MethodResponse(status_code="200")],
+    )
+    books.add_method("POST", apigateway.LambdaIntegration(handler), authorizer=pool)
+    # An HTTP integration without proxy: API Gateway maps its responses.
+    book = books.add_resource("{isbn}")
+    book.add_method(
+        "GET",
+        apigateway.HttpIntegration(
+            os.environ.get("CDK_OWN_BACKEND_URL", f"{BACKEND_URL}/books"), http_method="GET", proxy=False,
+            options=apigateway.IntegrationOptions(integration_responses=[
+                apigateway.IntegrationResponse(status_code="200"),
+                apigateway.IntegrationResponse(status_code="404", selection_pattern="404"),
+            ])),
+        method_responses=[apigateway.MethodResponse(
+            status_code="200", response_models={"application/json": apigateway.Model.EMPTY_MODEL})],
+    )
+    for method in ("PUT", "DELETE"):
+        book.add_method(method, apigateway.LambdaIntegration(handler))
+    api.root.add_resource("search").add_proxy(any_method=False).add_method(
+        "GET",
+        apigateway.HttpIntegration(
+            f"{BACKEND_URL}/search/{{proxy}}", http_method="GET", proxy=True,
+            options=apigateway.IntegrationOptions(
+                request_parameters={"integration.request.path.proxy": "method.request.path.proxy"})),
+        request_parameters={"method.request.path.proxy": True},
+    )
+    # The policy's own MOCK route GET /ping, which the app already has: no
+    # response template and no method response of its own.
+    api.root.add_resource("ping").add_method(
+        "GET",
+        apigateway.MockIntegration(request_templates=mock_request,
+                                   integration_responses=[apigateway.IntegrationResponse(status_code="200")]),
+    )
+    library.apply_cors_policy(api, {"cognito": pool})
+    return api
+
+
 def plain_library(scope: Construct, construct_id: str) -> apigateway.RestApi:
     """A bare library API with the policy applied (the scenarios without deployment)."""
     api = apigateway.RestApi(scope, construct_id, cloud_watch_role=False,
@@ -99,6 +152,9 @@ elif SCENARIO == "tickets-deployment":
     deployment = apigateway.Deployment(stack, "Deployment", api=api)
     apigateway.Stage(stack, "Stage", deployment=deployment, stage_name=tickets.policy_for(environment).stage)
     tickets.apply_cors_policy(api, environment=environment)
+    cdk.CfnOutput(stack, "RestApiId", value=api.rest_api_id)
+elif SCENARIO == "own-methods":
+    api = library_with_own_methods(stack)
     cdk.CfnOutput(stack, "RestApiId", value=api.rest_api_id)
 elif SCENARIO == "two-apis":
     plain_library(stack, "Public")

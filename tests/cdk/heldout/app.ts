@@ -10,6 +10,11 @@
 // - two-apis: two RestApis in one stack, each with the policy;
 // - nested: the API in a NestedStack;
 // - lambda-rest-api: a LambdaRestApi with proxy: false;
+// - own-methods: the app's own non-proxy methods on the policy's paths (MOCK
+//   ones, one with its own response template and method response, one with
+//   neither, one on a path where the policy has its own MOCK route; an HTTP
+//   integration without proxy to CDK_OWN_BACKEND_URL, with a 404 selection
+//   pattern) beside proxy ones, before applyCorsPolicy; deployed, probed;
 // and these must fail the synthesis with a message that says what to do:
 // - lambda-proxy: a proxying LambdaRestApi (every path goes to the function);
 // - twice: applyCorsPolicy called twice on one API;
@@ -92,6 +97,63 @@ class LibraryService extends Construct {
   }
 }
 
+/** The library with the app's own non-proxy methods (own-methods). */
+function libraryWithOwnMethods(scope: Construct): apigateway.RestApi {
+  const pool = cognitoAuthorizer(scope);
+  const api = new apigateway.RestApi(scope, "Library", {
+    restApiName: "library",
+    cloudWatchRole: false,
+    deployOptions: { stageName: "v1" },
+  });
+  const handler = functionNamed(scope, "Handler", process.env.CDK_FUNCTION_NAME ?? "books");
+  const mockRequest = { "application/json": '{"statusCode": 200}' };
+  // The policy routes GET /books to a function; this team answers it from a
+  // MOCK with a body of its own and a method response for its status.
+  const books = api.root.addResource("books");
+  books.addMethod(
+    "GET",
+    new apigateway.MockIntegration({
+      requestTemplates: mockRequest,
+      integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": '{"books": []}' } }],
+    }),
+    { methodResponses: [{ statusCode: "200" }] },
+  );
+  books.addMethod("POST", new apigateway.LambdaIntegration(handler), { authorizer: pool });
+  // An HTTP integration without proxy: API Gateway maps its responses.
+  const book = books.addResource("{isbn}");
+  book.addMethod(
+    "GET",
+    new apigateway.HttpIntegration(process.env.CDK_OWN_BACKEND_URL ?? `${backendUrl}/books`, {
+      httpMethod: "GET",
+      proxy: false,
+      options: {
+        integrationResponses: [{ statusCode: "200" }, { statusCode: "404", selectionPattern: "404" }],
+      },
+    }),
+    { methodResponses: [{ statusCode: "200", responseModels: { "application/json": apigateway.Model.EMPTY_MODEL } }] },
+  );
+  for (const method of ["PUT", "DELETE"]) {
+    book.addMethod(method, new apigateway.LambdaIntegration(handler));
+  }
+  api.root.addResource("search").addProxy({ anyMethod: false }).addMethod(
+    "GET",
+    new apigateway.HttpIntegration(`${backendUrl}/search/{proxy}`, {
+      httpMethod: "GET",
+      proxy: true,
+      options: { requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" } },
+    }),
+    { requestParameters: { "method.request.path.proxy": true } },
+  );
+  // The policy's own MOCK route GET /ping, which the app already has: no
+  // response template and no method response of its own.
+  api.root.addResource("ping").addMethod(
+    "GET",
+    new apigateway.MockIntegration({ requestTemplates: mockRequest, integrationResponses: [{ statusCode: "200" }] }),
+  );
+  library.applyCorsPolicy(api, { authorizers: { cognito: pool } });
+  return api;
+}
+
 /** A bare library API with the policy applied (the scenarios without deployment). */
 function plainLibrary(scope: Construct, id: string): apigateway.RestApi {
   const api = new apigateway.RestApi(scope, id, { cloudWatchRole: false, deployOptions: { stageName: "v1" } });
@@ -119,6 +181,11 @@ switch (scenario) {
     const deployment = new apigateway.Deployment(stack, "Deployment", { api });
     new apigateway.Stage(stack, "Stage", { deployment, stageName: tickets.policyFor(environment).stage });
     tickets.applyCorsPolicy(api, { environment });
+    new CfnOutput(stack, "RestApiId", { value: api.restApiId });
+    break;
+  }
+  case "own-methods": {
+    const api = libraryWithOwnMethods(stack);
     new CfnOutput(stack, "RestApiId", { value: api.restApiId });
     break;
   }
