@@ -139,6 +139,11 @@ pub(super) fn path_cors(api: &Api, path: &str) -> Option<Cors> {
     let i = o.integration.as_ref()?;
     let r = i.responses.first()?;
     let ms = &r.mappings;
+    // A preflight whose response maps nothing (an export that left its
+    // integration response out) says nothing about the path's CORS.
+    if ms.is_empty() && r.templates.is_empty() {
+        return None;
+    }
     // A comma-joined value (which browsers refuse, audit's CF0904) is the
     // origins the team meant: each becomes its own.
     let mut origins: Vec<String> = literal_or_placeholder(ms, "Access-Control-Allow-Origin")
