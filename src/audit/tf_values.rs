@@ -36,6 +36,7 @@ pub fn resolve(parsed: &mut [Parsed]) {
             }
         }
     }
+    module_inputs(parsed, &mut known);
     for p in parsed.iter_mut() {
         let Parsed::Hcl(blocks, dir) = p else {
             continue;
@@ -47,6 +48,86 @@ pub fn resolve(parsed: &mut [Parsed]) {
             substitute(&mut b.body, values);
         }
     }
+}
+
+/// Local modules are followed (issue 26): a `module` block whose `source`
+/// is a folder of these files (`./modules/api`) passes its literal inputs
+/// (or the caller's own known values) to that folder's variables, over their
+/// defaults. A module called more than once with different inputs keeps its
+/// defaults: which call a finding is about would be a guess.
+fn module_inputs(parsed: &[Parsed], known: &mut HashMap<String, HashMap<String, Node>>) {
+    const META: &[&str] = &[
+        "source",
+        "version",
+        "providers",
+        "count",
+        "for_each",
+        "depends_on",
+    ];
+    let mut calls: HashMap<String, Vec<HashMap<String, Node>>> = HashMap::new();
+    for p in parsed {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        for b in blocks.iter().filter(|b| b.ident == "module") {
+            let Some(source) = b.body.get("source").and_then(Node::text) else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue; // a registry or remote module: not in these files
+            }
+            let target = join(dir, source);
+            let caller = known.get(dir.as_str());
+            let inputs: HashMap<String, Node> = b
+                .body
+                .entries()
+                .iter()
+                .filter(|e| !META.contains(&e.key.as_str()))
+                .filter_map(|e| {
+                    let v = match &e.value.kind {
+                        Kind::Expr(x) => caller?.get(x.trim())?.clone(),
+                        _ if is_literal(&e.value) => e.value.clone(),
+                        _ => return None,
+                    };
+                    Some((format!("var.{}", e.key), v))
+                })
+                .collect();
+            calls.entry(target).or_default().push(inputs);
+        }
+    }
+    for (target, inputs) in calls {
+        let Some(first) = inputs.first() else {
+            continue;
+        };
+        let agree = inputs.iter().all(|i| i == first);
+        // The folder as these files name it (`./modules/api` or `modules/api`).
+        let folder = known.keys().find(|k| join(k, ".") == target).cloned();
+        if let Some(folder) = folder.filter(|_| agree) {
+            let values = known.entry(folder).or_default();
+            for (k, v) in first {
+                values.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// `dir` joined with a relative module source, `.` and `..` resolved, in the
+/// form file names take here (no `./`, `/` separators).
+fn join(dir: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for p in source.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// A value with no expression in it: a string, number, bool, or a list or
