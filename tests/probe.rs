@@ -274,6 +274,64 @@ fn redirects_are_reported_not_followed() {
     );
 }
 
+/// Issue 28: a server that closes some connections without an answer made
+/// probe exit "cannot reach" and throw away every check already answered.
+/// A lost connection is now tried again on a fresh one.
+#[test]
+fn a_server_that_drops_some_connections_is_still_judged() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let dropped = Arc::new(Mutex::new(0usize));
+    let count = Arc::clone(&dropped);
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut s) = stream else { continue };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut l = String::new();
+                if r.read_line(&mut l).unwrap_or(0) == 0 || l == "\r\n" {
+                    break;
+                }
+                head.push_str(&l);
+            }
+            if n % 3 == 1 {
+                *count.lock().unwrap() += 1;
+                drop(s); // closed with no answer
+                continue;
+            }
+            let origin = request_origin(&head);
+            let allow = if origin == "https://app.example.com" {
+                format!("Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\n")
+            } else {
+                String::new()
+            };
+            let _ = s.write_all(
+                format!("HTTP/1.1 200 OK\r\n{allow}Content-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    let (code, out, err) = probe(&[
+        &format!("http://{addr}/prod"),
+        "--policy",
+        "rest-one-origin/policy.toml",
+        "--concurrency",
+        "1",
+    ]);
+    assert_ne!(code, 2, "probe gave up on the dropped connections: {err}");
+    assert!(
+        *dropped.lock().unwrap() > 0,
+        "the server dropped no connection"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("summary: ")),
+        "{out}{err}"
+    );
+}
+
 #[test]
 fn an_unreachable_api_exits_2_naming_the_url() {
     let port = {

@@ -17,8 +17,8 @@ use crate::browser::Response;
 use crate::probe::Received;
 use crate::probe::plan::SafeMethod;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
 
 /// Bodies are read (so connections can be reused) up to this size, then dropped.
 const MAX_BODY: u64 = 256 * 1024;
@@ -160,10 +160,17 @@ pub fn raw_get(
     };
     let (host, port) = crate::model::origin::split_port(authority);
     let port = port.unwrap_or(if tls { "443" } else { "80" });
-    let tcp = TcpStream::connect(format!("{host}:{port}")).map_err(|e| e.to_string())?;
-    tcp.set_read_timeout(Some(timeout))
-        .and_then(|_| tcp.set_write_timeout(Some(timeout)))
-        .map_err(|e| e.to_string())?;
+    // `--timeout` bounds the whole exchange (issue 28): connect, TLS, writing
+    // the request and every read share one deadline, so a server that
+    // trickles a byte at a time cannot keep probe waiting past it.
+    let deadline = Instant::now() + timeout;
+    let addr = format!("{host}:{port}")
+        .to_socket_addrs()
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or_else(|| format!("{host} resolves to no address"))?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
+    let tcp = Deadline { tcp, deadline };
     let mut head = format!(
         "{} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nUser-Agent: corsform-probe/{}\r\n",
         method.as_str(),
@@ -195,6 +202,46 @@ pub fn raw_get(
     let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name)
         .map_err(|e| e.to_string())?;
     exchange(rustls::StreamOwned::new(conn, tcp), &head, method)
+}
+
+/// A connection whose every read and write ends by one deadline: each sets
+/// the socket's timeout to the time left, and none starts once it has passed.
+struct Deadline {
+    tcp: TcpStream,
+    deadline: Instant,
+}
+
+impl Deadline {
+    fn left(&self) -> std::io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no whole answer within --timeout",
+            ));
+        }
+        Ok(left)
+    }
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.tcp.set_read_timeout(Some(left))?;
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.tcp.set_write_timeout(Some(left))?;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
 }
 
 /// Send `head` on `stream` and read the answer's status, headers and the
@@ -308,6 +355,41 @@ pub fn header_pairs(headers: &ureq::http::HeaderMap) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 28: a server that sends its header section a byte every 200 ms
+    /// kept a 1 s --timeout waiting for as long as it liked; the whole
+    /// exchange now ends by the deadline.
+    #[test]
+    fn a_trickling_server_cannot_outlast_the_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf);
+                let answer = "HTTP/1.1 200 OK\r\nX-Slow: ".to_string() + &"a".repeat(100);
+                for b in answer.bytes() {
+                    if s.write_all(&[b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            }
+        });
+        let started = Instant::now();
+        let got = raw_get(
+            SafeMethod::Get,
+            &format!("http://127.0.0.1:{port}/"),
+            &[],
+            Duration::from_secs(1),
+        );
+        assert!(got.is_err(), "{got:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
 
     #[test]
     fn base_urls() {

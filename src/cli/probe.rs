@@ -131,6 +131,28 @@ fn discover(
     Ok(found)
 }
 
+/// [`Client::send`], tried again on a fresh connection (twice, after 100 ms
+/// and 400 ms) when no answer came: a server that closes or resets some
+/// connections (issue 28) costs a retry, not the whole probe.
+fn send_retrying(
+    client: &Client,
+    method: SafeMethod,
+    url: &str,
+    headers: &[(&str, String)],
+) -> Result<crate::probe::Received, Failure> {
+    let mut wait = Duration::from_millis(100);
+    let mut result = client.send(method, url, headers);
+    for _ in 0..2 {
+        if !matches!(result, Err(Failure::Unreachable(_))) {
+            break;
+        }
+        std::thread::sleep(wait);
+        wait *= 4;
+        result = client.send(method, url, headers);
+    }
+    result
+}
+
 /// Keep only the `--route` paths (each must be one of the policy's).
 fn narrow(
     plan: &mut Plan,
@@ -232,17 +254,19 @@ fn send_all(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(check) = checks.get(i) else { break };
                     let target = join_url(url, &check.path);
-                    let result = match client.send(check.method, &target, &request_headers(check)) {
-                        Ok(got) => Ok(judge(check, &got)),
-                        Err(Failure::Unreadable(why)) => Ok(unreadable(check, why)),
-                        Err(Failure::Unreachable(reason)) => {
-                            failed.store(true, Ordering::Relaxed);
-                            Err(CliError::Unreachable {
-                                url: target,
-                                reason,
-                            })
-                        }
-                    };
+                    let result =
+                        match send_retrying(client, check.method, &target, &request_headers(check))
+                        {
+                            Ok(got) => Ok(judge(check, &got)),
+                            Err(Failure::Unreadable(why)) => Ok(unreadable(check, why)),
+                            Err(Failure::Unreachable(reason)) => {
+                                failed.store(true, Ordering::Relaxed);
+                                Err(CliError::Unreachable {
+                                    url: target,
+                                    reason,
+                                })
+                            }
+                        };
                     if let Ok(mut slots) = slots.lock() {
                         slots[i] = Some(result);
                     }
