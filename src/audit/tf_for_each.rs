@@ -233,7 +233,11 @@ fn attribute(value: &Node, rest: &str) -> Option<Node> {
 fn interpolate(e: &str, key: &str, value: &Node) -> String {
     let mut s = e.replace("[each.key]", &format!("[\"{key}\"]"));
     s = s.replace("${each.key}", key);
-    while let Some(start) = s.find("${each.value") {
+    // Scanning on after each value put in place: a value that itself holds
+    // `${each.value` is text, not another reference (and no endless loop).
+    let mut from = 0;
+    while let Some(found) = s[from..].find("${each.value") {
+        let start = from + found;
         let Some(len) = s[start..].find('}') else {
             break;
         };
@@ -244,6 +248,7 @@ fn interpolate(e: &str, key: &str, value: &Node) -> String {
             break;
         };
         s.replace_range(start..start + len + 1, &text);
+        from = start + text.len();
     }
     s
 }
@@ -328,6 +333,16 @@ resource "aws_apigatewayv2_route" "unknown" {
         assert_eq!(
             blocks[5].body.get("name").unwrap().text(),
             Some("resp-DEFAULT_5XX")
+        );
+    }
+
+    /// A value that holds `${each.value}` as text is put in place once.
+    #[test]
+    fn a_value_that_looks_like_a_reference_is_not_followed_again() {
+        let v = Node::new(0..0, Kind::Str("${each.value}".into()));
+        assert_eq!(
+            interpolate("\"a-${each.value}\"", "k", &v),
+            "\"a-${each.value}\""
         );
     }
 
