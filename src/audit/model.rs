@@ -173,6 +173,22 @@ pub struct Authorizer {
     pub headers: Vec<String>,
 }
 
+/// A mapping value without its single quotes (`'a,b'` -> `a,b`); a value
+/// written without them is returned as it is.
+pub fn unquoted(t: &str) -> &str {
+    t.strip_prefix('\'')
+        .and_then(|x| x.strip_suffix('\''))
+        .unwrap_or(t)
+}
+
+/// A comma-separated value (`GET, PUT`), each part trimmed, empty ones dropped.
+pub fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// The header names an identity source reads: `method.request.header.X`
 /// (REST) or `$request.header.X` (HTTP), comma-separated or listed.
 pub fn identity_headers<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {

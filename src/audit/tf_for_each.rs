@@ -158,17 +158,10 @@ fn indexed(n: &mut Node, i: usize, known: &HashMap<String, Node>) {
             {
                 n.kind = item.kind.clone();
             } else {
-                let replaced = t
-                    .replace("[count.index]", &format!("[{i}]"))
-                    .replace("${count.index}", &i.to_string());
-                n.kind = match replaced
-                    .strip_prefix('"')
-                    .and_then(|x| x.strip_suffix('"'))
-                    .filter(|x| !x.contains("${") && !x.contains(['\\', '"']))
-                {
-                    Some(s) => Kind::Str(s.to_string()),
-                    None => Kind::Expr(replaced),
-                };
+                n.kind = settled(
+                    t.replace("[count.index]", &format!("[{i}]"))
+                        .replace("${count.index}", &i.to_string()),
+                );
             }
         }
         Kind::List(items) => items.iter_mut().for_each(|x| indexed(x, i, known)),
@@ -176,6 +169,19 @@ fn indexed(n: &mut Node, i: usize, known: &HashMap<String, Node>) {
             .iter_mut()
             .for_each(|Entry { value, .. }| indexed(value, i, known)),
         _ => {}
+    }
+}
+
+/// An expression with `each` / `count` put in place: a quoted string left
+/// with no interpolation and no escape is now plain text.
+fn settled(expr: String) -> Kind {
+    match expr
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .filter(|x| !x.contains("${") && !x.contains(['\\', '"']))
+    {
+        Some(s) => Kind::Str(s.to_string()),
+        None => Kind::Expr(expr),
     }
 }
 
@@ -194,15 +200,7 @@ fn each(n: &mut Node, key: &str, value: &Node) {
                 *n = v;
                 n.span = span;
             } else {
-                let replaced = interpolate(&t, key, value);
-                n.kind = match replaced
-                    .strip_prefix('"')
-                    .and_then(|x| x.strip_suffix('"'))
-                    .filter(|x| !x.contains("${") && !x.contains(['\\', '"']))
-                {
-                    Some(s) => Kind::Str(s.to_string()),
-                    None => Kind::Expr(replaced),
-                };
+                n.kind = settled(interpolate(&t, key, value));
             }
         }
         Kind::List(items) => items.iter_mut().for_each(|i| each(i, key, value)),

@@ -13,7 +13,7 @@ mod http;
 mod layer;
 mod rest;
 
-use crate::audit::model::{Api, ApiKind};
+use crate::audit::model::{Api, ApiKind, unquoted};
 use crate::diagnostic::SourceFile;
 use std::fmt::Write as _;
 
@@ -125,10 +125,7 @@ pub(super) fn origins_per_env<'a>(
             if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
                 continue;
             }
-            let t = text
-                .strip_prefix('\'')
-                .and_then(|x| x.strip_suffix('\''))
-                .unwrap_or(text);
+            let t = unquoted(text);
             let slot = match out.iter().position(|(n, _)| *n == name) {
                 Some(i) => &mut out[i].1,
                 None => {
@@ -164,12 +161,7 @@ pub(super) fn list(v: &[String]) -> String {
     )
 }
 
-pub(super) fn split(v: &str) -> Vec<String> {
-    v.split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
+pub(super) use crate::audit::model::split_list as split;
 
 /// `full`: a `[routes.cors]` override, which merges over `[cors]`, so every
 /// list and the credentials flag are written even when empty or false.

@@ -27,11 +27,7 @@ pub(super) fn literal_or_placeholder(ms: &[Mapping], name: &str) -> Option<Strin
 /// A computed value's template without its mapping quotes, when it has an
 /// unknown part.
 pub(super) fn unquoted_placeholder(v: &crate::audit::model::Value) -> Option<String> {
-    let t = v.template.as_deref()?;
-    let t = t
-        .strip_prefix('\'')
-        .and_then(|x| x.strip_suffix('\''))
-        .unwrap_or(t);
+    let t = unquoted(v.template.as_deref()?);
     t.contains("${").then(|| t.to_string())
 }
 
@@ -42,12 +38,7 @@ fn sam_cors(c: &crate::audit::model::CorsConfig) -> Cors {
     use crate::audit::model::Value;
     let one = |v: &Value| -> Option<String> {
         match &v.text {
-            Some(t) => Some(
-                t.strip_prefix('\'')
-                    .and_then(|x| x.strip_suffix('\''))
-                    .unwrap_or(t)
-                    .to_string(),
-            ),
+            Some(t) => Some(unquoted(t).to_string()),
             None => unquoted_placeholder(v),
         }
     };

@@ -6,7 +6,9 @@
 //! (those two in [`super::sam`]).
 
 use super::sam::{function_events, sam_api};
-use super::{cfn_ref, cors_config, loc, mappings, name_authorizers, openapi, value};
+use super::{
+    cfn_ref, cors_config, identity_headers_of, loc, mappings, name_authorizers, openapi, value,
+};
 use crate::audit::doc::{Kind, Node};
 use crate::audit::model::*;
 use std::collections::HashMap;
@@ -200,14 +202,9 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
             "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
                 // CloudFormation: IdentitySource is required for TOKEN and
                 // COGNITO_USER_POOLS (a string on REST, a list on HTTP APIs).
-                let source = p.get("IdentitySource");
-                let texts: Vec<&str> = match source.map(|s| &s.kind) {
-                    Some(Kind::List(items)) => items.iter().filter_map(Node::text).collect(),
-                    _ => source.and_then(Node::text).into_iter().collect(),
-                };
                 api.authorizers.push(Authorizer {
                     id: e.key.clone(),
-                    headers: identity_headers(texts),
+                    headers: identity_headers_of(p.get("IdentitySource")),
                 });
             }
             "AWS::ApiGateway::Method" => {

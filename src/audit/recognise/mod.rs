@@ -108,6 +108,15 @@ pub(crate) fn template(n: &Node) -> Option<String> {
     }
 }
 
+/// The headers an identity source reads, written as one string
+/// (`method.request.header.A, method.request.querystring.b`) or as a list.
+pub(crate) fn identity_headers_of(source: Option<&Node>) -> Vec<String> {
+    match source.map(|s| &s.kind) {
+        Some(Kind::List(items)) => identity_headers(items.iter().filter_map(Node::text)),
+        _ => identity_headers(source.and_then(Node::text)),
+    }
+}
+
 /// A `response_parameters` / `ResponseParameters` map.
 pub(crate) fn mappings(n: &Node, file: usize) -> Vec<Mapping> {
     n.entries()
@@ -273,10 +282,7 @@ pub(crate) fn name_authorizers(api: &mut Api, sam_auth: Option<&Node>, body: Opt
         let source = e
             .value
             .at(&["x-amazon-apigateway-authorizer", "identitySource"]);
-        let from_source: Vec<String> = match source.map(|s| &s.kind) {
-            Some(Kind::List(items)) => identity_headers(items.iter().filter_map(Node::text)),
-            _ => identity_headers(source.and_then(Node::text)),
-        };
+        let from_source = identity_headers_of(source);
         let headers = if !from_source.is_empty() || source.is_some() {
             from_source
         } else if e.value.get("in").and_then(Node::text) == Some("header") {

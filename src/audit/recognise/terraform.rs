@@ -5,7 +5,7 @@
 //! are joined by the references between them (`aws_api_gateway_resource.x.id`),
 //! as Terraform's graph joins them.
 
-use super::{cors_config, loc, mappings, openapi, value};
+use super::{cors_config, identity_headers_of, loc, mappings, openapi, value};
 use crate::audit::doc::{Kind, Node};
 use crate::audit::hcl::TfBlock;
 use crate::audit::model::*;
@@ -191,7 +191,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
                 // method.request.header.Authorization; a REQUEST authorizer has none by default.
                 let kind = body.get("type").and_then(Node::text).unwrap_or("TOKEN");
                 let headers = match body.get("identity_source") {
-                    Some(s) => identity_headers(s.text()),
+                    Some(s) => identity_headers_of(Some(s)),
                     None if kind.eq_ignore_ascii_case("REQUEST") => vec![],
                     None => vec!["Authorization".into()],
                 };
@@ -202,13 +202,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             }
             "aws_apigatewayv2_authorizer" => api.authorizers.push(Authorizer {
                 id: addr.clone(),
-                headers: identity_headers(
-                    body.get("identity_sources")
-                        .map(Node::items)
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter_map(Node::text),
-                ),
+                headers: identity_headers_of(body.get("identity_sources")),
             }),
             "aws_api_gateway_method" => {
                 let (path, method) = key_of(b);

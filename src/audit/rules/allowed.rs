@@ -23,24 +23,11 @@ pub(super) struct Allowed<'a> {
     pub headers_key: &'a str,
 }
 
-/// A comma-separated header value, `'GET,PUT'` or `GET, PUT`.
-pub(super) fn split_list(v: &str) -> Vec<String> {
-    v.split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// A list of values, `None` when any is computed.
 pub(super) fn literal_list(vs: &[Value]) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for v in vs {
-        let t = v.text.as_deref()?;
-        let t = t
-            .strip_prefix('\'')
-            .and_then(|t| t.strip_suffix('\''))
-            .unwrap_or(t);
-        out.extend(split_list(t));
+        out.extend(split_list(unquoted(v.text.as_deref()?)));
     }
     Some(out)
 }

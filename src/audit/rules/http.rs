@@ -72,7 +72,11 @@ pub(super) fn http(api: &Api, out: &mut Vec<Finding>) {
             key: format!("{} {}", m.method, m.path),
             loc: m.loc.clone(),
             authorized: m.is_authorized(),
-            kind: String::new(),
+            kind: m
+                .authorization
+                .as_ref()
+                .and_then(|a| a.text.clone())
+                .unwrap_or_default(),
             integration: None,
             authorizer: m.authorizer.clone(),
         })
@@ -85,25 +89,16 @@ pub(super) fn http(api: &Api, out: &mut Vec<Finding>) {
             .iter()
             .filter_map(|r| {
                 let (m, p) = r.key.split_once(' ')?;
-                let kind = if r.kind.is_empty() {
-                    api.methods
-                        .iter()
-                        .find(|x| x.loc == r.loc)
-                        .and_then(|x| x.authorization.as_ref())
-                        .and_then(|a| a.text.clone())
-                        .unwrap_or_default()
+                // Authorized, by an authorizer whose kind the files do not say.
+                let kind = if r.authorized && (r.kind.is_empty() || r.kind == "NONE") {
+                    "CUSTOM"
                 } else {
-                    r.kind.clone()
-                };
-                let kind = if r.authorized && (kind.is_empty() || kind == "NONE") {
-                    "CUSTOM".to_string()
-                } else {
-                    kind
+                    r.kind.as_str()
                 };
                 Some((
                     p.to_string(),
                     m.to_ascii_uppercase(),
-                    api.auth_headers(&kind, r.authorizer.as_deref(), false),
+                    api.auth_headers(kind, r.authorizer.as_deref(), false),
                 ))
             })
             .collect();

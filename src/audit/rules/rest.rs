@@ -1,7 +1,7 @@
 //! REST APIs, path by path: the preflight (OPTIONS), the actual responses of
 //! non-proxy methods, API Gateway's own error responses, redeployment.
 
-use super::allowed::{Allowed, check, split_list};
+use super::allowed::{Allowed, check};
 use super::mappings::{mapping_checks, undeclared};
 use super::response::{response_checks, unescaped_regex};
 use super::sam::sam_cors;

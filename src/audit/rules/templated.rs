@@ -31,10 +31,7 @@ pub(super) fn templated_origin(v: &Value, out: &mut Vec<Finding>) {
     let Some(t) = v.template.as_deref() else {
         return;
     };
-    let t = t
-        .strip_prefix('\'')
-        .and_then(|x| x.strip_suffix('\''))
-        .unwrap_or(t);
+    let t = unquoted(t);
     if !t.contains("${") {
         return;
     }
