@@ -168,14 +168,19 @@ fn one_case(case: &Path) -> (usize, usize) {
     if original.api.scope != corsform::model::Scope::Api {
         return (0, 0);
     }
-    // [environments]: the values live in `local.environments` or an
-    // `Environments` Mapping, one per environment; importing them back
-    // into [environments] is not built yet.
-    if !original.environments.is_empty() {
-        return (0, 0);
-    }
     let lint: Vec<Code> = lint.iter().map(|d| d.code).collect();
-    let mut expected: Option<Vec<Scenario>> = None;
+    // [environments]: each environment is compared as its own policy, the
+    // imported one's environment of the same name against the original's.
+    let views: Vec<(String, &Policy)> = if original.environments.is_empty() {
+        vec![(String::new(), &original)]
+    } else {
+        original
+            .environments
+            .iter()
+            .map(|e| (e.name.clone(), &e.policy))
+            .collect()
+    };
+    let mut expected: Vec<Option<Vec<Scenario>>> = vec![None; views.len()];
     for target in ["terraform", "sam", "cloudformation", "openapi"] {
         let dir = case.join(target);
         // A policy with [api] openapi of its own: its routes come from that
@@ -207,9 +212,26 @@ fn one_case(case: &Path) -> (usize, usize) {
         };
         let back = back
             .unwrap_or_else(|| panic!("{label}: imported policy has errors: {diags:?}\n{toml}"));
+        let back_views: Vec<&Policy> = views
+            .iter()
+            .map(|(name, _)| {
+                if name.is_empty() {
+                    &back
+                } else {
+                    back.environment(name).unwrap_or_else(|| {
+                        panic!("{label}: no environment {name} imported\n{toml}")
+                    })
+                }
+            })
+            .collect();
         // An OpenAPI document has no stage.
         if target != "openapi" {
-            assert_eq!(back.api.stage, original.api.stage, "{label}: stage\n{toml}");
+            for ((name, want), got) in views.iter().zip(&back_views) {
+                assert_eq!(
+                    got.api.stage, want.api.stage,
+                    "{label}: stage {name}\n{toml}"
+                );
+            }
         }
         assert_eq!(
             back.api.api_type, original.api.api_type,
@@ -255,14 +277,18 @@ fn one_case(case: &Path) -> (usize, usize) {
                 "{label}: imported policy has a finding the original lacks: {d:?}\n{toml}"
             );
         }
-        for (req, path, want) in expected.get_or_insert_with(|| scenarios(&original)).iter() {
-            let got = verdict(&back, req, path);
-            assert_eq!(
-                &got, want,
-                "{label}: {} {} {path} {:?} credentials={}\n{toml}",
-                req.origin, req.method, req.headers, req.credentials
-            );
-            compared += 1;
+        for (((name, want_view), got_view), cache) in
+            views.iter().zip(&back_views).zip(expected.iter_mut())
+        {
+            for (req, path, want) in cache.get_or_insert_with(|| scenarios(want_view)).iter() {
+                let got = verdict(got_view, req, path);
+                assert_eq!(
+                    &got, want,
+                    "{label} {name}: {} {} {path} {:?} credentials={}\n{toml}",
+                    req.origin, req.method, req.headers, req.credentials
+                );
+                compared += 1;
+            }
         }
         imported += 1;
     }

@@ -12,7 +12,10 @@ use super::doc::{Entry, Kind, Node};
 use super::recognise::Parsed;
 use std::collections::HashMap;
 
-pub fn resolve(parsed: &mut [Parsed]) {
+/// `overrides`: parameter values a deploy passes (`Environment=prod`), over
+/// the defaults: one view of the template per environment, for import's
+/// `[environments]`.
+pub fn resolve(parsed: &mut [Parsed], overrides: &[(String, String)]) {
     for p in parsed.iter_mut() {
         let Parsed::Yaml(doc) = p else { continue };
         let defaults: HashMap<String, Node> = doc
@@ -21,6 +24,12 @@ pub fn resolve(parsed: &mut [Parsed]) {
             .unwrap_or(&[])
             .iter()
             .filter_map(|e| {
+                if let Some((_, v)) = overrides.iter().find(|(k, _)| *k == e.key) {
+                    return Some((
+                        e.key.clone(),
+                        Node::new(e.key_span.clone(), Kind::Str(v.clone())),
+                    ));
+                }
                 let d = e.value.get("Default")?;
                 matches!(d.kind, Kind::Str(_) | Kind::Num(_) | Kind::Bool(_))
                     .then(|| (e.key.clone(), d.clone()))
@@ -43,12 +52,84 @@ pub fn resolve(parsed: &mut [Parsed]) {
                 .filter(|e| e.key != "Parameters" && e.key != "Conditions")
             {
                 choose(&mut e.value, &conditions);
+                drop_no_value(&mut e.value);
                 if let Some(m) = &mappings {
                     per_environment(&mut e.value, m, &defaults);
                 }
                 substitute(&mut e.value, &defaults);
             }
         }
+    }
+}
+
+/// The parameters a deploy chooses an environment by, with the
+/// environments' names: one read as `!FindInMap [Map, !Ref P, Key]` (the
+/// names: the mapping's keys, within its AllowedValues when it has them), or
+/// compared in a condition (`!Equals [!Ref P, dev]`) and given AllowedValues.
+pub fn selectors(parsed: &[Parsed]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for p in parsed {
+        let Parsed::Yaml(doc) = p else { continue };
+        let Some(params) = doc.get("Parameters") else {
+            continue;
+        };
+        let allowed = |name: &str| -> Vec<String> {
+            params
+                .get(name)
+                .and_then(|p| p.get("AllowedValues"))
+                .map(|a| {
+                    a.items()
+                        .iter()
+                        .filter_map(Node::text)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut found: Vec<(String, Vec<String>)> = Vec::new();
+        let mappings = doc.get("Mappings");
+        walk(doc, &mut |n| {
+            if let Some(("Fn::FindInMap", a)) = n.intrinsic()
+                && let [map, top, _] = a.items()
+                && let (Some(map), Some(("Ref", r))) = (map.text(), top.intrinsic())
+                && let Some(param) = r.text().filter(|p| params.get(p).is_some())
+                && let Some(table) = mappings.and_then(|m| m.get(map))
+            {
+                let allow = allowed(param);
+                let names: Vec<String> = table
+                    .entries()
+                    .iter()
+                    .map(|e| e.key.clone())
+                    .filter(|k| allow.is_empty() || allow.contains(k))
+                    .collect();
+                found.push((param.to_string(), names));
+            }
+            if let Some(("Fn::Equals", a)) = n.intrinsic() {
+                for side in a.items() {
+                    if let Some(("Ref", r)) = side.intrinsic()
+                        && let Some(param) = r.text().filter(|p| params.get(p).is_some())
+                    {
+                        found.push((param.to_string(), allowed(param)));
+                    }
+                }
+            }
+        });
+        for (param, names) in found {
+            if names.len() > 1 && !out.iter().any(|(p, _)| *p == param) {
+                out.push((param, names));
+            }
+        }
+    }
+    out
+}
+
+fn walk(n: &Node, f: &mut impl FnMut(&Node)) {
+    f(n);
+    match &n.kind {
+        Kind::List(items) => items.iter().for_each(|i| walk(i, f)),
+        Kind::Map(entries) => entries.iter().for_each(|e| walk(&e.value, f)),
+        Kind::Intrinsic(_, a) => walk(a, f),
+        _ => {}
     }
 }
 
@@ -115,6 +196,25 @@ fn condition(n: &Node, doc: &Node, defaults: &HashMap<String, Node>, depth: u8) 
         ("Fn::And", a) => Some(all(a)?.iter().all(|b| *b)),
         ("Fn::Or", a) => Some(all(a)?.iter().any(|b| *b)),
         _ => None,
+    }
+}
+
+/// `!Ref AWS::NoValue` (what a `Fn::If` branch gives to leave a property
+/// out) removed with its key or list item, as CloudFormation removes it.
+fn drop_no_value(node: &mut Node) {
+    let none =
+        |n: &Node| matches!(n.intrinsic(), Some(("Ref", a)) if a.text() == Some("AWS::NoValue"));
+    match &mut node.kind {
+        Kind::List(items) => {
+            items.retain(|n| !none(n));
+            items.iter_mut().for_each(drop_no_value);
+        }
+        Kind::Map(entries) => {
+            entries.retain(|e| !none(&e.value));
+            entries.iter_mut().for_each(|e| drop_no_value(&mut e.value));
+        }
+        Kind::Intrinsic(_, a) => drop_no_value(a),
+        _ => {}
     }
 }
 
@@ -206,7 +306,7 @@ Conditions:
   IsProd: !Equals [!Ref Stage, prod]
 "#;
         let mut parsed = vec![Parsed::Yaml(crate::audit::yaml::parse(text).unwrap())];
-        resolve(&mut parsed);
+        resolve(&mut parsed, &[]);
         let Parsed::Yaml(doc) = &parsed[0] else {
             unreachable!()
         };

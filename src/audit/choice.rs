@@ -65,3 +65,17 @@ pub fn read(n: &Node) -> Option<Choice<'_>> {
         .and_then(|d| options.iter().find(|(k, _)| *k == d).map(|(_, v)| *v));
     Some(Choice { taken, options })
 }
+
+/// Every choice in `n` replaced by the value taken, where the deploy decides
+/// it: one environment's view of the files (import's `[environments]`).
+pub fn collapse(n: &mut Node) {
+    if let Some(taken) = read(n).and_then(|c| c.taken).cloned() {
+        n.kind = taken.kind;
+    }
+    match &mut n.kind {
+        Kind::List(items) => items.iter_mut().for_each(collapse),
+        Kind::Map(entries) => entries.iter_mut().for_each(|e| collapse(&mut e.value)),
+        Kind::Intrinsic(_, a) => collapse(a),
+        _ => {}
+    }
+}

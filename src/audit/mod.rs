@@ -179,6 +179,31 @@ fn with_body_files(mut apis: Vec<model::Api>, files: &[SourceFile]) -> Vec<model
 }
 
 fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
+    let (mut parsed, out) = parse_raw(files);
+    resolve_values(&mut parsed, &[]);
+    (parsed, out)
+}
+
+/// Values put in place of references (variables, parameters, locals), then
+/// `for_each`/`count` expanded; `overrides` are what a deploy passes.
+fn resolve_values(parsed: &mut [Parsed], overrides: &[(String, String)]) {
+    tf_values::resolve(parsed, overrides);
+    tf_for_each::expand(parsed);
+    cfn_values::resolve(parsed, overrides);
+    if !overrides.is_empty() {
+        for p in parsed.iter_mut() {
+            match p {
+                Parsed::Yaml(doc) => choice::collapse(doc),
+                Parsed::Hcl(blocks, _) => blocks
+                    .iter_mut()
+                    .for_each(|b| choice::collapse(&mut b.body)),
+            }
+        }
+    }
+}
+
+/// Each file parsed, nothing resolved yet.
+fn parse_raw(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
     let mut out = vec![Vec::new(); files.len()];
     let parsed = files
         .iter()
@@ -210,9 +235,23 @@ fn parse_all(files: &[SourceFile]) -> (Vec<Parsed>, Vec<Vec<Diagnostic>>) {
             }
         })
         .collect::<Vec<Parsed>>();
-    let mut parsed = parsed;
-    tf_values::resolve(&mut parsed);
-    tf_for_each::expand(&mut parsed);
-    cfn_values::resolve(&mut parsed);
     (parsed, out)
+}
+
+/// How the files choose an environment, when they do: the selector (a
+/// Terraform `var.x` or `terraform.workspace`, a CloudFormation parameter)
+/// and the environments' names, for import's `[environments]`.
+pub fn environment_selector(files: &[SourceFile]) -> Option<(String, Vec<String>)> {
+    let (parsed, _) = parse_raw(files);
+    tf_values::selectors(&parsed)
+        .into_iter()
+        .chain(cfn_values::selectors(&parsed))
+        .next()
+}
+
+/// The APIs as a deploy of environment `env` (the selector's value) sees them.
+pub fn apis_in_environment(files: &[SourceFile], selector: &str, env: &str) -> Vec<model::Api> {
+    let (mut parsed, _) = parse_raw(files);
+    resolve_values(&mut parsed, &[(selector.to_string(), env.to_string())]);
+    with_body_files(recognise::apis(&parsed), files)
 }

@@ -258,7 +258,7 @@ mod tests {
 
     fn expanded(text: &str) -> Vec<TfBlock> {
         let mut parsed = vec![Parsed::Hcl(parse(text).unwrap(), String::new())];
-        crate::audit::tf_values::resolve(&mut parsed);
+        crate::audit::tf_values::resolve(&mut parsed, &[]);
         expand(&mut parsed);
         let Parsed::Hcl(blocks, _) = parsed.remove(0) else {
             unreachable!()

@@ -10,32 +10,11 @@ use super::recognise::Parsed;
 use std::collections::HashMap;
 
 /// Resolve, per module folder, every reference to a variable's literal
-/// default or a literal local in that folder's files.
-pub fn resolve(parsed: &mut [Parsed]) {
-    let mut known: HashMap<String, HashMap<String, Node>> = HashMap::new();
-    for p in parsed.iter() {
-        let Parsed::Hcl(blocks, dir) = p else {
-            continue;
-        };
-        let values = known.entry(dir.clone()).or_default();
-        for b in blocks {
-            match (b.ident.as_str(), b.labels.as_slice()) {
-                ("variable", [name]) => {
-                    if let Some(default) = b.body.get("default").filter(|d| is_literal(d)) {
-                        values.insert(format!("var.{name}"), default.clone());
-                    }
-                }
-                ("locals", []) => {
-                    for e in b.body.entries() {
-                        if is_literal(&e.value) {
-                            values.insert(format!("local.{}", e.key), e.value.clone());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// default or a literal local in that folder's files. `overrides` give
+/// values a deploy chooses (`var.environment`, `terraform.workspace`): one
+/// view of the module per environment, for import's `[environments]`.
+pub fn resolve(parsed: &mut [Parsed], overrides: &[(String, String)]) {
+    let mut known = known_values(parsed, overrides);
     module_inputs(parsed, &mut known);
     for p in parsed.iter_mut() {
         let Parsed::Hcl(blocks, dir) = p else {
@@ -48,6 +27,201 @@ pub fn resolve(parsed: &mut [Parsed]) {
             substitute(&mut b.body, values);
         }
     }
+}
+
+/// Per folder: variables' literal defaults (or the override), literal
+/// locals, and locals that index or traverse a known value
+/// (`env = local.environments[var.environment]`), evaluated until nothing
+/// more is known.
+fn known_values(
+    parsed: &[Parsed],
+    overrides: &[(String, String)],
+) -> HashMap<String, HashMap<String, Node>> {
+    let mut known: HashMap<String, HashMap<String, Node>> = HashMap::new();
+    let mut pending: Vec<(String, String, Node)> = Vec::new();
+    for p in parsed.iter() {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let values = known.entry(dir.clone()).or_default();
+        for b in blocks {
+            match (b.ident.as_str(), b.labels.as_slice()) {
+                ("variable", [name]) => {
+                    let key = format!("var.{name}");
+                    if let Some((_, v)) = overrides.iter().find(|(k, _)| *k == key) {
+                        values.insert(key, Node::new(b.header.clone(), Kind::Str(v.clone())));
+                    } else if let Some(default) = b.body.get("default").filter(|d| is_literal(d)) {
+                        values.insert(key, default.clone());
+                    }
+                }
+                ("locals", []) => {
+                    for e in b.body.entries() {
+                        if is_literal(&e.value) {
+                            values.insert(format!("local.{}", e.key), e.value.clone());
+                        } else {
+                            pending.push((
+                                dir.clone(),
+                                format!("local.{}", e.key),
+                                e.value.clone(),
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((k, v)) = overrides.iter().find(|(k, _)| k == "terraform.workspace") {
+            values.insert(k.clone(), Node::new(0..0, Kind::Str(v.clone())));
+        }
+    }
+    // A local may read another: a few rounds settle every chain a module
+    // writes by hand; a cycle simply stays unknown.
+    for _ in 0..8 {
+        let before = pending.len();
+        pending.retain(|(dir, key, node)| {
+            let Kind::Expr(e) = &node.kind else {
+                return true;
+            };
+            let values = known.entry(dir.clone()).or_default();
+            match traverse(e.trim(), values).filter(is_literal) {
+                Some(v) => {
+                    values.insert(key.clone(), v);
+                    false
+                }
+                None => true,
+            }
+        });
+        if pending.len() == before {
+            break;
+        }
+    }
+    known
+}
+
+/// `local.x.a["b"][var.k].c`: the part of a known value a reference names,
+/// keys given as identifiers, quoted strings or known scalar references.
+fn traverse(expr: &str, values: &HashMap<String, Node>) -> Option<Node> {
+    let mut parts = expr.splitn(3, '.');
+    let (kind, name) = (parts.next()?, parts.next()?);
+    if !matches!(kind, "var" | "local") {
+        return None;
+    }
+    let name_end = name.find('[').unwrap_or(name.len());
+    let root = format!("{kind}.{}", &name[..name_end]);
+    let mut rest = format!(
+        "{}{}",
+        &name[name_end..],
+        parts.next().map(|r| format!(".{r}")).unwrap_or_default()
+    );
+    let mut node = values.get(&root)?;
+    while !rest.is_empty() {
+        let key: String;
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            key = r[..end].to_string();
+            rest = r[end..].to_string();
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let inner = r[..end].trim();
+            key = match inner.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+                Some(lit) => lit.to_string(),
+                None => values.get(inner)?.text()?.to_string(),
+            };
+            rest = r[end + 1..].to_string();
+        } else {
+            return None;
+        }
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ' '))
+        {
+            return None;
+        }
+        node = node.get(&key)?;
+    }
+    Some(node.clone())
+}
+
+/// The values a deploy chooses an environment by, with the environments'
+/// names: a selector (`var.environment`, `terraform.workspace`) that indexes
+/// a map the module states (`local.environments[var.environment]`,
+/// `lookup(var.origins, terraform.workspace)`), the names being the map's
+/// keys.
+pub fn selectors(parsed: &[Parsed]) -> Vec<(String, Vec<String>)> {
+    let known = known_values(parsed, &[]);
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for p in parsed {
+        let Parsed::Hcl(blocks, dir) = p else {
+            continue;
+        };
+        let Some(values) = known.get(dir.as_str()) else {
+            continue;
+        };
+        let mut exprs = Vec::new();
+        for b in blocks {
+            collect_exprs(&b.body, &mut exprs);
+        }
+        for e in exprs {
+            for (map, selector) in indexings(&e) {
+                let Some(Kind::Map(entries)) = values.get(map.as_str()).map(|n| &n.kind) else {
+                    continue;
+                };
+                if !(selector.starts_with("var.") || selector == "terraform.workspace") {
+                    continue;
+                }
+                let names: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+                if !names.is_empty() && !out.iter().any(|(s, _)| *s == selector) {
+                    out.push((selector, names));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn collect_exprs(n: &Node, out: &mut Vec<String>) {
+    match &n.kind {
+        Kind::Expr(e) => out.push(e.clone()),
+        Kind::List(items) => items.iter().for_each(|i| collect_exprs(i, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| collect_exprs(&e.value, out)),
+        _ => {}
+    }
+}
+
+/// `(map, selector)` for each `MAP[SEL]` and `lookup(MAP, SEL` in an
+/// expression, MAP and SEL plain references.
+fn indexings(e: &str) -> Vec<(String, String)> {
+    let is_ref = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+    };
+    let mut out = Vec::new();
+    for (i, _) in e.match_indices('[') {
+        let before = &e[..i];
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+            .map_or(0, |p| p + 1);
+        let Some(end) = e[i + 1..].find(']') else {
+            continue;
+        };
+        let (map, sel) = (&before[start..], e[i + 1..i + 1 + end].trim());
+        if is_ref(map) && is_ref(sel) {
+            out.push((map.to_string(), sel.to_string()));
+        }
+    }
+    for (i, _) in e.match_indices("lookup(") {
+        let args = &e[i + 7..];
+        let mut parts = args.split([',', ')']).map(str::trim);
+        if let (Some(map), Some(sel)) = (parts.next(), parts.next())
+            && is_ref(map)
+            && is_ref(sel)
+        {
+            out.push((map.to_string(), sel.to_string()));
+        }
+    }
+    out
 }
 
 /// Local modules are followed (issue 26): a `module` block whose `source`
@@ -148,8 +322,11 @@ fn substitute(node: &mut Node, values: &HashMap<String, Node>) {
             // reference's, where findings about it point.
             if let Some(choice) = per_environment(e.trim(), &node.span, values) {
                 node.kind = choice.kind;
-            } else if let Some(v) = values.get(e.trim()) {
-                let mut v = v.clone();
+            } else if let Some(mut v) = values
+                .get(e.trim())
+                .cloned()
+                .or_else(|| traverse(e.trim(), values))
+            {
                 at_span(&mut v, &node.span);
                 node.kind = v.kind;
             } else if let Some(text) = evaluate(e.trim(), values) {
@@ -204,7 +381,10 @@ fn per_environment(
         return None;
     };
     let default = match selector {
-        "terraform.workspace" => Some("default"),
+        "terraform.workspace" => values
+            .get("terraform.workspace")
+            .and_then(Node::text)
+            .or(Some("default")),
         s if s.starts_with("var.") => values.get(s).and_then(Node::text),
         _ => return None,
     };
@@ -252,7 +432,11 @@ fn evaluate(expr: &str, values: &HashMap<String, Node>) -> Option<String> {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find('}')?;
-        out.push_str(values.get(after[..end].trim())?.text()?);
+        let r = after[..end].trim();
+        match values.get(r) {
+            Some(v) => out.push_str(v.text()?),
+            None => out.push_str(traverse(r, values)?.text()?),
+        }
         rest = &after[end + 1..];
     }
     out.push_str(rest);
@@ -287,7 +471,7 @@ resource "x" "y" {
 "#;
         let blocks = crate::audit::hcl::parse(text).unwrap();
         let mut parsed = vec![Parsed::Hcl(blocks, String::new())];
-        resolve(&mut parsed);
+        resolve(&mut parsed, &[]);
         let Parsed::Hcl(blocks, _) = &parsed[0] else {
             unreachable!()
         };

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn http(api: &Api, out: &mut String) {
+pub(super) fn http(api: &Api, out: &mut String, given_environments: Option<&str>) {
     out.push_str("\n[cors]\n");
     match &api.cors {
         Some(c) => {
@@ -34,7 +34,7 @@ pub(super) fn http(api: &Api, out: &mut String) {
                 },
                 false,
             );
-            write_environments(out, &envs);
+            write_environments(out, &envs, given_environments);
         }
         None => out.push_str("owner = \"lambda\"\nallow_origins = [\"https://app.example.com\"] # not in the files: the function owns CORS; set its origins here\n"),
     }

@@ -9,6 +9,7 @@
 //! [`rest`] reads a REST API's preflights, routes and gateway responses;
 //! [`http`] an HTTP API's CORS configuration and routes.
 
+mod environments;
 mod http;
 mod layer;
 mod rest;
@@ -48,7 +49,8 @@ pub fn import(files: &[SourceFile], api: Option<&str>) -> Result<String, String>
         .filter(|a| api.is_none_or(|n| a.name == n || slug(&a.name) == n))
         .collect();
     match chosen.as_slice() {
-        [one] => Ok(policy(one, files)),
+        [one] => Ok(environments::policy_per_environment(one, files)
+            .unwrap_or_else(|| policy(one, files, None))),
         [] if apis.is_empty() => Err("no API Gateway API found in these files".into()),
         [] => Err(format!(
             "no API named `{}`; found: {}",
@@ -143,8 +145,17 @@ pub(super) fn origins_per_env<'a>(
     out
 }
 
-/// `[environments.<name>]` tables giving each environment its origins.
-pub(super) fn write_environments(out: &mut String, envs: &[(String, Vec<String>)]) {
+/// `[environments.<name>]` tables giving each environment its origins, or
+/// the tables the caller gives.
+pub(super) fn write_environments(
+    out: &mut String,
+    envs: &[(String, Vec<String>)],
+    given: Option<&str>,
+) {
+    if let Some(text) = given {
+        out.push_str(text);
+        return;
+    }
     for (name, origins) in envs {
         let _ = writeln!(
             out,
@@ -187,7 +198,10 @@ pub(super) fn write_cors(out: &mut String, c: &Cors, full: bool) {
     }
 }
 
-pub(super) fn policy(api: &Api, files: &[SourceFile]) -> String {
+/// `given_environments`: the `[environments]` tables to write, when the
+/// caller computed them from per-environment views (environments.rs);
+/// `None` reads them from the values the files choose per environment.
+pub(super) fn policy(api: &Api, files: &[SourceFile], given_environments: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -235,8 +249,8 @@ pub(super) fn policy(api: &Api, files: &[SourceFile]) -> String {
         );
     }
     match api.kind {
-        ApiKind::Rest => rest::rest(api, &mut out),
-        ApiKind::Http => http::http(api, &mut out),
+        ApiKind::Rest => rest::rest(api, &mut out, given_environments),
+        ApiKind::Http => http::http(api, &mut out, given_environments),
     }
     if let Some(tf) = layer {
         layer::module_block(api, tf, &mut out);

@@ -201,7 +201,7 @@ pub(super) fn authorization(m: &Method) -> &'static str {
     }
 }
 
-pub(super) fn rest(api: &Api, out: &mut String) {
+pub(super) fn rest(api: &Api, out: &mut String, given_environments: Option<&str>) {
     out.push_str("\n[cors]\n");
     let paths = api.paths();
     let per_path: Vec<(&str, Option<Cors>)> =
@@ -266,7 +266,7 @@ pub(super) fn rest(api: &Api, out: &mut String) {
         base.origins = first.clone();
     }
     write_cors(out, &base, false);
-    write_environments(out, &envs);
+    write_environments(out, &envs, given_environments);
     let with_cors: Vec<&str> = api
         .gateway_responses
         .iter()
