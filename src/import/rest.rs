@@ -312,6 +312,30 @@ pub(super) fn rest(api: &Api, out: &mut String, given_environments: Option<&str>
             }
         }
         let overrides = c.as_ref().is_some_and(|c| *c != base);
+        // A path with only its preflight here (a CORS layer whose API's
+        // methods live elsewhere): its methods are the ones the preflight
+        // allows, the only ones these files say the path has.
+        let preflight_only = groups.is_empty() && api.document.is_none();
+        if preflight_only && let Some(c) = c {
+            let ms: Vec<String> = c
+                .methods
+                .iter()
+                .filter(|m| !m.eq_ignore_ascii_case("OPTIONS"))
+                .cloned()
+                .collect();
+            if !ms.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\n[[routes]] # only the preflight is in these files: methods as it allows them\npath = {}\nmethods = {}",
+                    q(path),
+                    list(&ms)
+                );
+                if overrides {
+                    out.push_str("\n[routes.cors]\n");
+                    write_cors(out, c, true);
+                }
+            }
+        }
         for ((integ, auth), ms) in groups {
             // With [api] openapi the document gives the routes: a route is
             // written only to carry its path's own CORS.

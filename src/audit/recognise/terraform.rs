@@ -127,6 +127,48 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         }
     }
 
+    // corsform's own HTTP CORS layer (scope = "cors") hands its
+    // cors_configuration to the team's API as an output: the one HTTP API
+    // these files add to, with no CORS of its own here, gets it.
+    let layer_outputs: Vec<(Res, &Node)> = blocks
+        .iter()
+        .filter(|(_, b)| b.ident == "output")
+        .filter_map(|r| Some((*r, r.1.body.get("value")?)))
+        .filter(|(_, v)| v.get("allow_origins").is_some())
+        .collect();
+    if let [(output, value)] = layer_outputs.as_slice() {
+        let file = output.0;
+        // A layer with no route of its own still is for one API: the one its
+        // `api_id` variable names, or, with none, the one it is used for.
+        if !apis.iter().any(|(_, a)| a.kind == ApiKind::Http) {
+            let has_var = blocks.iter().any(|(_, b)| {
+                b.ident == "variable" && b.labels.first().is_some_and(|l| l == "api_id")
+            });
+            let name = if has_var {
+                "var.api_id"
+            } else {
+                "the-api-using-this-module"
+            };
+            let mut api = Api::new(name, ApiKind::Http, at(*output));
+            api.declared_elsewhere = true;
+            apis.push((name.to_string(), api));
+        }
+        let mut elsewhere = apis
+            .iter_mut()
+            .filter(|(_, a)| a.declared_elsewhere && a.kind == ApiKind::Http && a.cors.is_none());
+        if let (Some((_, api)), None) = (elsewhere.next(), elsewhere.next()) {
+            let keys = [
+                "allow_origins",
+                "allow_methods",
+                "allow_headers",
+                "expose_headers",
+                "allow_credentials",
+                "max_age",
+            ];
+            api.cors = Some(cors_config(value, file, keys));
+        }
+    }
+
     // Resource paths, by following parent_id.
     let path_of = |addr: Option<String>| -> String {
         // `var.resource_ids["/orders/{id}"]`: the map's key is the path.
