@@ -400,6 +400,27 @@ fn the_readme_keeps_its_two_commands() {
     );
 }
 
+/// The book lists one rule page per rule code (the pages themselves are
+/// generated from the same table, with a staleness test of their own), and
+/// no page for a code that does not exist.
+#[test]
+fn the_summary_lists_one_page_per_rule_code() {
+    let summary = std::fs::read_to_string(root().join("docs/book/src/SUMMARY.md")).unwrap();
+    let listed: std::collections::BTreeSet<String> = summary
+        .split("](reference/rules/")
+        .skip(1)
+        .map(|rest| rest.split(".md)").next().unwrap().to_string())
+        .collect();
+    let codes: std::collections::BTreeSet<String> = corsform::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.id().to_string())
+        .collect();
+    assert_eq!(
+        listed, codes,
+        "docs/book/src/SUMMARY.md must list reference/rules/CODE.md for exactly the codes of src/diagnostic/codes.rs"
+    );
+}
+
 #[test]
 fn the_matcher_elides_and_compares() {
     let exp = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
