@@ -22,7 +22,7 @@
 //! binary under test first on PATH as `corsform`. Commands run under bash,
 //! so pipes and redirections work as the reader types them.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -123,9 +123,7 @@ fn steps(block_line: usize, body: &[String]) -> Vec<Step> {
             });
         } else {
             let step = steps.last_mut().unwrap_or_else(|| {
-                panic!(
-                    "console block at line {block_line}: output before any `$ ` line: {line:?}"
-                )
+                panic!("console block at line {block_line}: output before any `$ ` line: {line:?}")
             });
             match line.strip_prefix("? ").and_then(|c| c.trim().parse().ok()) {
                 Some(code) => step.code = code,
@@ -231,7 +229,9 @@ fn run(workspace: &Path, command: &str) -> (String, Option<i32>) {
 
 /// Starts a server in the background; returns once it printed its first line.
 fn start_background(workspace: &Path, command: &str) -> Result<Child, String> {
-    let mut child = shell(workspace, &format!("exec {command}")).spawn().unwrap();
+    let mut child = shell(workspace, &format!("exec {command}"))
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -349,24 +349,28 @@ fn check_page(page: &Path, tally: &mut Tally) {
 fn every_shell_block_of_the_readme_and_the_book_runs_as_written() {
     let mut tally = Tally::default();
     let pages = pages();
-    assert!(
-        pages.len() > 5,
-        "the book's pages are missing: {pages:?}"
-    );
+    assert!(pages.len() > 5, "the book's pages are missing: {pages:?}");
     for page in &pages {
         check_page(page, &mut tally);
     }
-    eprintln!(
-        "docs: {} commands run and {} files written from {} pages; {} blocks not run (sh/bash/shell):",
+    // Written to the process's stderr, past libtest's capture, so every
+    // `cargo test` run shows what was run and what was not.
+    let mut report = format!(
+        "docs: {} commands run and {} files written from {} pages; {} blocks not run (sh/bash/shell):\n",
         tally.commands,
         tally.files,
         pages.len(),
         tally.skipped.len()
     );
     for s in &tally.skipped {
-        eprintln!("  not run: {s}");
+        report.push_str(&format!("  not run: {s}\n"));
     }
-    assert!(tally.commands > 20, "too few commands ran: {}", tally.commands);
+    std::io::stderr().write_all(report.as_bytes()).unwrap();
+    assert!(
+        tally.commands > 20,
+        "too few commands ran: {}",
+        tally.commands
+    );
     assert!(
         tally.failures.is_empty(),
         "{} command(s) of the docs do not do what the docs say:\n\n{}",
