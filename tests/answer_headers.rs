@@ -5,7 +5,7 @@
 //!
 //! Expected values are written from the policy and the platform's rules, not
 //! read from the code: REST static mappings do not look at the Origin, the
-//! VTL override echoes an allowed one (docs/cors-facts.md, REST section); an
+//! VTL override echoes an allowed one (docs/book/src/background/cors-facts.md, REST section); an
 //! HTTP API adds its headers only for an allowed origin and sends no Vary
 //! (API Gateway developer guide, "Configuring CORS for an HTTP API"); the
 //! Lambda helper answers as tests/lambda/scenarios.json says. The cargo-mutants

@@ -1,6 +1,6 @@
 //! `audit`: golden cases under golden-audit/<case>/ (input files beside the
 //! expected `audit.txt`, found by walking the folder; `SNAPSHOTS=overwrite
-//! cargo test --test audit` regenerates them for review), every docs/design.md rule
+//! cargo test --test audit` regenerates them for review), every docs/book/src/background/design.md rule
 //! pinned by at least one case, `ok-*` cases clean, and everything corsform
 //! itself generates auditing clean.
 
@@ -69,7 +69,7 @@ fn cases() -> Vec<PathBuf> {
     v
 }
 
-/// The rule names docs/design.md lists for audit.
+/// The rule names docs/book/src/background/design.md lists for audit.
 const RULES: &[&str] = &[
     "preflight-without-cors",
     "actual-response-without-cors",
@@ -218,7 +218,7 @@ fn json_and_sarif_carry_the_rule_name() {
         json["findings"][0]["name"],
         "wildcard-origin-with-credentials"
     );
-    // docs/design.md names the field `rule`.
+    // docs/book/src/background/design.md names the field `rule`.
     assert_eq!(
         json["findings"][0]["rule"],
         "wildcard-origin-with-credentials"

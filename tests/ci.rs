@@ -1,5 +1,5 @@
 //! The CI integration as shipped: `.pre-commit-hooks.yaml`'s hooks run the way
-//! pre-commit runs them, and the GitHub Actions recipe in docs/ci.md has its
+//! pre-commit runs them, and the GitHub Actions recipe in docs/book/src/guides/ci.md has its
 //! `corsform` steps run, both against a scratch repository. pre-commit and
 //! GitHub themselves are not on this machine; what they would do with these
 //! files (select files, append them, run the entry, upload the SARIF file) is
@@ -154,9 +154,9 @@ fn pre_commit_hooks_pass_clean_repos_and_catch_errors_and_drift() {
     assert_ne!(run_hook(check, repo.path(), &changed), Some(0));
 }
 
-/// The first ```yaml block of docs/ci.md: the workflow file.
+/// The first ```yaml block of docs/book/src/guides/ci.md: the workflow file.
 fn workflow() -> Value {
-    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let doc = std::fs::read_to_string(root().join("docs/book/src/guides/ci.md")).unwrap();
     let start = doc.find("```yaml\n").expect("a yaml block") + 8;
     let len = doc[start..].find("```").unwrap();
     serde_yaml_ng::from_str(&doc[start..start + len]).unwrap()

@@ -1,7 +1,7 @@
 //! An HTTP API whose function owns CORS (`owner = "lambda"`) needs an
 //! unauthorized OPTIONS route on every path, or the browser's preflight never
 //! reaches the function (API Gateway answers 404, or the path's authorizer
-//! refuses it; docs/cors-facts.md, HTTP API section). The plan adds one per
+//! refuses it; docs/book/src/background/cors-facts.md, HTTP API section). The plan adds one per
 //! path unless the policy already answers OPTIONS there. Found by issue 11's
 //! cargo-mutants run: an OPTIONS route on one path was taken for every path's.
 

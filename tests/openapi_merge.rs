@@ -1,4 +1,4 @@
-//! The promise of `[api] openapi` builds (docs/design.md "OpenAPI"): the
+//! The promise of `[api] openapi` builds (docs/book/src/background/design.md "OpenAPI"): the
 //! output is the team's document with the CORS layer added and nothing else
 //! changed. For every golden case with a merged output (`golden/*/openapi/`):
 //! - every line of the input appears in the output, in order (insertions
@@ -106,7 +106,7 @@ fn merged_documents_keep_everything_that_is_not_cors() {
     }
 }
 
-/// What corsform generates audits clean (docs/design.md "Judging IaC"):
+/// What corsform generates audits clean (docs/book/src/background/design.md "Judging IaC"):
 /// the merged documents too.
 #[test]
 fn merged_documents_audit_clean() {

@@ -1,4 +1,4 @@
-//! `[api] scope = "cors"` (docs/design.md "Scope"): which targets build the CORS
+//! `[api] scope = "cors"` (docs/book/src/background/design.md "Scope"): which targets build the CORS
 //! layer of an API defined elsewhere, what the others say instead, and that the
 //! layer's redeployment trigger follows the policy. The layers' files are
 //! pinned by golden/rest-cors-layer and golden/http-cors-layer.

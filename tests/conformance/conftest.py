@@ -1,7 +1,7 @@
 """Fixtures and the closing summary of the conformance tier (tests/conformance).
 
-scripts/conformance installs the tools and runs pytest here; see README.md's
-Tests section. Sessions share one LocalStack (started on a free port, stopped
+scripts/conformance installs the tools and runs pytest here; see the book's
+Tests page (docs/book/src/contributing/tests.md). Sessions share one LocalStack (started on a free port, stopped
 at the end), one set of policy builds and one run of the terraform fallback.
 `--self-test` runs only the planted defects (test_self_test.py); without it
 they are left out.

@@ -1,4 +1,4 @@
-"""README's adoption recipe on a team's own Terraform API (issue 26's proof).
+"""The adoption guide's recipe (docs/book/src/guides/adopt.md) on a team's own Terraform API (issue 26's proof).
 
 For each folder of tests/conformance/adoption/ (a team's API written by hand,
 with its own CORS), the recipe is followed as a user would: `corsform audit`,

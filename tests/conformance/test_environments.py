@@ -1,6 +1,6 @@
 """The REST golden with [environments] and three backends (golden/rest-environments)
 applied by Terraform into LocalStack with environment dev, then re-applied over
-the same state with environment prod (docs/design.md "Environments"). After each
+the same state with environment prod (docs/book/src/background/design.md "Environments"). After each
 apply:
 - real preflights and MOCK requests answer that environment's origins (and its
   max age and stage) and refuse the other environment's origins, judged against

@@ -10,7 +10,7 @@ For a few REST goldens deployed into the session's LocalStack (by
 CloudFormation, the same deployments test_localstack.py checks), the export is
 taken with boto3's get_export (what the CLI calls), imported, linted, and the
 imported origins compared with the policy the deployment was built from.
-README, "Audit and import", documents the two commands.
+docs/book/src/guides/adopt.md ("An API made in the console") documents the two commands.
 
 LocalStack's export is thinner than API Gateway's: it writes each OPTIONS
 method's integration responses as `default: null` and leaves the gateway

@@ -12,7 +12,7 @@ LocalStack running the SAM transform), then, on each deployment:
 then real Chromium fetches against one deployment per case, compared with
 `corsform explain` (tests/browser/differential.mjs --deployed), and last the
 redeploy proof: a changed origin goes live on re-apply. Quirks worked around
-are in scripts/localstack/README.md and docs/cors-facts.md.
+are in scripts/localstack/README.md and docs/book/src/background/cors-facts.md.
 """
 
 import os

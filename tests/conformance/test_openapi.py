@@ -1,5 +1,5 @@
 """The `openapi` target's document (golden/<case>/openapi/openapi.yaml) used
-unchanged the ways docs/design.md "OpenAPI" promises, each checked by the real
+unchanged the ways docs/book/src/background/design.md "OpenAPI" promises, each checked by the real
 tool:
 - test_terraform_body: a root module with `body = file(...)` on
   aws_api_gateway_rest_api / aws_apigatewayv2_api (and a stage setting the

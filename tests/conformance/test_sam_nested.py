@@ -1,4 +1,4 @@
-"""SAM users keep their own functions in their own template (README, "SAM: your
+"""SAM users keep their own functions in their own template (docs/book/src/guides/sam.md, "Your
 functions, corsform's API"): the generated SAM template is a nested
 AWS::Serverless::Application whose Parameters take each backend's function
 ARN (and the Environment). For every golden SAM template with named backends,

@@ -3,7 +3,7 @@
 
 The LocalStack tests check each deployment against this. It reads the policy,
 never the generated Terraform or CloudFormation: the deployed API is checked
-value by value against the policy's semantics (docs/design.md), so a generator
+value by value against the policy's semantics (docs/book/src/background/design.md), so a generator
 bug cannot hide behind expectations derived from its own output. Standard
 library only (tomllib: Python 3.11+).
 
@@ -297,7 +297,7 @@ def environment_names(policy):
 
 
 def with_environment(policy, name):
-    """The policy as environment NAME sees it (docs/design.md
+    """The policy as environment NAME sees it (docs/book/src/background/design.md
     "Environments"): its cors keys over [cors], its api.stage over [api] stage."""
     env = policy["environments"][name]
     out = {k: v for k, v in policy.items() if k != "environments"}
