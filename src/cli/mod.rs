@@ -18,7 +18,7 @@ mod lint;
 mod policy_path;
 mod probe;
 mod read;
-mod relpath;
+pub mod relpath;
 mod serve;
 mod write;
 // audit and import (issue 17)

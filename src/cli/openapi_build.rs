@@ -54,6 +54,10 @@ pub fn output(
         super::relpath::relative(policy_path, &dir).unwrap_or_else(|| policy.source_name.clone());
     let text = crate::openapi::document::merged(policy, relative, &doc.text, &source)
         .map_err(|reason| refuse(openapi, reason))?;
+    // The output is written elsewhere than the team's document: its
+    // relative `$ref`s to other files are made to resolve from there.
+    let document = policy_path.parent().unwrap_or(Path::new("")).join(relative);
+    let text = crate::openapi::refs::for_output(&text, &document, &dir);
     Ok((
         dir.join(crate::openapi::document::output_name(relative)),
         text,

@@ -7,6 +7,7 @@
 pub mod conflicts;
 pub mod document;
 pub mod emit;
+pub mod refs;
 pub mod routes;
 pub mod splice;
 pub mod stage_variables;
