@@ -205,6 +205,24 @@ fn lookalikes(origin: &str, sample: bool, out: &mut Vec<(String, Attack)>) {
     }
 }
 
+/// One lookalike of an allowed origin that a careless check grants: the
+/// origin with a domain after it (a prefix match) for an exact origin, the
+/// pattern's parent domain with a label glued on (a suffix match) for a
+/// pattern. `None` for `*`, which has none.
+pub fn lookalike(o: &Origin) -> Option<String> {
+    match o {
+        Origin::Any => None,
+        Origin::Exact(s) => {
+            let (scheme, host, port) = split(s)?;
+            Some(join(scheme, &format!("{host}{PREFIX_TAIL}"), port))
+        }
+        Origin::Pattern { scheme, suffix, .. } => {
+            let parent = suffix.trim_start_matches('.');
+            Some(format!("{scheme}://{SUFFIX_HEAD}{parent}"))
+        }
+    }
+}
+
 /// The sample origin of a pattern: one valid DNS label in place of `*`.
 pub fn pattern_sample(scheme: &str, suffix: &str) -> String {
     format!("{scheme}://{SAMPLE_LABEL}{suffix}")
