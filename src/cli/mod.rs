@@ -12,6 +12,7 @@ mod build;
 mod env;
 mod error;
 mod explain;
+mod help;
 mod http;
 mod init;
 mod lint;
@@ -88,6 +89,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             out!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)
         }
+        Command::Rules(a) => help::rules(a.code.as_deref()),
+        Command::Help(a) => help::topic(a.topic.as_deref()),
         Command::Completions(a) => {
             let mut script = Vec::new();
             clap_complete::generate(a.shell, &mut Cli::command(), "corsform", &mut script);
