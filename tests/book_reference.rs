@@ -11,7 +11,8 @@ mod snapshot_file;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-const REGENERATE: &str = "regenerate with `SNAPSHOTS=overwrite cargo test --test book_reference` and review the diff";
+const REGENERATE: &str =
+    "regenerate with `SNAPSHOTS=overwrite cargo test --test book_reference` and review the diff";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/book/src/reference")
@@ -52,7 +53,10 @@ fn no_rule_page_without_its_rule() {
             }
         }
     }
-    assert!(stale.is_empty(), "pages of rules that no longer exist: {stale:?}; {REGENERATE}");
+    assert!(
+        stale.is_empty(),
+        "pages of rules that no longer exist: {stale:?}; {REGENERATE}"
+    );
 }
 
 /// Every link of the rule index reaches a page, and every rule is linked.
@@ -69,6 +73,9 @@ fn the_rule_index_links_every_rule_page() {
         .collect();
     for link in index.split("](").skip(1) {
         let target = link.split(')').next().unwrap();
-        assert!(pages.contains(target), "rules.md links {target}, which is not generated");
+        assert!(
+            pages.contains(target),
+            "rules.md links {target}, which is not generated"
+        );
     }
 }

@@ -156,6 +156,11 @@ pub struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Base URL of the published corsform book, for SARIF: each rule's helpUri is
+    /// URL/reference/rules/<CODE>.html [default: $CORSFORM_DOCS_URL]. Without either,
+    /// SARIF carries each rule's whole explanation and no link.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +296,11 @@ pub struct AuditArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Base URL of the published corsform book, for SARIF: each rule's helpUri is
+    /// URL/reference/rules/<CODE>.html [default: $CORSFORM_DOCS_URL]. Without either,
+    /// SARIF carries each rule's whole explanation and no link.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
 }
 
 /// `import` (issue 17).

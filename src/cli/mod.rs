@@ -9,6 +9,7 @@
 mod out;
 pub mod args;
 mod build;
+mod docs_url;
 mod env;
 mod error;
 mod explain;
@@ -83,7 +84,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a, quiet),
         Command::Probe(a) => probe::run(a),
-        Command::Audit(a) => audit::run(a),
+        Command::Audit(a) => audit::run(a, quiet),
         Command::Import(a) => import::run(a),
         Command::Schema => {
             out!("{}", crate::policy::schema::schema_json());
