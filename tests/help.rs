@@ -198,3 +198,49 @@ fn build_help_names_the_default_targets_and_every_target() {
         );
     }
 }
+
+/// `corsform --version` names the version and, built from a git checkout, the
+/// commit and its date (issue 30): `corsform 0.1.0 (a88c988 2026-12-06)`.
+#[test]
+fn version_names_the_version_and_the_commit() {
+    let v = help(&["--version"]);
+    let rest = v
+        .strip_prefix(&format!("corsform {}", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("{v:?}"));
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !manifest.join(".git").exists() {
+        assert_eq!(rest, "\n", "a packaged crate has no commit to name");
+        return;
+    }
+    let inner = rest
+        .strip_prefix(" (")
+        .and_then(|r| r.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{v:?}"));
+    let (hash, date) = inner.split_once(' ').unwrap();
+    assert!(
+        hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{v:?}"
+    );
+    let d: Vec<&str> = date.split('-').collect();
+    assert!(
+        d.len() == 3 && [4, 2, 2] == [d[0].len(), d[1].len(), d[2].len()],
+        "{v:?}"
+    );
+    assert!(
+        date.chars().all(|c| c.is_ascii_digit() || c == '-'),
+        "{v:?}"
+    );
+    if let Ok(out) = Command::new("git")
+        .arg("-C")
+        .arg(manifest)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        && out.status.success()
+    {
+        let head = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            head.starts_with(hash),
+            "--version names {hash}, HEAD is {head}"
+        );
+    }
+}

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "corsform",
-    version,
+    // The package version and, from a git checkout, the commit (build.rs).
+    version = env!("CORSFORM_VERSION"),
     about = "Compile one CORS policy into API Gateway infrastructure code that browsers accept",
     long_about = "corsform reads a CORS policy written in TOML, lints it, and compiles it into \
 Terraform, SAM or CloudFormation for AWS API Gateway, so preflights, actual responses and \
