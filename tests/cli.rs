@@ -472,6 +472,93 @@ fn quiet_keeps_findings_and_errors_only() {
     assert!(!out.contains("bad.toml: 1 error"), "no summary: {out}");
     let failed = corsform(dir.path(), &["build", "-q", "bad.toml"]);
     assert!(text(&failed.stderr).contains("nothing was written"));
+    assert!(
+        !text(&failed.stderr).contains("bad.toml: "),
+        "no summary line: {}",
+        text(&failed.stderr)
+    );
+}
+
+/// `-q` in the other commands (issue 30): explain, audit, init and import
+/// print only findings and errors (and what they were asked to print).
+#[test]
+fn quiet_in_every_other_command() {
+    let dir = setup();
+    let silent = |args: &[&str], want: i32| {
+        let out = corsform(dir.path(), args);
+        assert_eq!(
+            (code(&out), text(&out.stdout), text(&out.stderr)),
+            (want, String::new(), String::new()),
+            "{args:?}"
+        );
+    };
+    // explain: an allowed request is no finding; a blocked one is shown.
+    silent(
+        &[
+            "explain",
+            "-q",
+            "p.toml",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "GET",
+        ],
+        0,
+    );
+    let blocked = corsform(
+        dir.path(),
+        &[
+            "explain",
+            "-q",
+            "p.toml",
+            "--origin",
+            "https://evil.example",
+            "--method",
+            "GET",
+        ],
+    );
+    assert_eq!(code(&blocked), 1);
+    assert!(
+        text(&blocked.stdout).contains("https://evil.example"),
+        "{}",
+        text(&blocked.stdout)
+    );
+    // init: the file, no message.
+    silent(&["init", "-q", "new.toml"], 0);
+    assert!(dir.path().join("new.toml").exists());
+    // audit: findings without the per-file and final summaries; nothing when clean.
+    corsform(
+        dir.path(),
+        &["build", "p.toml", "--target", "terraform", "--out", "gen"],
+    );
+    silent(&["audit", "-q", "gen"], 0);
+    let loud = corsform(dir.path(), &["audit", "gen"]);
+    assert!(
+        text(&loud.stdout).contains("audit: "),
+        "{}",
+        text(&loud.stdout)
+    );
+    std::fs::write(
+        dir.path().join("bad.tf"),
+        "resource \"aws_apigatewayv2_api\" \"a\" {\n  name = \"a\"\n  protocol_type = \"HTTP\"\n  cors_configuration {\n    allow_origins = [\"*\"]\n    allow_credentials = true\n  }\n}\n",
+    )
+    .unwrap();
+    let audit = corsform(dir.path(), &["audit", "-q", "bad.tf"]);
+    let out = text(&audit.stdout);
+    assert_eq!(code(&audit), 1, "{out}");
+    assert!(out.contains("[CF0101]"), "{out}");
+    assert!(
+        !out.contains("audit: ") && !out.contains("bad.tf: 1 error"),
+        "{out}"
+    );
+    // import: the policy is what it was asked to print; nothing else.
+    let import = corsform(dir.path(), &["import", "-q", "bad.tf"]);
+    assert_eq!(text(&import.stderr), "");
+    assert!(
+        text(&import.stdout).contains("allow_origins"),
+        "{}",
+        text(&import.stdout)
+    );
 }
 
 #[test]

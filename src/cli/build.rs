@@ -33,7 +33,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         } else if has_errors(&diags) && failed == Outcome::Success {
             failed = Outcome::Findings;
         }
-        if has_errors(&diags) {
+        if has_errors(&diags) && !quiet {
             errln!("{}", render::summary_line(&file, &diags));
         }
         if let Some(model) = model {

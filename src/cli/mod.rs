@@ -81,9 +81,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Build(a) => build::run(a, quiet),
         Command::Lint(a) => lint::run(a, quiet),
         Command::Init(a) => init::run(a, quiet),
-        Command::Explain(a) => explain::run(a),
+        Command::Explain(a) => explain::run(a, quiet),
         Command::Serve(a) => serve::run(a, quiet),
-        Command::Probe(a) => probe::run(a),
+        Command::Probe(a) => probe::run(a, quiet),
         Command::Audit(a) => audit::run(a, quiet),
         Command::Import(a) => import::run(a),
         Command::Schema => {
