@@ -77,7 +77,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let crate_root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not baked in when it is compiled: cargo
+    // package's verify build (target/package/corsform-*/) compiles this
+    // script to the same binary the checkout then reuses, and an env!() value
+    // made the checkout embed the package copy's templates.
+    let crate_root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let crate_root = crate_root.as_path();
     println!("cargo:rustc-env=CORSFORM_VERSION={}", version(crate_root));
     let root = crate_root.join("templates");
     println!("cargo:rerun-if-changed=templates");

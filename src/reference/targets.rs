@@ -24,7 +24,7 @@ are written only when named.\n\n",
         let files: Vec<String> = spec
             .files
             .iter()
-            .map(|(file, _)| format!("`{file}`"))
+            .map(|(file, _)| format!("`{}`", file.replace("{module}", "<api_name>_cors")))
             .collect();
         let _ = writeln!(out, "- Writes: {}", files.join(", "));
         let types: Vec<&str> = spec.api_types.iter().map(|a| api_label(*a)).collect();
@@ -72,6 +72,7 @@ mod tests {
                 target.name()
             );
             for (file, _) in target.spec().files {
+                let file = file.replace("{module}", "<api_name>_cors");
                 assert!(t.contains(&format!("`{file}`")), "{file}");
             }
         }
