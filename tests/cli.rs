@@ -838,7 +838,7 @@ fn help_points_at_commands_and_the_docs_not_at_a_file() {
     let err = text(&refused.stderr);
     assert_eq!(code(&refused), 2, "{err}");
     assert!(
-        err.contains("corsform help build") && !err.contains("README"),
+        err.contains("corsform help targets") && !err.contains("README"),
         "{err}"
     );
 }

@@ -113,7 +113,7 @@ impl CliError {
             ),
             CliError::Exists { .. } => Some("name another file, or remove this one first".into()),
             CliError::SameOutput { .. } => Some("give the policies different [api] names".into()),
-            CliError::Render(RenderError::Unsupported { .. }) => Some("`corsform help build` lists what each target covers".into()),
+            CliError::Render(RenderError::Unsupported { .. }) => Some("`corsform help targets` says what each target writes and which policies it can express".into()),
             CliError::NoPolicy => Some("name a policy file (`corsform lint api.toml`), or write a starter with `corsform init`".into()),
             CliError::Unreachable { .. } => Some("check the URL (the stage URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod), that the API is deployed, and your network or proxy settings".into()),
             CliError::UnknownTopic { .. } => Some("topics: a command (`corsform help build`), a rule's code or name (`corsform rules` lists them), policy, targets, rules".into()),
