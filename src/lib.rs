@@ -21,6 +21,7 @@ pub mod model;
 pub mod openapi;
 pub mod policy;
 pub mod probe;
+pub mod reference;
 pub mod render;
 pub mod serve;
 pub mod suggest;

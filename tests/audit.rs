@@ -223,7 +223,7 @@ fn json_and_sarif_carry_the_rule_name() {
         json["findings"][0]["rule"],
         "wildcard-origin-with-credentials"
     );
-    let sarif: serde_json::Value = serde_json::from_str(&render::sarif(&results)).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&render::sarif(&results, None)).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(

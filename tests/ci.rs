@@ -233,3 +233,68 @@ fn the_github_actions_recipe_runs_and_uploads_sarif_even_on_findings() {
     assert_eq!(loc["artifactLocation"]["uri"], "corsform.toml");
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
 }
+
+/// `cargo package` ships what the crate needs to build and what its users read,
+/// and none of the tests, goldens, corpora, book or scripts (issue 30).
+/// `cargo publish --dry-run --locked` passed with this list on 2026-12-07.
+#[test]
+fn the_package_holds_only_what_the_crate_needs() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<&str> = list.lines().collect();
+    for needed in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "src/main.rs",
+        "src/diagnostic/explanations/CF0903.md",
+        "templates/init/http.toml",
+    ] {
+        assert!(
+            files.contains(&needed),
+            "{needed} missing from the package:\n{list}"
+        );
+    }
+    for f in &files {
+        let top = f.split('/').next().unwrap();
+        assert!(
+            matches!(top, "src" | "templates")
+                || [
+                    "Cargo.toml",
+                    "Cargo.toml.orig",
+                    "Cargo.lock",
+                    "build.rs",
+                    "README.md",
+                    "CHANGELOG.md",
+                    "LICENSE-MIT",
+                    "LICENSE-APACHE",
+                    ".cargo_vcs_info.json",
+                ]
+                .contains(f),
+            "{f} should not be in the package"
+        );
+    }
+    // Every template is shipped: build.rs embeds them all.
+    let templates = walkdir::WalkDir::new(root().join("templates"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("templates/")).count(),
+        templates
+    );
+}

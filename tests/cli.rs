@@ -12,7 +12,8 @@ fn command(dir: &Path, args: &[&str]) -> Command {
     c.args(args)
         .current_dir(dir)
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env_remove("CORSFORM_DOCS_URL");
     c
 }
 
@@ -471,6 +472,93 @@ fn quiet_keeps_findings_and_errors_only() {
     assert!(!out.contains("bad.toml: 1 error"), "no summary: {out}");
     let failed = corsform(dir.path(), &["build", "-q", "bad.toml"]);
     assert!(text(&failed.stderr).contains("nothing was written"));
+    assert!(
+        !text(&failed.stderr).contains("bad.toml: "),
+        "no summary line: {}",
+        text(&failed.stderr)
+    );
+}
+
+/// `-q` in the other commands (issue 30): explain, audit, init and import
+/// print only findings and errors (and what they were asked to print).
+#[test]
+fn quiet_in_every_other_command() {
+    let dir = setup();
+    let silent = |args: &[&str], want: i32| {
+        let out = corsform(dir.path(), args);
+        assert_eq!(
+            (code(&out), text(&out.stdout), text(&out.stderr)),
+            (want, String::new(), String::new()),
+            "{args:?}"
+        );
+    };
+    // explain: an allowed request is no finding; a blocked one is shown.
+    silent(
+        &[
+            "explain",
+            "-q",
+            "p.toml",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "GET",
+        ],
+        0,
+    );
+    let blocked = corsform(
+        dir.path(),
+        &[
+            "explain",
+            "-q",
+            "p.toml",
+            "--origin",
+            "https://evil.example",
+            "--method",
+            "GET",
+        ],
+    );
+    assert_eq!(code(&blocked), 1);
+    assert!(
+        text(&blocked.stdout).contains("https://evil.example"),
+        "{}",
+        text(&blocked.stdout)
+    );
+    // init: the file, no message.
+    silent(&["init", "-q", "new.toml"], 0);
+    assert!(dir.path().join("new.toml").exists());
+    // audit: findings without the per-file and final summaries; nothing when clean.
+    corsform(
+        dir.path(),
+        &["build", "p.toml", "--target", "terraform", "--out", "gen"],
+    );
+    silent(&["audit", "-q", "gen"], 0);
+    let loud = corsform(dir.path(), &["audit", "gen"]);
+    assert!(
+        text(&loud.stdout).contains("audit: "),
+        "{}",
+        text(&loud.stdout)
+    );
+    std::fs::write(
+        dir.path().join("bad.tf"),
+        "resource \"aws_apigatewayv2_api\" \"a\" {\n  name = \"a\"\n  protocol_type = \"HTTP\"\n  cors_configuration {\n    allow_origins = [\"*\"]\n    allow_credentials = true\n  }\n}\n",
+    )
+    .unwrap();
+    let audit = corsform(dir.path(), &["audit", "-q", "bad.tf"]);
+    let out = text(&audit.stdout);
+    assert_eq!(code(&audit), 1, "{out}");
+    assert!(out.contains("[CF0101]"), "{out}");
+    assert!(
+        !out.contains("audit: ") && !out.contains("bad.tf: 1 error"),
+        "{out}"
+    );
+    // import: the policy is what it was asked to print; nothing else.
+    let import = corsform(dir.path(), &["import", "-q", "bad.tf"]);
+    assert_eq!(text(&import.stderr), "");
+    assert!(
+        text(&import.stdout).contains("allow_origins"),
+        "{}",
+        text(&import.stdout)
+    );
 }
 
 #[test]
@@ -582,10 +670,18 @@ fn sarif_is_relative_encoded_and_links_every_rule() {
         assert_eq!(code(&out), 1);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let run = &v["runs"][0];
+        // No base URL configured: no link to an address nobody serves, the
+        // rule's whole explanation instead.
+        assert!(run["tool"]["driver"].get("informationUri").is_none());
         for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
-            let uri = rule["helpUri"].as_str().unwrap();
-            assert!(uri.starts_with("https://"), "{rule}");
-            assert!(rule["help"]["text"].as_str().unwrap().contains(uri));
+            assert!(rule.get("helpUri").is_none(), "{rule}");
+            assert!(
+                rule["help"]["markdown"]
+                    .as_str()
+                    .unwrap()
+                    .contains("## Fix"),
+                "{rule}"
+            );
         }
         let results = run["results"].as_array().unwrap();
         assert!(!results.is_empty());
@@ -596,6 +692,98 @@ fn sarif_is_relative_encoded_and_links_every_rule() {
         }
         assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object());
     }
+}
+
+/// SARIF's helpUri is the book's rule page under --docs-url, or under
+/// $CORSFORM_DOCS_URL; the flag wins; a base that is not an http(s) URL is a
+/// usage error (issue 30).
+#[test]
+fn sarif_help_uri_follows_the_docs_url() {
+    let dir = setup();
+    std::fs::write(dir.path().join("p.toml"), FINDINGS).unwrap();
+    let rule_uri = |out: &Output, id: &str| -> String {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rules = v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let rule = rules.iter().find(|r| r["id"] == id).unwrap();
+        rule["helpUri"].as_str().unwrap().to_string()
+    };
+    let out = corsform(
+        dir.path(),
+        &[
+            "lint",
+            "p.toml",
+            "--format",
+            "sarif",
+            "--docs-url",
+            "https://docs.example.org/corsform/",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(
+        rule_uri(&out, "CF0101"),
+        "https://docs.example.org/corsform/reference/rules/CF0101.html"
+    );
+    let from_env = command(dir.path(), &["lint", "p.toml", "--format", "sarif"])
+        .env("CORSFORM_DOCS_URL", "https://mirror.example.net/book")
+        .output()
+        .unwrap();
+    assert_eq!(
+        rule_uri(&from_env, "CF0903"),
+        "https://mirror.example.net/book/reference/rules/CF0903.html"
+    );
+    let flag_wins = command(
+        dir.path(),
+        &[
+            "lint",
+            "p.toml",
+            "--format",
+            "sarif",
+            "--docs-url",
+            "https://a.example.org",
+        ],
+    )
+    .env("CORSFORM_DOCS_URL", "https://mirror.example.net/book")
+    .output()
+    .unwrap();
+    assert_eq!(
+        rule_uri(&flag_wins, "CF0101"),
+        "https://a.example.org/reference/rules/CF0101.html"
+    );
+    let audit = corsform(
+        dir.path(),
+        &[
+            "audit",
+            "p.toml",
+            "--format",
+            "sarif",
+            "--docs-url",
+            "https://docs.example.org",
+        ],
+    );
+    assert_eq!(
+        rule_uri(&audit, "CF0903"),
+        "https://docs.example.org/reference/rules/CF0903.html"
+    );
+    let bad = corsform(
+        dir.path(),
+        &[
+            "lint",
+            "p.toml",
+            "--format",
+            "sarif",
+            "--docs-url",
+            "docs.example.org",
+        ],
+    );
+    assert_eq!(code(&bad), 2);
+    assert!(
+        text(&bad.stderr).contains("--docs-url must be an http:// or https:// URL"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
 
 #[test]
@@ -650,7 +838,7 @@ fn help_points_at_commands_and_the_docs_not_at_a_file() {
     let err = text(&refused.stderr);
     assert_eq!(code(&refused), 2, "{err}");
     assert!(
-        err.contains("corsform help build") && !err.contains("README"),
+        err.contains("corsform help targets") && !err.contains("README"),
         "{err}"
     );
 }

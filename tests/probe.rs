@@ -925,3 +925,31 @@ fn concurrency_does_not_change_the_report() {
     ]);
     assert_eq!(j1, j8);
 }
+
+/// `-q` (issue 30): findings only. A probe where every check agrees prints
+/// nothing; one with differences prints only the differing checks under their
+/// route, without the title, the `ok` lines and the summary.
+#[test]
+fn quiet_prints_only_the_differences() {
+    let (_dir, policy) = write_policy(POLICY_STRICT);
+    let (addr, _) = tiny_server(strict);
+    let (code, out, err) = probe(&[&format!("http://{addr}/prod"), "--policy", &policy, "-q"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+
+    let (addr, _) = tiny_server(strict_without_vary);
+    let url = format!("http://{addr}/prod");
+    let (loud_code, loud, _) = probe(&[&url, "--policy", &policy]);
+    let (code, out, err) = probe(&[&url, "--policy", &policy, "--quiet"]);
+    assert_eq!((loud_code, code), (1, 1), "{out}{err}");
+    assert_eq!(err, "");
+    assert!(out.contains("DIFF") && out.contains("Vary"), "{out}");
+    assert!(
+        !out.contains("\n  ok ") && !out.starts_with("probe "),
+        "{out}"
+    );
+    assert!(!out.contains(" DIFF ("), "no summary line: {out}");
+    assert!(out.lines().count() < loud.lines().count(), "{out}");
+    for line in out.lines().filter(|l| l.trim_start().starts_with("DIFF")) {
+        assert!(loud.contains(line), "{line} is a line of the full report");
+    }
+}

@@ -8,13 +8,16 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "corsform",
-    version,
+    // The package version and, from a git checkout, the commit (build.rs).
+    version = env!("CORSFORM_VERSION"),
     about = "Compile one CORS policy into API Gateway infrastructure code that browsers accept",
     long_about = "corsform reads a CORS policy written in TOML, lints it, and compiles it into \
 Terraform, SAM or CloudFormation for AWS API Gateway, so preflights, actual responses and \
 errors all carry the right CORS headers.",
-    after_help = "Examples:\n  corsform init\n  corsform lint\n  corsform build\n      lint and build ./corsform.toml, the policy used when none is named\n  corsform build api.toml --target terraform --check\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors.\nMore: `corsform help <command>` (build lists the targets), `corsform schema` (every policy key and its type).",
+    after_help = "Examples:\n  corsform init\n  corsform lint\n  corsform build\n      lint and build ./corsform.toml, the policy used when none is named\n  corsform build api.toml --target terraform --check\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n\nExit codes: 0 success; 1 error-level findings or drift under --check; 2 usage, I/O or parse errors.\nMore: `corsform help <command>`, `corsform help policy` (every policy key), `corsform help targets`,\n`corsform help rules` (every finding's code), `corsform help CF0903` (one rule, with examples).",
     styles = clap::builder::styling::Styles::styled(),
+    // Our own `help` command: besides commands it explains rules and topics.
+    disable_help_subcommand = true,
 )]
 pub struct Cli {
     /// Print only findings, diffs and errors: no progress or summary lines, no request log.
@@ -28,7 +31,7 @@ pub struct Cli {
 pub enum Command {
     /// Generate infrastructure code from one or more policies.
     #[command(
-        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout\n\nTargets:\n  terraform       main.tf, variables.tf, outputs.tf, versions.tf (HTTP and REST APIs)\n  sam             template.yaml (HTTP and REST APIs)\n  cloudformation  template.yaml (HTTP and REST APIs)\n  lambda-node     cors.mjs, for functions that send CORS headers themselves (REST APIs, or\n                  HTTP APIs with [cors] owner = \"lambda\"); only when asked for by name\n  lambda-python   cors.py, the same in Python\n  cdk-typescript  cors.ts: applyCorsPolicy(api) for an AWS CDK v2 RestApi or HttpApi\n  cdk-python      cors.py, the same for CDK in Python\n\nThe generated files' first line names the policy, relative to the file, so builds from\nany directory and with absolute or relative paths give the same bytes."
+        after_help = "Examples:\n  corsform build policies/spa-credentials.toml\n      writes generated/<api.name>/{terraform,sam,cloudformation}/\n  corsform build api.toml --target terraform --out infra\n      writes infra/<api.name>/terraform/\n  corsform build api.toml --check\n      CI mode: writes nothing, prints a diff and exits 1 if any file would change\n  corsform build api.toml --target sam --stdout\n\nTargets (default: terraform, sam and cloudformation, those of them that can express the policy;\nwith [api] openapi, openapi; the others only when named with --target):\n  terraform       main.tf, variables.tf, outputs.tf, versions.tf, README.md (HTTP and REST APIs)\n  sam             template.yaml (HTTP and REST APIs)\n  cloudformation  template.yaml (HTTP and REST APIs)\n  openapi         openapi.yaml: OpenAPI 3.0.1 with API Gateway's extensions, the API's body; with\n                  [api] openapi, the team's document with the CORS layer added\n  lambda-node     cors.mjs, for functions that send CORS headers themselves (REST APIs, or\n                  HTTP APIs with [cors] owner = \"lambda\")\n  lambda-python   cors.py, the same in Python\n  cdk-typescript  cors.ts: applyCorsPolicy(api) for an AWS CDK v2 RestApi or HttpApi\n  cdk-python      <api_name>_cors.py, the same for CDK in Python (an importable module name)\n`corsform help targets` says what each writes and which policies it can express.\n\nThe generated files' first line names the policy, relative to the file, so builds from\nany directory and with absolute or relative paths give the same bytes."
     )]
     Build(BuildArgs),
     /// Check policies and print every finding, rustc-style.
@@ -83,6 +86,30 @@ API: those could change data. Redirects are reported, not followed.",
         after_help = "Examples:\n  corsform completions bash > ~/.local/share/bash-completion/completions/corsform\n  corsform completions zsh > \"${fpath[1]}/_corsform\"\n  corsform completions fish > ~/.config/fish/completions/corsform.fish\n  corsform completions powershell >> $PROFILE"
     )]
     Completions(CompletionsArgs),
+    /// List every lint and audit rule, or explain one (its code or name).
+    #[command(
+        after_help = "Examples:\n  corsform rules\n      every rule: code, level, name, what it catches\n  corsform rules CF0903\n  corsform rules error-responses-without-cors\n      the rule's explanation: what the browser and API Gateway do, a wrong and a right example, the fix"
+    )]
+    Rules(RulesArgs),
+    /// Explain a command, a rule (CF0903) or a topic: policy, targets, rules.
+    #[command(
+        after_help = "Examples:\n  corsform help build\n      the same as `corsform build --help`\n  corsform help CF0903\n      a rule's explanation, with a wrong and a right example\n  corsform help policy\n      every policy key, its type and default\n  corsform help targets\n      each --target and what it writes\n  corsform help rules\n      every rule's code, level and summary"
+    )]
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule's code (CF0903) or name (error-responses-without-cors).
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// A command, a rule's code or name, or one of: policy, targets, rules.
+    #[arg(value_name = "TOPIC")]
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -97,7 +124,8 @@ pub struct BuildArgs {
     /// Policy files to compile [default: corsform.toml].
     #[arg(value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
-    /// Targets to generate (repeatable). Default: every target the API type supports.
+    /// Targets to generate (repeatable). Default: terraform, sam and cloudformation, those of
+    /// them that can express the policy (openapi for a policy with [api] openapi).
     #[arg(long = "target", short = 't', value_name = "T")]
     pub targets: Vec<Target>,
     /// Output root: files go to DIR/<api.name>/<target>/.
@@ -129,6 +157,11 @@ pub struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Base URL of the published corsform book, for SARIF: each rule's helpUri is
+    /// URL/reference/rules/<CODE>.html [default: $CORSFORM_DOCS_URL]. Without either,
+    /// SARIF carries each rule's whole explanation and no link.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +297,11 @@ pub struct AuditArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Base URL of the published corsform book, for SARIF: each rule's helpUri is
+    /// URL/reference/rules/<CODE>.html [default: $CORSFORM_DOCS_URL]. Without either,
+    /// SARIF carries each rule's whole explanation and no link.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
 }
 
 /// `import` (issue 17).

@@ -87,7 +87,8 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
     }
 }
 
-pub fn run(args: AuditArgs) -> Result<Outcome, CliError> {
+pub fn run(args: AuditArgs, quiet: bool) -> Result<Outcome, CliError> {
+    let docs = super::docs_url::resolve(args.docs_url.as_deref())?;
     let Collected { files, unreadable } = collect(&args.paths)?;
     let diags = crate::audit::audit(&files);
     let mut results: Vec<(SourceFile, Vec<_>)> = files.into_iter().zip(diags).collect();
@@ -96,20 +97,25 @@ pub fn run(args: AuditArgs) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => {
             for (file, ds) in results.iter().filter(|(_, d)| !d.is_empty()) {
-                print!("{}", render::human(file, ds));
-                println!("{}", render::summary_line(file, ds));
+                out!("{}", render::human(file, ds));
+                // -q: findings only, no summaries.
+                if !quiet {
+                    outln!("{}", render::summary_line(file, ds));
+                }
             }
-            let t = Tally::of(results.iter().flat_map(|(_, d)| d.iter()));
-            println!(
-                "audit: {} files read, {} errors, {} warnings, {} notes",
-                results.len(),
-                t.errors,
-                t.warnings,
-                t.notes
-            );
+            if !quiet {
+                let t = Tally::of(results.iter().flat_map(|(_, d)| d.iter()));
+                outln!(
+                    "audit: {} files read, {} errors, {} warnings, {} notes",
+                    results.len(),
+                    t.errors,
+                    t.warnings,
+                    t.notes
+                );
+            }
         }
-        Format::Json => print!("{}", render::json(&results)),
-        Format::Sarif => print!("{}", render::sarif(&results)),
+        Format::Json => out!("{}", render::json(&results)),
+        Format::Sarif => out!("{}", render::sarif(&results, docs.as_deref())),
     }
     let all = || results.iter().flat_map(|(_, d)| d.iter());
     if all().any(|d| d.code == Code::UnreadableIac) {

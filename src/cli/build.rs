@@ -33,7 +33,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         } else if has_errors(&diags) && failed == Outcome::Success {
             failed = Outcome::Findings;
         }
-        if has_errors(&diags) {
+        if has_errors(&diags) && !quiet {
             errln!("{}", render::summary_line(&file, &diags));
         }
         if let Some(model) = model {
@@ -84,7 +84,7 @@ pub fn run(args: BuildArgs, quiet: bool) -> Result<Outcome, CliError> {
         let ready = Prepared::new(policy, &targets, source_name).map_err(CliError::Render)?;
         for &target in &targets {
             for (file, template) in ready.files(target) {
-                let path = dir(target).join(file);
+                let path = dir(target).join(&file);
                 claim(&mut producer, &path, i, |first| {
                     (policies[first].0.clone(), name.clone())
                 })?;
@@ -200,7 +200,7 @@ enum Source {
     Template {
         policy: usize,
         target: Target,
-        file: &'static str,
+        file: String,
         template: String,
     },
     /// A team's OpenAPI document with the CORS layer added (`[api] openapi`).

@@ -36,6 +36,11 @@ pub enum CliError {
     Usage(String),
     /// No policy was named and `corsform.toml` is not in the current directory.
     NoPolicy,
+    /// `help TOPIC` or `rules CODE` named nothing corsform knows.
+    UnknownTopic {
+        topic: String,
+        suggestion: Option<String>,
+    },
     /// `probe` got no HTTP response from `url`.
     Unreachable {
         url: String,
@@ -89,6 +94,13 @@ impl fmt::Display for CliError {
             CliError::Unreachable { url, reason } => {
                 write!(f, "cannot reach {url}: {reason}")
             }
+            CliError::UnknownTopic { topic, suggestion } => {
+                write!(f, "no command, rule or help topic named `{topic}`")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -101,9 +113,10 @@ impl CliError {
             ),
             CliError::Exists { .. } => Some("name another file, or remove this one first".into()),
             CliError::SameOutput { .. } => Some("give the policies different [api] names".into()),
-            CliError::Render(RenderError::Unsupported { .. }) => Some("`corsform help build` lists what each target covers".into()),
+            CliError::Render(RenderError::Unsupported { .. }) => Some("`corsform help targets` says what each target writes and which policies it can express".into()),
             CliError::NoPolicy => Some("name a policy file (`corsform lint api.toml`), or write a starter with `corsform init`".into()),
             CliError::Unreachable { .. } => Some("check the URL (the stage URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod), that the API is deployed, and your network or proxy settings".into()),
+            CliError::UnknownTopic { .. } => Some("topics: a command (`corsform help build`), a rule's code or name (`corsform rules` lists them), policy, targets, rules".into()),
             _ => None,
         }
     }

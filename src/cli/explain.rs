@@ -7,7 +7,7 @@ use super::{CliError, Outcome};
 use crate::browser::Request;
 use crate::explain::{default_path, explain, human};
 
-pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
+pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
     let path = super::policy_path::one(args.policy.as_deref())?;
     let Some((file, policy)) = read_valid_policy(&path, "explain")? else {
         return Ok(Outcome::Failed);
@@ -37,6 +37,8 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, CliError> {
         .unwrap_or_else(|| default_path(&policy, &method));
     let report = explain(&policy, &req, &path);
     match args.format {
+        // -q: an allowed request is no finding; a blocked one is, with its reasons.
+        ExplainFormat::Human if quiet && report.allowed => {}
         ExplainFormat::Human => out!("{}", human(&file.name, &report)),
         ExplainFormat::Json => outln!(
             "{}",

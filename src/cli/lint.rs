@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile, Tally, has_parse_errors, render}
 use std::path::Path;
 
 pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
+    let docs = super::docs_url::resolve(args.docs_url.as_deref())?;
     let mut results = Vec::new();
     let mut unreadable = false;
     for path in &super::policy_path::many(&args.policies)? {
@@ -42,7 +43,10 @@ pub fn run(args: LintArgs, quiet: bool) -> Result<Outcome, CliError> {
             }
         }
         Format::Json => out!("{}", render::json(&results)),
-        Format::Sarif => out!("{}", render::sarif(&for_sarif(results.clone()))),
+        Format::Sarif => out!(
+            "{}",
+            render::sarif(&for_sarif(results.clone()), docs.as_deref())
+        ),
     }
     let all = results.iter().flat_map(|(_, d)| d.iter());
     let tally = Tally::of(all);

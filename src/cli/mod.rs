@@ -9,9 +9,11 @@
 mod out;
 pub mod args;
 mod build;
+mod docs_url;
 mod env;
 mod error;
 mod explain;
+mod help;
 mod http;
 mod init;
 mod lint;
@@ -79,15 +81,17 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Build(a) => build::run(a, quiet),
         Command::Lint(a) => lint::run(a, quiet),
         Command::Init(a) => init::run(a, quiet),
-        Command::Explain(a) => explain::run(a),
+        Command::Explain(a) => explain::run(a, quiet),
         Command::Serve(a) => serve::run(a, quiet),
-        Command::Probe(a) => probe::run(a),
-        Command::Audit(a) => audit::run(a),
+        Command::Probe(a) => probe::run(a, quiet),
+        Command::Audit(a) => audit::run(a, quiet),
         Command::Import(a) => import::run(a),
         Command::Schema => {
             out!("{}", crate::policy::schema::schema_json());
             Ok(Outcome::Success)
         }
+        Command::Rules(a) => help::rules(a.code.as_deref()),
+        Command::Help(a) => help::topic(a.topic.as_deref()),
         Command::Completions(a) => {
             let mut script = Vec::new();
             clap_complete::generate(a.shell, &mut Cli::command(), "corsform", &mut script);

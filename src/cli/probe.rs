@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
+pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
     check_base_url(&args.url).map_err(CliError::Usage)?;
     for o in &args.origins {
         check_extra(o).map_err(CliError::Usage)?;
@@ -74,7 +74,13 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
         )));
     }
     let client = Client::new(Duration::from_secs(args.timeout));
-    let verdicts = send_all(&client, &args.url, &plan.checks, args.concurrency.into())?;
+    let verdicts = send_all(
+        &client,
+        &args.url,
+        &plan.checks,
+        args.concurrency.into(),
+        quiet,
+    )?;
     plan.checks.truncate(verdicts.len());
     let report = Report::new(
         &args.url,
@@ -83,6 +89,8 @@ pub fn run(args: ProbeArgs) -> Result<Outcome, CliError> {
         verdicts,
     );
     match args.format {
+        // -q: the differences only (the report's other lines are progress and summary).
+        ExplainFormat::Human if quiet => out!("{}", report.findings()),
         ExplainFormat::Human => out!("{}", report.human()),
         ExplainFormat::Json => outln!(
             "{}",
@@ -232,6 +240,7 @@ fn send_all(
     url: &str,
     checks: &[Check],
     concurrency: usize,
+    quiet: bool,
 ) -> Result<Vec<Verdict>, CliError> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -241,7 +250,7 @@ fn send_all(
     let progress = Progress {
         start: Instant::now(),
         total: checks.len(),
-        tty: std::io::stderr().is_terminal(),
+        tty: !quiet && std::io::stderr().is_terminal(),
         shown: AtomicBool::new(false),
     };
     std::thread::scope(|s| {

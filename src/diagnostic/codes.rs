@@ -1,7 +1,8 @@
 //! The catalogue of findings. Each [`Code`] has a stable id (`CF0101`), a short
-//! kebab-case name, a fixed severity and a one-line summary. The README's rule
-//! table and SARIF's `rules` array are both produced from [`Code::ALL`], so a
-//! rule cannot exist in one place and not the other.
+//! kebab-case name, a fixed severity, a one-line summary and a long explanation
+//! (`explanations/<id>.md`). `corsform rules`, the book's rule pages and SARIF's
+//! `rules` array are all produced from [`Code::ALL`], so a rule cannot exist in
+//! one place and not the other.
 
 use std::fmt;
 
@@ -53,6 +54,13 @@ macro_rules! codes {
             /// One line on what the rule catches.
             pub fn summary(self) -> &'static str {
                 match self { $( Code::$variant => $summary, )* }
+            }
+
+            /// The long explanation (`corsform help CF0903`, the book's rule
+            /// page): Markdown from `explanations/<id>.md`. Included by id, so
+            /// a code without its file does not compile.
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$variant => include_str!(concat!("explanations/", $id, ".md")), )* }
             }
         }
     };
@@ -177,6 +185,17 @@ impl Code {
     }
 }
 
+impl Code {
+    /// The code whose id (`CF0903`, any case) or name
+    /// (`error-responses-without-cors`) is `word`.
+    pub fn lookup(word: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id().eq_ignore_ascii_case(word) || c.name() == word)
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
@@ -194,6 +213,58 @@ mod tests {
         let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(ids.len(), Code::ALL.len());
         assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn lookup_takes_ids_in_any_case_and_names() {
+        assert_eq!(
+            Code::lookup("CF0903"),
+            Some(Code::ErrorResponsesWithoutCors)
+        );
+        assert_eq!(
+            Code::lookup("cf0903"),
+            Some(Code::ErrorResponsesWithoutCors)
+        );
+        assert_eq!(
+            Code::lookup("error-responses-without-cors"),
+            Some(Code::ErrorResponsesWithoutCors)
+        );
+        assert_eq!(Code::lookup("CF9999"), None);
+    }
+
+    /// Every explanation has the parts a reader looks for: what happens, a
+    /// wrong and a right example, the fix, and where the facts come from.
+    #[test]
+    fn every_explanation_has_its_sections() {
+        for c in Code::ALL {
+            let text = c.explanation();
+            for part in ["## Wrong", "## Right", "## Fix", "Sources:"] {
+                assert!(text.contains(part), "{} lacks `{part}`", c.id());
+            }
+            assert!(
+                !text.starts_with('#'),
+                "{}: the title is added by the renderer",
+                c.id()
+            );
+            assert!(text.len() > 300, "{}: an explanation, not a stub", c.id());
+            assert!(
+                text.ends_with('\n') && !text.ends_with("\n\n"),
+                "{}: one final newline",
+                c.id()
+            );
+        }
+    }
+
+    /// No explanation file without its code (a renamed or removed code).
+    #[test]
+    fn every_explanation_file_has_a_code() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diagnostic/explanations");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let id = name.trim_end_matches(".md");
+            assert!(Code::lookup(id).is_some(), "{name} explains no code");
+        }
     }
 
     #[test]

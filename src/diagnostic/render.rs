@@ -8,12 +8,25 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
-/// Where every lint rule is described (the README's rule table), for SARIF's
-/// `helpUri` and for messages that point at documentation: an installed binary
-/// carries no README.
-pub const RULES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "#lint-rules");
-/// The policy reference (every key, its type and default), for help lines.
-pub const POLICY_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "#policy-reference");
+/// Where help lines send a reader for the policy reference (every key, its
+/// type and default): the installed binary prints it, so the pointer works
+/// offline and names no web address corsform may not own.
+pub const POLICY_HELP: &str = "`corsform help policy`";
+
+/// The environment variable that gives the book's base URL when
+/// `--docs-url` does not (lint and audit).
+pub const DOCS_URL_ENV: &str = "CORSFORM_DOCS_URL";
+
+/// A rule's page in the book published at `base`
+/// (`<base>/reference/rules/CF0903.html`, as mdBook names the page of
+/// docs/book/src/reference/rules/CF0903.md).
+pub fn rule_page_url(base: &str, code: Code) -> String {
+    format!(
+        "{}/reference/rules/{}.html",
+        base.trim_end_matches('/'),
+        code.id()
+    )
+}
 
 /// RFC 3986 section 2.3: only unreserved characters stay as they are in a
 /// path segment; `/` separates segments. Everything else is percent-encoded
@@ -138,20 +151,31 @@ pub fn json(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
     serde_json::to_string_pretty(&doc).expect("JSON values always serialize") + "\n"
 }
 
-/// `lint --format sarif`: SARIF 2.1.0, one run, every rule described.
-pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
+/// `lint --format sarif` and `audit --format sarif`: SARIF 2.1.0, one run,
+/// every rule described with its whole explanation (`help`), so a code-scanning
+/// UI shows the wrong and right examples without a network. `docs` is the
+/// book's base URL: each rule's `helpUri` is its page there and the tool's
+/// `informationUri` the book; without it both are left out (SARIF makes them
+/// optional) rather than pointing at an address nobody serves.
+pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)], docs: Option<&str>) -> String {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {
-            json!({
+            let mut rule = json!({
                 "id": c.id(),
                 "name": c.name(),
                 "shortDescription": { "text": c.summary() },
                 "fullDescription": { "text": c.summary() },
-                "help": { "text": format!("{}: {}. See {RULES_URL}", c.id(), c.summary()) },
-                "helpUri": RULES_URL,
+                "help": {
+                    "text": c.explanation(),
+                    "markdown": c.explanation(),
+                },
                 "defaultConfiguration": { "level": c.severity().as_str() },
-            })
+            });
+            if let Some(base) = docs {
+                rule["helpUri"] = json!(rule_page_url(base, *c));
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = files
@@ -184,16 +208,19 @@ pub fn sarif(files: &[(SourceFile, Vec<Diagnostic>)]) -> String {
             })
         })
         .collect();
+    let mut driver = json!({
+        "name": "corsform",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(base) = docs {
+        driver["informationUri"] = json!(base);
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "corsform",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "originalUriBaseIds": {
                 "%SRCROOT%": { "description": { "text": "The directory `corsform lint` ran in (the repository root in CI)." } }
             },
@@ -231,7 +258,7 @@ mod tests {
         let j: Value = serde_json::from_str(&json(&[(f.clone(), ds.clone())])).unwrap();
         assert_eq!(j["findings"][0]["line"], 3);
         assert_eq!(j["findings"][0]["column"], 18);
-        let s: Value = serde_json::from_str(&sarif(&[(f, ds)])).unwrap();
+        let s: Value = serde_json::from_str(&sarif(&[(f, ds)], None)).unwrap();
         let region = &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
         assert_eq!(region["startLine"], 3);
         assert_eq!(region["startColumn"], 18);
@@ -240,6 +267,45 @@ mod tests {
             &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(loc["uri"], "p.toml");
         assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    }
+
+    #[test]
+    fn sarif_help_uri_is_the_book_page_under_the_base_or_absent() {
+        let (f, ds) = sample();
+        let with: Value = serde_json::from_str(&sarif(
+            &[(f.clone(), ds.clone())],
+            Some("https://docs.example.org/corsform/"),
+        ))
+        .unwrap();
+        let driver = &with["runs"][0]["tool"]["driver"];
+        assert_eq!(
+            driver["informationUri"],
+            "https://docs.example.org/corsform/"
+        );
+        let rule = &driver["rules"][0];
+        assert_eq!(
+            rule["helpUri"],
+            format!(
+                "https://docs.example.org/corsform/reference/rules/{}.html",
+                Code::ALL[0].id()
+            )
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## Fix")
+        );
+        let without: Value = serde_json::from_str(&sarif(&[(f, ds)], None)).unwrap();
+        let driver = &without["runs"][0]["tool"]["driver"];
+        assert!(driver.get("informationUri").is_none(), "{driver}");
+        assert!(driver["rules"][0].get("helpUri").is_none());
+        assert!(
+            driver["rules"][0]["help"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("## Wrong")
+        );
     }
 
     #[test]

@@ -186,7 +186,7 @@ fn explain_type_error(msg: &str) -> (String, String) {
         msg,
         format!(
             "the policy reference gives each key's type: {}",
-            crate::diagnostic::render::POLICY_URL
+            crate::diagnostic::render::POLICY_HELP
         ),
     )
 }

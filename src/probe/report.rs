@@ -147,6 +147,31 @@ impl Report {
         out
     }
 
+    /// `probe -q`: only the checks that differ, each under its route's
+    /// heading; no title, no `ok` lines, no summary. Empty when all agree.
+    pub fn findings(&self) -> String {
+        let width = self
+            .results
+            .iter()
+            .map(|(c, _)| c.origin.value.len())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        let mut group: Option<(Option<&str>, &str)> = None;
+        for (c, v) in self.results.iter().filter(|(_, v)| !v.ok()) {
+            let key = (c.route.as_deref(), c.path.as_str());
+            if group != Some(key) {
+                if group.is_some() {
+                    out.push('\n');
+                }
+                group = Some(key);
+                out.push_str(&group_heading(c, &self.results));
+            }
+            out.push_str(&check_lines(c, v, width));
+        }
+        out
+    }
+
     fn not_sent_line(&self, route: &str, out: &mut String) {
         if let Some((_, methods)) = self.not_sent.iter().find(|(r, _)| r == route) {
             out.push_str(&format!(

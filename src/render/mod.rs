@@ -129,6 +129,8 @@ pub struct Prepared {
     readme: Option<module_readme::Facts>,
     api_type: crate::model::ApiType,
     scope: crate::model::Scope,
+    /// The policy's Python module name (registry::python_module).
+    module: String,
 }
 
 impl Prepared {
@@ -168,6 +170,10 @@ impl Prepared {
                         .map_err(|e| RenderError::Template(format!("plan: {e}")))?;
                     ctx.insert_value("plan", plan);
                     ctx.insert("marker", &marker);
+                    // The CDK Python module's import line names it and its folder
+                    // under build's default --out.
+                    ctx.insert("python_module", &registry::python_module(&policy.api.name));
+                    ctx.insert("api_name", &policy.api.name);
                     contexts.push(ctx);
                     markers.push(marker.clone());
                     made.push((key, marker, contexts.len() - 1));
@@ -187,12 +193,15 @@ impl Prepared {
             readme,
             api_type: policy.api.api_type,
             scope: policy.api.scope,
+            module: registry::python_module(&policy.api.name),
         })
     }
 
     /// `(output file, template name)` of `target`, in registry order.
-    pub fn files(&self, target: Target) -> Vec<(&'static str, String)> {
-        target.spec().templates(self.api_type, self.scope)
+    pub fn files(&self, target: Target) -> Vec<(String, String)> {
+        target
+            .spec()
+            .templates(self.api_type, self.scope, &self.module)
     }
 
     /// Renders one file of `target` into `out`, laid out as it is written (see
@@ -270,10 +279,10 @@ impl Prepared {
         let mut module = Files::new();
         for (file, template) in self.files(target) {
             if file == "variables.tf" || file == "outputs.tf" {
-                let bytes = self.render_file(target, file, &template, Vec::new())?;
+                let bytes = self.render_file(target, &file, &template, Vec::new())?;
                 let text = String::from_utf8(bytes)
                     .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
-                module.insert(file.to_string(), text);
+                module.insert(file, text);
             }
         }
         let facts = self.readme.as_ref().ok_or_else(|| {
@@ -296,10 +305,10 @@ impl Prepared {
     pub fn render(&self, target: Target) -> Result<Files, RenderError> {
         let mut files = Files::new();
         for (file, template) in self.files(target) {
-            let bytes = self.render_file(target, file, &template, Vec::new())?;
+            let bytes = self.render_file(target, &file, &template, Vec::new())?;
             let text = String::from_utf8(bytes)
                 .map_err(|e| RenderError::Template(format!("{template}: {e}")))?;
-            files.insert(file.to_string(), text);
+            files.insert(file, text);
         }
         Ok(files)
     }

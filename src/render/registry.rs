@@ -48,7 +48,8 @@ pub struct TargetSpec {
     pub environments: bool,
     /// The plan its templates render.
     pub plan: fn(&Policy) -> Plan,
-    /// `(output file, template)`; `{api}` in a template name is the API type
+    /// `(output file, template)`; `{module}` in an output file is the policy's
+    /// Python module name ([`python_module`]); `{api}` in a template name is the API type
     /// (`rest`, `http`), followed by `/cors` for the CORS layer of `scope =
     /// "cors"` (`terraform/rest/cors/main.tf`), so each layer has its own
     /// template folder and a target without `{api}` serves both scopes.
@@ -240,7 +241,7 @@ pub static CDK_TYPESCRIPT: TargetSpec = TargetSpec {
 
 pub static CDK_PYTHON: TargetSpec = TargetSpec {
     name: "cdk-python",
-    help: "AWS CDK v2 Python module: apply_cors_policy(api) (cors.py)",
+    help: "AWS CDK v2 Python module: apply_cors_policy(api) (<api_name>_cors.py)",
     api_types: BOTH,
     scopes: BOTH_SCOPES,
     default: false,
@@ -248,8 +249,19 @@ pub static CDK_PYTHON: TargetSpec = TargetSpec {
     named_backends: BOTH,
     environments: true,
     plan: api_plan,
-    files: &[("cors.py", "cdk-python/{api}/cors.py")],
+    // Named after the API, so `from shop_api_cors import apply_cors_policy`
+    // works once the folder is on the module search path (the folders
+    // `shop-api` and `cdk-python` are not Python names), and two APIs'
+    // modules can be imported side by side.
+    files: &[("{module}.py", "cdk-python/{api}/cors.py")],
 };
+
+/// The Python module name of a policy's CDK module: its API name in snake case
+/// and `_cors` (`shop-api` -> `shop_api_cors`). API names are `[a-z][a-z0-9-]*`,
+/// so this is always an identifier, and never a keyword (it ends in `_cors`).
+pub fn python_module(api_name: &str) -> String {
+    format!("{}_cors", heck::ToSnakeCase::to_snake_case(api_name))
+}
 
 /// Every target, in `--help` and build order.
 pub static ALL: &[Target] = &[
@@ -302,14 +314,24 @@ impl TargetSpec {
 
     /// The templates to render for this API type and scope: `(output file,
     /// template name)`.
-    pub fn templates(&self, api_type: ApiType, scope: Scope) -> Vec<(&'static str, String)> {
+    pub fn templates(
+        &self,
+        api_type: ApiType,
+        scope: Scope,
+        module: &str,
+    ) -> Vec<(String, String)> {
         let folder = match scope {
             Scope::Api => api_type.name().to_string(),
             Scope::Cors => format!("{}/cors", api_type.name()),
         };
         self.files
             .iter()
-            .map(|(file, template)| (*file, template.replace("{api}", &folder)))
+            .map(|(file, template)| {
+                (
+                    file.replace("{module}", module),
+                    template.replace("{api}", &folder),
+                )
+            })
             .collect()
     }
 }
@@ -367,7 +389,7 @@ mod tests {
                     if t.spec().unsupported(&policy(*api, *scope)).is_some() {
                         continue;
                     }
-                    for (_, template) in t.spec().templates(*api, *scope) {
+                    for (_, template) in t.spec().templates(*api, *scope, "m") {
                         // The module README is made from the module's files.
                         if template == super::super::module_readme::TEMPLATE {
                             continue;

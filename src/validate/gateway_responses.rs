@@ -46,7 +46,7 @@ pub fn validate(
                     .label("unknown type");
                     f.push(match did_you_mean(&upper, GATEWAY_RESPONSE_TYPES.iter().copied()) {
                         Some(s) => d.help(format!("did you mean \"{s}\"?")),
-                        None => d.help(format!("gateway response types include DEFAULT_4XX, UNAUTHORIZED and THROTTLED; the full list: {}", crate::diagnostic::render::POLICY_URL)),
+                        None => d.help(format!("gateway response types include DEFAULT_4XX, UNAUTHORIZED and THROTTLED; the full list: {}", crate::diagnostic::render::POLICY_HELP)),
                     });
                 } else if types.contains(&upper) {
                     f.push(

@@ -39,7 +39,7 @@ impl Findings {
             "version" => "add `version = 1` at the top of the file".to_string(),
             _ => format!(
                 "add `{key} = ...` to {table}; the policy reference: {}",
-                crate::diagnostic::render::POLICY_URL
+                crate::diagnostic::render::POLICY_HELP
             ),
         };
         self.push(

@@ -35,13 +35,14 @@ import pytest
 import yaml
 
 from corsform_conformance import aws, cdk, cfn, checks, http_cases, probe_report, tally, tools
-from corsform_conformance.cases import case_id, cases_with, rest_cases, whole_api
+from corsform_conformance.cases import (case_id, cases_with, cdk_python_cases, cdk_python_module, rest_cases,
+                                        whole_api)
 from corsform_conformance.deploy import Deployment, NotDeployable, stack_name
 from corsform_conformance.expectations import (H_ORIGIN, cors_headers, environment_names, expect, is_rest,
                                                load_policy, sample_path)
 
 TS = cases_with("cdk-typescript/cors.ts")
-PY = cases_with("cdk-python/cors.py")
+PY = cdk_python_cases()
 
 
 def api_type(cors_file):
@@ -121,7 +122,7 @@ def synthesized(lang, case_dir, work, typescript=None, app="apply", environment=
         name = case_dir.name
         env = cdk.app_env(stage(case_dir, environment), app_routes(case_dir) if app == "apply" else None,
                           environment)
-        kind = api_type(case_dir / "cdk-python" / "cors.py")
+        kind = api_type(cdk_python_module(case_dir / "cdk-python"))
         if lang == "typescript":
             root, tsc_output, ok = typescript
             mine = [line for line in tsc_output.splitlines() if line.startswith(f"{name}/")]
@@ -135,7 +136,7 @@ def synthesized(lang, case_dir, work, typescript=None, app="apply", environment=
                                   "aws-cdk-lib is not installed (scripts/conformance --only cdk makes its venv)")
             cwd = work / ("py" if app == "apply" else "py-construct") / name
             cwd.mkdir(parents=True, exist_ok=True)
-            shutil.copy(case_dir / "cdk-python" / "cors.py", cwd / "cors.py")
+            shutil.copy(cdk_python_module(case_dir / "cdk-python"), cwd / "cors.py")
             if app == "apply":
                 shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
                 command = [python, "app.py", kind]
@@ -215,7 +216,7 @@ def check_construct(lang, case_dir, work, typescript=None):
         reference = cdk.load(case_dir / "cloudformation" / "template.yaml")
         if environment is not None:
             reference = cdk.resolve_environment(reference, environment)
-        if api_type(case_dir / "cdk-python" / "cors.py") == "rest":
+        if api_type(cdk_python_module(case_dir / "cdk-python")) == "rest":
             want = cdk.rest_api(reference)
             assert want["methods"] and cdk.rest_api(template) == want, \
                 f"{template}: CorsRestApi differs from the CloudFormation target's API"
@@ -398,7 +399,7 @@ def test_cdk_probe_comparison_catches_missing_routes(localstack, deployer, corsf
     case_dir = GOLDEN / "rest-backends"
     cwd = work / "py-planted" / case_dir.name
     cwd.mkdir(parents=True, exist_ok=True)
-    shutil.copy(case_dir / "cdk-python" / "cors.py", cwd / "cors.py")
+    shutil.copy(cdk_python_module(case_dir / "cdk-python"), cwd / "cors.py")
     shutil.copy(cdk.CDK_SRC / "app.py", cwd / "app.py")
     template = cdk.synth([python, "app.py", "rest"], cwd, work / "py-planted-out", cdk.app_env(stage(case_dir), []))
     body = work / "deploy" / "planted-no-routes.yaml"
@@ -456,7 +457,7 @@ def heldout_run(lang, scenario, work, typescript, environment=None, extra_env=No
         cwd.mkdir(parents=True)
         shutil.copy(HELDOUT / "app.py", cwd / "app.py")
         for name in HELDOUT_POLICIES:
-            shutil.copy(work / "heldout-build" / name / name / "cdk-python" / "cors.py", cwd / f"{name}.py")
+            shutil.copy(cdk_python_module(work / "heldout-build" / name / name / "cdk-python"), cwd / f"{name}.py")
     return cdk.run_app([python, "app.py"], cwd, out, env), out
 
 

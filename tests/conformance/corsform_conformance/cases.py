@@ -18,6 +18,21 @@ def cases_with(relative, root=REPO):
             if (d / relative).exists()]
 
 
+def cdk_python_module(target_dir):
+    """The CDK Python module in a cdk-python folder: <api_name>_cors.py (named
+    after the API so it is importable; src/render/registry.rs python_module)."""
+    found = sorted(Path(target_dir).glob("*_cors.py"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"{target_dir}: expected one *_cors.py, found {found}")
+    return found[0]
+
+
+def cdk_python_cases(root=REPO):
+    """[(case name, module path)] of every golden case with a CDK Python module."""
+    return [(d.name, cdk_python_module(d / "cdk-python"))
+            for d in sorted((Path(root) / "golden").iterdir()) if (d / "cdk-python").is_dir()]
+
+
 def whole_api(policy):
     """scope = "api" (the default): the module creates the whole API. A scope =
     "cors" layer needs the caller's REST API (rest_api_id, resource_ids) around
