@@ -182,3 +182,85 @@ fn lower_case_patch_is_sent_as_written_and_blocked() {
     ]);
     assert_eq!(code, 0);
 }
+
+/// `--matrix`: every cell of the JSON is what `explain` says of that one
+/// request, the table is plain text in a pipe, and the page fetches nothing.
+#[test]
+fn the_matrix_is_explain_for_every_route_method_and_origin() {
+    let policy = "../policies/rest-preview-environments.toml";
+    let (code, json) = explain(&[policy, "--matrix", "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    let m: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let columns = m["columns"].as_array().unwrap();
+    let kinds: Vec<&str> = columns
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["allowed", "allowed", "lookalike", "lookalike", "null"]
+    );
+    let rows = m["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        4,
+        "GET and PUT /cart, GET /products/{{sku}}, GET /health"
+    );
+    assert_eq!(m["credentials"], true, "the policy allows credentials");
+    let mut checked = 0;
+    for cell in rows.iter().flat_map(|r| r.as_array().unwrap()) {
+        let (code, _) = explain(&[
+            policy,
+            "--origin",
+            cell["origin"].as_str().unwrap(),
+            "--method",
+            cell["method"].as_str().unwrap(),
+            "--path",
+            cell["path"].as_str().unwrap(),
+            "--credentials",
+        ]);
+        let allowed = cell["allowed"].as_bool().unwrap();
+        assert_eq!(code == 0, allowed, "{cell}");
+        let lookalike = !cell["origin"].as_str().unwrap().ends_with("example.com")
+            || cell["origin"].as_str().unwrap().contains("attacker");
+        if lookalike {
+            assert!(!allowed, "a lookalike is granted: {cell}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 20);
+
+    let (code, table) = explain(&[policy, "--matrix"]);
+    assert_eq!(code, 0);
+    assert!(!table.contains('\x1b'), "no colour in a pipe");
+    assert!(
+        table.contains("PUT    /cart            ✓✓✓ ✓✓✗ ✗✗✗ ✗✗✗ ✗✗✗"),
+        "{table}"
+    );
+    assert!(
+        table.contains("20 requests: 8 allowed, 12 blocked"),
+        "{table}"
+    );
+
+    let (code, page) = explain(&[policy, "--matrix", "--format", "html"]);
+    assert_eq!(code, 0);
+    assert!(page.starts_with("<!doctype html>"));
+    assert_eq!(page.matches("<td ").count(), 20);
+    for fetch in ["src=", "href=", "url(", "<script"] {
+        assert!(
+            !page.contains(fetch),
+            "the page must fetch nothing: {fetch}"
+        );
+    }
+
+    let (code, _) = explain(&[
+        policy,
+        "--origin",
+        "https://a.example",
+        "--method",
+        "GET",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 2, "--format html needs --matrix");
+}

@@ -173,11 +173,18 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// The page's origin, as the browser sends it (https://app.example.com).
-    #[arg(long)]
-    pub origin: String,
+    #[arg(long, required_unless_present = "matrix", conflicts_with = "matrix")]
+    pub origin: Option<String>,
     /// The request method.
-    #[arg(long)]
-    pub method: String,
+    #[arg(long, required_unless_present = "matrix", conflicts_with = "matrix")]
+    pub method: Option<String>,
+    /// Answer every route and method at once, from every allowed origin, a
+    /// refused lookalike of each and `null` (--header applies to every
+    /// request; credentials are sent when the policy allows them or
+    /// --credentials is given); --format human, json or html (one
+    /// self-contained page).
+    #[arg(long, conflicts_with = "path")]
+    pub matrix: bool,
     /// A request header the page sets: `name` or `name: value` (repeatable).
     /// A name alone counts as not CORS-safelisted (e.g. JSON content-type).
     #[arg(long = "header", short = 'H', value_name = "H")]
@@ -246,7 +253,7 @@ pub struct ProbeArgs {
     pub target: Option<Target>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: ExplainFormat,
+    pub format: ProbeFormat,
     /// Seconds to wait for each response.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
@@ -264,9 +271,17 @@ pub struct ProbeArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExplainFormat {
     Human,
     Json,
+    /// One self-contained page (with --matrix).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

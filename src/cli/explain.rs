@@ -1,5 +1,7 @@
 //! `corsform explain`: validates the request description, checks the policy,
 //! and prints the report. Exit 0 allowed, 1 blocked, 2 bad input.
+//! `--matrix` answers every route, method and origin at once
+//! ([`crate::matrix`]); it is a report, so it exits 0.
 
 use super::args::{ExplainArgs, ExplainFormat};
 use super::read::read_valid_policy;
@@ -16,8 +18,7 @@ pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
     if let Some(t) = args.target {
         crate::render::check(&policy, t).map_err(CliError::Render)?;
     }
-    let method = crate::browser::normalize_method(&args.method);
-    let headers = args
+    let headers: Vec<(String, Option<String>)> = args
         .headers
         .iter()
         .map(|h| match h.split_once(':') {
@@ -25,8 +26,39 @@ pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
             None => (h.trim().to_ascii_lowercase(), None),
         })
         .collect();
+    if args.matrix {
+        // A credentialed API is called with credentials: that is the request
+        // its pages send, unless --credentials says so for any API.
+        let credentials = args.credentials || policy.cors.allow_credentials;
+        let m = crate::matrix::matrix(&policy, &headers, credentials, args.env.as_deref());
+        match args.format {
+            ExplainFormat::Human if quiet => {}
+            ExplainFormat::Human => out!(
+                "{}",
+                crate::matrix::table::render(&file.name, &m, width(), true)
+            ),
+            ExplainFormat::Json => outln!(
+                "{}",
+                serde_json::to_string_pretty(&m).expect("matrix serializes")
+            ),
+            ExplainFormat::Html => out!("{}", crate::matrix::html::render(&file.name, &m)),
+        }
+        return Ok(Outcome::Success);
+    }
+    if args.format == ExplainFormat::Html {
+        return Err(CliError::Usage(
+            "--format html is the matrix page: add --matrix".into(),
+        ));
+    }
+    // clap requires both without --matrix.
+    let (Some(origin), Some(method)) = (args.origin.clone(), args.method.as_deref()) else {
+        return Err(CliError::Usage(
+            "--origin and --method are required without --matrix".into(),
+        ));
+    };
+    let method = crate::browser::normalize_method(method);
     let req = Request {
-        origin: args.origin.clone(),
+        origin,
         method: method.clone(),
         headers,
         credentials: args.credentials,
@@ -40,7 +72,7 @@ pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
         // -q: an allowed request is no finding; a blocked one is, with its reasons.
         ExplainFormat::Human if quiet && report.allowed => {}
         ExplainFormat::Human => out!("{}", human(&file.name, &report)),
-        ExplainFormat::Json => outln!(
+        ExplainFormat::Json | ExplainFormat::Html => outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("report serializes")
         ),
@@ -50,4 +82,13 @@ pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
     } else {
         Outcome::Findings
     })
+}
+
+/// The terminal's width as the shell says it (`COLUMNS`), else 100.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &usize| *w >= 40)
+        .unwrap_or(100)
 }

@@ -6,7 +6,7 @@
 //! or when the API cannot be reached (the first request without an answer, in
 //! plan order, stops the run).
 
-use super::args::{ExplainFormat, ProbeArgs};
+use super::args::{ProbeArgs, ProbeFormat};
 use super::http::{Client, Failure, check_base_url};
 use super::read::read_valid_policy;
 use super::{CliError, Outcome};
@@ -90,9 +90,9 @@ pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
     );
     match args.format {
         // -q: the differences only (the report's other lines are progress and summary).
-        ExplainFormat::Human if quiet => out!("{}", report.findings()),
-        ExplainFormat::Human => out!("{}", report.human()),
-        ExplainFormat::Json => outln!(
+        ProbeFormat::Human if quiet => out!("{}", report.findings()),
+        ProbeFormat::Human => out!("{}", report.human()),
+        ProbeFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report.json()).expect("report serializes")
         ),

@@ -13,7 +13,7 @@ const NOT_SENT: char = '·';
 const CELL: usize = 4;
 
 /// The table, at most `width` columns wide where the route labels allow.
-pub fn render(policy_name: &str, m: &Matrix, width: usize) -> String {
+pub fn render(policy_name: &str, m: &Matrix, width: usize, colour: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -39,6 +39,12 @@ pub fn render(policy_name: &str, m: &Matrix, width: usize) -> String {
     );
     out.push_str("\norigins:\n");
     let digits = m.columns.len().to_string().len();
+    let origin_width = m
+        .columns
+        .iter()
+        .map(|c| c.origin.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, c) in m.columns.iter().enumerate() {
         let what = match (c.kind, &c.of) {
             ("allowed", Some(p)) => format!("allowed ({p})"),
@@ -46,7 +52,12 @@ pub fn render(policy_name: &str, m: &Matrix, width: usize) -> String {
             ("null", _) => "sandboxed frames, file: pages".into(),
             (k, _) => k.into(),
         };
-        let _ = writeln!(out, "  {:>digits$}  {}  {what}", i + 1, c.origin);
+        let _ = writeln!(
+            out,
+            "  {:>digits$}  {:<origin_width$}  {what}",
+            i + 1,
+            c.origin
+        );
     }
     let _ = writeln!(
         out,
@@ -71,11 +82,13 @@ pub fn render(policy_name: &str, m: &Matrix, width: usize) -> String {
         for i in start..end {
             let _ = write!(out, "{:<CELL$}", i + 1);
         }
+        let trimmed = out.trim_end_matches(' ').len();
+        out.truncate(trimmed);
         out.push('\n');
         for (label, row) in labels.iter().zip(&m.rows) {
             let _ = write!(out, "{label:label_width$}");
             for c in &row[start..end] {
-                let _ = write!(out, "{} ", symbols(c));
+                let _ = write!(out, "{} ", symbols(c, colour));
             }
             // No trailing spaces.
             let trimmed = out.trim_end_matches(' ').len();
@@ -105,14 +118,21 @@ fn symbol(v: Verdict) -> char {
     }
 }
 
-/// The three symbols of a cell.
-pub fn symbols(c: &Cell) -> String {
+/// The three symbols of a cell; `colour`: green where the whole request is
+/// allowed, red where it is not (ANSI; stripped from pipes by the caller's
+/// writer), the symbols saying the same without colour.
+pub fn symbols(c: &Cell, colour: bool) -> String {
     let pre = if c.preflight_sent {
         symbol(c.preflight)
     } else {
         NOT_SENT
     };
-    [pre, symbol(c.actual), symbol(c.error)].iter().collect()
+    let text: String = [pre, symbol(c.actual), symbol(c.error)].iter().collect();
+    match (colour, c.allowed) {
+        (false, _) => text,
+        (true, true) => format!("\x1b[32m{text}\x1b[0m"),
+        (true, false) => format!("\x1b[31m{text}\x1b[0m"),
+    }
 }
 
 #[cfg(test)]
@@ -132,7 +152,7 @@ mod tests {
         text.push_str("]\n[[routes]]\npath = \"/orders/{id}\"\nmethods = [\"GET\", \"PUT\"]\n");
         let p = crate::check(&SourceFile::new("p.toml", text)).0.unwrap();
         let m = super::super::matrix(&p, &[], false, None);
-        let t = render("p.toml", &m, 100);
+        let t = render("p.toml", &m, 100, false);
         let table: Vec<&str> = t
             .lines()
             .filter(|l| l.starts_with("GET") || l.starts_with("PUT") || l.starts_with(' '))
