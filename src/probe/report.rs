@@ -33,6 +33,9 @@ pub struct Summary {
     pub misconfigurations: usize,
     /// The misconfigurations seen, each named once, in order of appearance.
     pub misconfiguration_names: Vec<&'static str>,
+    /// Checks without an answer: the API stopped answering (issue 28). Not
+    /// counted in `ok` nor in `differ`.
+    pub unreachable: usize,
 }
 
 /// `base` (a stage URL, with or without a trailing slash) joined with a route path.
@@ -68,13 +71,16 @@ impl Report {
         Summary {
             checks: self.results.len(),
             ok: verdicts().filter(|v| v.ok()).count(),
-            differ: verdicts().filter(|v| !v.ok()).count(),
+            differ: verdicts()
+                .filter(|v| !v.ok() && v.unreachable.is_none())
+                .count(),
             header_differences: verdicts().map(|v| v.differences.len()).sum(),
             status_differences: verdicts().filter(|v| v.status_differs).count(),
             redirects: verdicts().filter(|v| v.redirect.is_some()).count(),
             response_problems: verdicts().filter(|v| v.response_problem.is_some()).count(),
             misconfigurations: verdicts().filter(|v| v.misconfiguration.is_some()).count(),
             misconfiguration_names: names,
+            unreachable: verdicts().filter(|v| v.unreachable.is_some()).count(),
         }
     }
 
@@ -189,6 +195,7 @@ impl Report {
                     })),
                     "compared_with": v.compared_with,
                     "authorizer_refused": v.authorizer_refused,
+                    "unreachable": v.unreachable,
                 })
             })
             .collect();
@@ -237,6 +244,14 @@ fn show(v: &Option<String>) -> String {
 }
 
 fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
+    if let Some(why) = &v.unreachable {
+        return format!(
+            "  UNREACHABLE  {:<7} {:<width$}  {}\n          no answer: {why}; not judged\n",
+            c.method.as_str(),
+            c.origin.value,
+            c.origin.role.describe(),
+        );
+    }
     let mark = if v.ok() { "ok" } else { "DIFF" };
     let refused = if v.authorizer_refused {
         "  (refused by the authorizer: its error response compared)"
@@ -332,6 +347,12 @@ pub fn summary_line(s: &Summary) -> String {
         "summary: {} checks, {} ok, {} DIFF",
         s.checks, s.ok, s.differ
     );
+    if s.unreachable > 0 {
+        line.push_str(&format!(
+            ", {} UNREACHABLE (the API stopped answering)",
+            s.unreachable
+        ));
+    }
     let mut parts = Vec::new();
     for (n, what) in [
         (s.header_differences, "header difference"),
@@ -388,10 +409,24 @@ mod tests {
             response_problems: 0,
             misconfigurations: 1,
             misconfiguration_names: vec!["reflected arbitrary origin"],
+            unreachable: 0,
         };
         assert_eq!(
             summary_line(&s),
             "summary: 5 checks, 3 ok, 2 DIFF (2 header differences; 1 misconfiguration: reflected arbitrary origin)\n"
+        );
+        let lost = Summary {
+            checks: 5,
+            ok: 2,
+            differ: 0,
+            unreachable: 3,
+            misconfigurations: 0,
+            misconfiguration_names: vec![],
+            ..s
+        };
+        assert_eq!(
+            summary_line(&lost),
+            "summary: 5 checks, 2 ok, 0 DIFF, 3 UNREACHABLE (the API stopped answering)\n"
         );
     }
 }
