@@ -347,12 +347,7 @@ pub fn summary_line(s: &Summary) -> String {
         "summary: {} checks, {} ok, {} DIFF",
         s.checks, s.ok, s.differ
     );
-    if s.unreachable > 0 {
-        line.push_str(&format!(
-            ", {} UNREACHABLE (the API stopped answering)",
-            s.unreachable
-        ));
-    }
+
     let mut parts = Vec::new();
     for (n, what) in [
         (s.header_differences, "header difference"),
@@ -373,6 +368,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if !parts.is_empty() {
         line.push_str(&format!(" ({})", parts.join("; ")));
+    }
+    if s.unreachable > 0 {
+        line.push_str(&format!(
+            ", {} UNREACHABLE (the API stopped answering)",
+            s.unreachable
+        ));
     }
     line.push('\n');
     line
@@ -417,8 +418,9 @@ mod tests {
         );
         let lost = Summary {
             checks: 5,
-            ok: 2,
-            differ: 0,
+            ok: 1,
+            differ: 1,
+            header_differences: 1,
             unreachable: 3,
             misconfigurations: 0,
             misconfiguration_names: vec![],
@@ -426,7 +428,7 @@ mod tests {
         };
         assert_eq!(
             summary_line(&lost),
-            "summary: 5 checks, 2 ok, 0 DIFF, 3 UNREACHABLE (the API stopped answering)\n"
+            "summary: 5 checks, 1 ok, 1 DIFF (1 header difference), 3 UNREACHABLE (the API stopped answering)\n"
         );
     }
 }
