@@ -332,6 +332,111 @@ fn a_server_that_drops_some_connections_is_still_judged() {
     );
 }
 
+/// A server answering its first `answers` connections as the drop test's
+/// does, then gone for good: `refuse` closes the listener (connections are
+/// refused), otherwise it accepts and closes every later connection unread.
+fn server_that_stops_after(answers: usize, refuse: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut s) = stream else { continue };
+            if n >= answers {
+                if refuse {
+                    return; // the listener goes with the thread
+                }
+                drop(s);
+                continue;
+            }
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut l = String::new();
+                if r.read_line(&mut l).unwrap_or(0) == 0 || l == "\r\n" {
+                    break;
+                }
+                head.push_str(&l);
+            }
+            let origin = request_origin(&head);
+            let allow = if origin == "https://app.example.com" {
+                format!("Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\n")
+            } else {
+                String::new()
+            };
+            let _ = s.write_all(
+                format!("HTTP/1.1 200 OK\r\n{allow}Content-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    addr
+}
+
+/// Issue 28, "no lost checks": a server that answers a few requests and then
+/// refuses or drops every connection (past probe's retries) gets a report of
+/// every check: those answered, judged as usual, and the rest UNREACHABLE,
+/// in both formats, with exit 1 (not the "cannot reach" of exit 2).
+#[test]
+fn a_server_that_stops_answering_loses_no_checks() {
+    const ANSWERS: usize = 4;
+    let args = |addr: &str, format: &str| {
+        probe(&[
+            &format!("http://{addr}/prod"),
+            "--policy",
+            "rest-one-origin/policy.toml",
+            "--concurrency",
+            "1",
+            "--format",
+            format,
+        ])
+    };
+    let full = server_that_stops_after(usize::MAX, false);
+    let (_, out, err) = args(&full, "json");
+    let full: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}{err}"));
+    let total = full["checks"].as_array().unwrap().len();
+    assert!(total > ANSWERS + 1, "too few checks to test: {total}");
+    for refuse in [true, false] {
+        let (code, out, err) = args(&server_that_stops_after(ANSWERS, refuse), "json");
+        assert_eq!(code, 1, "refuse {refuse}: {out}{err}");
+        let report: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}{err}"));
+        let checks = report["checks"].as_array().unwrap();
+        assert_eq!(checks.len(), total, "refuse {refuse}: a check was lost");
+        for (i, c) in checks.iter().enumerate() {
+            let answered = c["unreachable"].is_null();
+            assert_eq!(answered, i < ANSWERS, "refuse {refuse}, check {i}: {c}");
+            assert_eq!(c["status"] != 0, answered, "{c}");
+            // What was answered is judged exactly as on the full server.
+            if answered {
+                assert_eq!(c["ok"], full["checks"][i]["ok"], "{c}");
+            } else {
+                assert_eq!(c["ok"], false, "{c}");
+            }
+        }
+        assert_eq!(report["summary"]["unreachable"], total - ANSWERS);
+        assert_eq!(report["summary"]["checks"], total);
+    }
+    let (code, out, err) = args(&server_that_stops_after(ANSWERS, true), "human");
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("UNREACHABLE"))
+            .count(),
+        total - ANSWERS,
+        "{out}"
+    );
+    assert!(
+        out.contains("(tried 3 times)") && out.contains("not sent: "),
+        "{out}"
+    );
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with(&format!("summary: {total} checks"))
+            && last.contains(&format!("{} UNREACHABLE", total - ANSWERS)),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_unreachable_api_exits_2_naming_the_url() {
     let port = {

@@ -309,11 +309,20 @@ impl Api {
 
     /// Every path with a method, in first-seen order.
     pub fn paths(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+        self.methods_by_path().into_iter().map(|(p, _)| p).collect()
+    }
+
+    /// Every path with its methods (in file order), paths in first-seen
+    /// order: one pass, where a lookup per path was quadratic (issue 28).
+    pub fn methods_by_path(&self) -> Vec<(&str, Vec<&Method>)> {
+        let mut index: std::collections::HashMap<&str, usize> = Default::default();
+        let mut out: Vec<(&str, Vec<&Method>)> = Vec::new();
         for m in &self.methods {
-            if !out.contains(&m.path.as_str()) {
-                out.push(&m.path);
-            }
+            let i = *index.entry(m.path.as_str()).or_insert_with(|| {
+                out.push((m.path.as_str(), Vec::new()));
+                out.len() - 1
+            });
+            out[i].1.push(m);
         }
         out
     }

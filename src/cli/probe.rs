@@ -2,9 +2,9 @@
 //! ([`crate::probe::plan`]) or, without one, from `--route` and `--origin`,
 //! sends them on `--concurrency` worker threads ([`super::http`]), judges
 //! each answer and prints the report in the plan's order. Exit 0 when
-//! everything agrees, 1 on any difference or misconfiguration, 2 on bad input
-//! or when the API cannot be reached (the first request without an answer, in
-//! plan order, stops the run).
+//! everything agrees, 1 on any difference or misconfiguration, or when the
+//! API stopped answering part way (the answered checks are reported, the
+//! others as unreachable), 2 on bad input or when no request got an answer.
 
 use super::args::{ProbeArgs, ProbeFormat};
 use super::http::{Client, Failure, check_base_url};
@@ -16,7 +16,7 @@ use crate::probe::plan::{
     Check, Kind, Plan, SafeMethod, discovered_origin, plan, plan_without_policy, route_samples,
 };
 use crate::probe::report::{Report, join_url};
-use crate::probe::{Verdict, judge, unreadable};
+use crate::probe::{Verdict, judge, unanswered, unreadable};
 use crate::suggest::did_you_mean;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -35,7 +35,7 @@ pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
         },
         None => None,
     };
-    let mut plan = match &policy {
+    let plan = match &policy {
         Some((file, policy)) => {
             if let Some(t) = args.target {
                 crate::render::check(policy, t).map_err(CliError::Render)?;
@@ -81,7 +81,6 @@ pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
         args.concurrency.into(),
         quiet,
     )?;
-    plan.checks.truncate(verdicts.len());
     let report = Report::new(
         &args.url,
         policy.as_ref().map(|(f, p)| (f.name.as_str(), p)),
@@ -139,6 +138,9 @@ fn discover(
     Ok(found)
 }
 
+/// How many times [`send_retrying`] sends a request that gets no answer.
+const TRIES: usize = 3;
+
 /// [`Client::send`], tried again on a fresh connection (twice, after 100 ms
 /// and 400 ms) when no answer came: a server that closes or resets some
 /// connections (issue 28) costs a retry, not the whole probe.
@@ -150,7 +152,7 @@ fn send_retrying(
 ) -> Result<crate::probe::Received, Failure> {
     let mut wait = Duration::from_millis(100);
     let mut result = client.send(method, url, headers);
-    for _ in 0..2 {
+    for _ in 1..TRIES {
         if !matches!(result, Err(Failure::Unreachable(_))) {
             break;
         }
@@ -231,10 +233,17 @@ impl Progress {
     }
 }
 
+/// What one slot of [`send_all`] holds: a verdict, or the URL and the reason
+/// no answer came.
+type Sent = Result<Verdict, (String, String)>;
+
 /// Send every check, `concurrency` at a time (scoped threads taking the next
 /// index from a shared counter), and judge each. Verdicts come back in plan
-/// order whatever the concurrency. The first unreachable request in plan
-/// order is the error; the others stop taking work once one fails.
+/// order whatever the concurrency. Once a request gets no answer (after
+/// [`send_retrying`]'s tries) the workers stop taking work: that check and
+/// every one not sent are reported unanswered next to those answered
+/// (issue 28: no lost checks). Only when nothing was answered at all is it
+/// the "cannot reach" error, for the first failure in plan order.
 fn send_all(
     client: &Client,
     url: &str,
@@ -245,8 +254,7 @@ fn send_all(
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let slots: Mutex<Vec<Option<Result<Verdict, CliError>>>> =
-        Mutex::new((0..checks.len()).map(|_| None).collect());
+    let slots: Mutex<Vec<Option<Sent>>> = Mutex::new((0..checks.len()).map(|_| None).collect());
     let progress = Progress {
         start: Instant::now(),
         total: checks.len(),
@@ -270,10 +278,7 @@ fn send_all(
                             Err(Failure::Unreadable(why)) => Ok(unreadable(check, why)),
                             Err(Failure::Unreachable(reason)) => {
                                 failed.store(true, Ordering::Relaxed);
-                                Err(CliError::Unreachable {
-                                    url: target,
-                                    reason,
-                                })
+                                Err((target, reason))
                             }
                         };
                     if let Ok(mut slots) = slots.lock() {
@@ -286,19 +291,37 @@ fn send_all(
     });
     progress.finish();
     let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut verdicts = Vec::with_capacity(slots.len());
-    for slot in slots {
-        match slot {
-            Some(Ok(v)) => verdicts.push(v),
-            Some(Err(e)) => return Err(e),
-            // Not sent: a request before it failed, and that error is returned above
-            // unless it comes later in plan order; then this one was skipped.
-            None => {
-                return Err(CliError::Usage(
-                    "probe stopped before every request was sent".into(),
-                ));
-            }
-        }
+    settle(checks, slots)
+}
+
+/// The verdicts of [`send_all`]'s slots, in plan order: unanswered checks
+/// and checks never sent get [`unanswered`] verdicts, unless no check was
+/// answered at all (then the API cannot be reached: exit 2).
+fn settle(checks: &[Check], slots: Vec<Option<Sent>>) -> Result<Vec<Verdict>, CliError> {
+    let first_failure = slots.iter().find_map(|s| match s {
+        Some(Err(f)) => Some(f.clone()),
+        _ => None,
+    });
+    let Some((failed_url, reason)) = first_failure else {
+        // No failure: every slot was filled by a worker.
+        return Ok(slots.into_iter().flatten().flatten().collect());
+    };
+    if !slots.iter().any(|s| matches!(s, Some(Ok(_)))) {
+        return Err(CliError::Unreachable {
+            url: failed_url,
+            reason,
+        });
     }
-    Ok(verdicts)
+    Ok(checks
+        .iter()
+        .zip(slots)
+        .map(|(check, slot)| match slot {
+            Some(Ok(v)) => v,
+            Some(Err((_, why))) => unanswered(check, format!("{why} (tried {TRIES} times)")),
+            None => unanswered(
+                check,
+                format!("not sent: {failed_url} had stopped answering ({reason})"),
+            ),
+        })
+        .collect())
 }

@@ -67,11 +67,15 @@ pub struct Verdict {
     /// The route's authorizer refused the request (no credentials are sent),
     /// so the gateway's error response was compared.
     pub authorizer_refused: bool,
+    /// No answer came (after the retries), or the request was not sent once
+    /// the API had stopped answering: why, in words. Nothing else is judged.
+    pub unreachable: Option<String>,
 }
 
 impl Verdict {
     pub fn ok(&self) -> bool {
-        self.redirect.is_none()
+        self.unreachable.is_none()
+            && self.redirect.is_none()
             && !self.status_differs
             && self.differences.is_empty()
             && self.misconfiguration.is_none()
@@ -134,6 +138,7 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
         compared_with: source.clone(),
         answered_by: attribution::answered_by(check.kind, got),
         authorizer_refused: refused,
+        unreachable: None,
     };
     if (300..400).contains(&resp.status) {
         v.redirect = Some(
@@ -177,19 +182,38 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
 /// The verdict for a response whose header section could not be read.
 pub fn unreadable(check: &Check, why: String) -> Verdict {
     Verdict {
+        response_problem: Some(why),
+        ..unjudged(check)
+    }
+}
+
+/// The verdict for a check that got no answer (`why`): kept in the report,
+/// so the checks answered before the API stopped answering are not lost
+/// (issue 28), and never `ok`.
+pub fn unanswered(check: &Check, why: String) -> Verdict {
+    Verdict {
+        unreachable: Some(why),
+        ..unjudged(check)
+    }
+}
+
+/// A verdict with nothing received, for [`unreadable`] and [`unanswered`].
+fn unjudged(check: &Check) -> Verdict {
+    Verdict {
         status: 0,
         want_status: None,
         status_differs: false,
         redirect: None,
         differences: vec![],
         misconfiguration: None,
-        response_problem: Some(why),
+        response_problem: None,
         compared_with: check.want_source.clone(),
         answered_by: match check.kind {
             Kind::Preflight => AnsweredBy::Preflight,
             _ => AnsweredBy::Backend,
         },
         authorizer_refused: false,
+        unreachable: None,
     }
 }
 

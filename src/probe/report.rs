@@ -33,6 +33,9 @@ pub struct Summary {
     pub misconfigurations: usize,
     /// The misconfigurations seen, each named once, in order of appearance.
     pub misconfiguration_names: Vec<&'static str>,
+    /// Checks without an answer: the API stopped answering (issue 28). Not
+    /// counted in `ok` nor in `differ`.
+    pub unreachable: usize,
 }
 
 /// `base` (a stage URL, with or without a trailing slash) joined with a route path.
@@ -68,13 +71,16 @@ impl Report {
         Summary {
             checks: self.results.len(),
             ok: verdicts().filter(|v| v.ok()).count(),
-            differ: verdicts().filter(|v| !v.ok()).count(),
+            differ: verdicts()
+                .filter(|v| !v.ok() && v.unreachable.is_none())
+                .count(),
             header_differences: verdicts().map(|v| v.differences.len()).sum(),
             status_differences: verdicts().filter(|v| v.status_differs).count(),
             redirects: verdicts().filter(|v| v.redirect.is_some()).count(),
             response_problems: verdicts().filter(|v| v.response_problem.is_some()).count(),
             misconfigurations: verdicts().filter(|v| v.misconfiguration.is_some()).count(),
             misconfiguration_names: names,
+            unreachable: verdicts().filter(|v| v.unreachable.is_some()).count(),
         }
     }
 
@@ -214,6 +220,7 @@ impl Report {
                     })),
                     "compared_with": v.compared_with,
                     "authorizer_refused": v.authorizer_refused,
+                    "unreachable": v.unreachable,
                 })
             })
             .collect();
@@ -262,6 +269,14 @@ fn show(v: &Option<String>) -> String {
 }
 
 fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
+    if let Some(why) = &v.unreachable {
+        return format!(
+            "  UNREACHABLE  {:<7} {:<width$}  {}\n          no answer: {why}; not judged\n",
+            c.method.as_str(),
+            c.origin.value,
+            c.origin.role.describe(),
+        );
+    }
     let mark = if v.ok() { "ok" } else { "DIFF" };
     let refused = if v.authorizer_refused {
         "  (refused by the authorizer: its error response compared)"
@@ -357,6 +372,7 @@ pub fn summary_line(s: &Summary) -> String {
         "summary: {} checks, {} ok, {} DIFF",
         s.checks, s.ok, s.differ
     );
+
     let mut parts = Vec::new();
     for (n, what) in [
         (s.header_differences, "header difference"),
@@ -377,6 +393,12 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if !parts.is_empty() {
         line.push_str(&format!(" ({})", parts.join("; ")));
+    }
+    if s.unreachable > 0 {
+        line.push_str(&format!(
+            ", {} UNREACHABLE (the API stopped answering)",
+            s.unreachable
+        ));
     }
     line.push('\n');
     line
@@ -413,10 +435,25 @@ mod tests {
             response_problems: 0,
             misconfigurations: 1,
             misconfiguration_names: vec!["reflected arbitrary origin"],
+            unreachable: 0,
         };
         assert_eq!(
             summary_line(&s),
             "summary: 5 checks, 3 ok, 2 DIFF (2 header differences; 1 misconfiguration: reflected arbitrary origin)\n"
+        );
+        let lost = Summary {
+            checks: 5,
+            ok: 1,
+            differ: 1,
+            header_differences: 1,
+            unreachable: 3,
+            misconfigurations: 0,
+            misconfiguration_names: vec![],
+            ..s
+        };
+        assert_eq!(
+            summary_line(&lost),
+            "summary: 5 checks, 1 ok, 1 DIFF (1 header difference), 3 UNREACHABLE (the API stopped answering)\n"
         );
     }
 }

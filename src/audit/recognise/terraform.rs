@@ -9,7 +9,7 @@ use super::{cors_config, identity_headers_of, loc, mappings, openapi, value};
 use crate::audit::doc::{Kind, Node};
 use crate::audit::hcl::TfBlock;
 use crate::audit::model::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 type Res<'a> = (usize, &'a TfBlock);
 
@@ -350,21 +350,33 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             _ => {}
         }
     }
-    // Integrations and responses attach to the method with the same key.
+    // Integrations and responses attach to the method with the same key
+    // (the first one, in file order), found through an index: a search of
+    // the methods per resource was quadratic in the routes (issue 28).
+    let mut method_at: HashMap<(String, String, String), (usize, usize)> = HashMap::new();
+    for (a, (addr, api)) in apis.iter().enumerate() {
+        for (i, m) in api.methods.iter().enumerate() {
+            method_at
+                .entry((addr.clone(), m.path.clone(), m.method.clone()))
+                .or_insert((a, i));
+        }
+    }
     for (_, r) in &resources {
         let (f, b) = *r;
+        if !matches!(
+            b.labels[0].as_str(),
+            "aws_api_gateway_integration"
+                | "aws_api_gateway_method_response"
+                | "aws_api_gateway_integration_response"
+        ) {
+            continue;
+        }
         let Some(api_addr) = api_of(b) else { continue };
-        let Some((_, api)) = apis.iter_mut().find(|(a, _)| *a == api_addr) else {
-            continue;
-        };
         let (path, m) = key_of(b);
-        let Some(method) = api
-            .methods
-            .iter_mut()
-            .find(|x| x.path == path && x.method == m)
-        else {
+        let Some(&(a, i)) = method_at.get(&(api_addr, path, m)) else {
             continue;
         };
+        let method = &mut apis[a].1.methods[i];
         let body = &b.body;
         match b.labels[0].as_str() {
             "aws_api_gateway_integration" => {
@@ -451,14 +463,16 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
         let mut ids = if declared.is_some() {
             vec![("/".to_string(), format!("{api_addr}.root_resource_id"))]
         } else {
+            let mut seen: HashSet<&str> = HashSet::new();
             let mut v: Vec<(String, String)> = Vec::new();
             for (_, path, id) in method_ids.iter().filter(|(a, _, _)| a == api_addr) {
-                if !v.iter().any(|(p, _)| p == path) {
+                if seen.insert(path) {
                     v.push((path.clone(), id.clone()));
                 }
             }
             v
         };
+        let mut listed: HashSet<String> = ids.iter().map(|(p, _)| p.clone()).collect();
         for (a, (_, b)) in resources
             .iter()
             .filter(|(_, (_, b))| b.labels[0] == "aws_api_gateway_resource" && mine(b))
@@ -466,7 +480,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             let path = path_of(Some(a.clone()));
             if b.body.get("for_each").is_none()
                 && b.body.get("count").is_none()
-                && !ids.iter().any(|(p, _)| *p == path)
+                && listed.insert(path.clone())
             {
                 ids.push((path, format!("{a}.id")));
             }

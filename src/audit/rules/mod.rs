@@ -50,7 +50,13 @@ pub(super) fn quoted_literal(v: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Every finding on `api`; lint's verdict on each distinct value is computed
+/// once for the whole API ([`lint::judged_once`]).
 pub fn judge(api: &Api) -> Vec<Finding> {
+    lint::judged_once(|| judge_api(api))
+}
+
+fn judge_api(api: &Api) -> Vec<Finding> {
     let mut out = Vec::new();
     match api.kind {
         ApiKind::Rest => rest::rest(api, &mut out),

@@ -82,12 +82,11 @@ pub(super) fn rest(api: &Api, out: &mut Vec<Finding>) {
             "add `AddApiKeyRequiredToCorsPreflight: false` under Auth",
         ));
     }
-    for path in api.paths() {
-        let options = api.method(path, "OPTIONS");
-        let actuals: Vec<&Method> = api
-            .methods
-            .iter()
-            .filter(|m| m.path == path && m.method != "OPTIONS")
+    for (path, methods) in api.methods_by_path() {
+        let options = methods.iter().find(|m| m.method == "OPTIONS").copied();
+        let actuals: Vec<&Method> = methods
+            .into_iter()
+            .filter(|m| m.method != "OPTIONS")
             .collect();
         match options {
             None if api.sam_cors.is_none() && needs_preflight(&actuals) => {

@@ -41,7 +41,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
     // get their own bounded pool.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(64)
+        .max_blocking_threads(upstream::BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(|e| CliError::Serve(format!("cannot start the server: {e}")))?;

@@ -9,9 +9,18 @@
 //! RFC 9110 section 7.6.1 (and any named in `Connection`), `Host` (the
 //! upstream's own), the framing headers (the body is re-framed) and `Expect`
 //! (the body has already been received; serve answered the 100 itself).
+//!
+//! Per proxied request (issue 28): ureq resolves the host before it looks in
+//! its pool, and with a timeout set its resolver starts a thread per lookup;
+//! [`OnceResolver`] keeps the answer for a while instead. The pool keeps as
+//! many idle connections as serve has blocking workers in use at once, not
+//! ureq's default of 3, so a busy upstream is not reconnected to per request.
 
 use crate::serve::{Backend, HttpRequest, Upstream};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Upstream bodies above this are refused (502), not buffered.
 const MAX_UPSTREAM_BODY: u64 = 16 * 1024 * 1024;
@@ -54,6 +63,53 @@ fn end_to_end(headers: &[(String, String)], also_drop: &[&str]) -> Vec<(String, 
         .collect()
 }
 
+/// How long a resolved upstream address is used before it is looked up
+/// again: the upstream is one host, usually local; a DNS change is seen
+/// within this.
+const RESOLVE_TTL: Duration = Duration::from_secs(30);
+
+/// The most proxied requests in flight at once: each holds one of serve's
+/// blocking threads while ureq waits for the upstream.
+pub const BLOCKING_THREADS: usize = 64;
+
+/// Idle keep-alive connections kept to the upstream: one per request that
+/// can be in flight, so none is closed only to be opened again.
+const IDLE_CONNECTIONS: usize = BLOCKING_THREADS;
+
+/// ureq's resolver, asked once per [`RESOLVE_TTL`] per scheme and authority.
+#[derive(Debug, Default)]
+struct OnceResolver {
+    inner: DefaultResolver,
+    last: Mutex<Option<(String, Instant, ResolvedSocketAddrs)>>,
+}
+
+impl Resolver for OnceResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or(""),
+            uri.authority().map_or("", |a| a.as_str())
+        );
+        if let Ok(last) = self.last.lock()
+            && let Some((k, at, addrs)) = last.as_ref()
+            && *k == key
+            && at.elapsed() < RESOLVE_TTL
+        {
+            return Ok(addrs.clone());
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((key, Instant::now(), addrs.clone()));
+        }
+        Ok(addrs)
+    }
+}
+
 pub struct HttpUpstream {
     /// `scheme://authority/prefix`, without a trailing slash.
     base: String,
@@ -88,10 +144,16 @@ impl HttpUpstream {
             .http_status_as_error(false)
             .allow_non_standard_methods(true)
             .timeout_global(Some(Duration::from_secs(60)))
+            .max_idle_connections(IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .build();
         Ok(HttpUpstream {
             base: url.trim_end_matches('/').to_string(),
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                OnceResolver::default(),
+            ),
         })
     }
 
@@ -172,6 +234,38 @@ mod tests {
             &["host"],
         );
         assert_eq!(kept, h(&[("Content-Type", "text/plain")]));
+    }
+
+    /// The second lookup within the TTL is the first one's answer (ureq's
+    /// resolver is not asked, so no thread is started); an old one is not.
+    #[test]
+    fn the_upstream_is_resolved_once_per_ttl() {
+        let r = OnceResolver::default();
+        let uri: ureq::http::Uri = "http://localhost:9/x".parse().unwrap();
+        let config = ureq::config::Config::default();
+        let timeout = NextTimeout {
+            after: ureq::unversioned::transport::time::Duration::NotHappening,
+            reason: ureq::Timeout::Resolve,
+            per_read: None,
+            per_write: None,
+        };
+        let real = r.resolve(&uri, &config, timeout).unwrap();
+        assert!(real.iter().all(|a| a.ip().is_loopback()), "{real:?}");
+        // What the cache says is what comes back while it is fresh.
+        let mut planted = r.empty();
+        planted.push("10.9.9.9:9".parse().unwrap());
+        let fresh = Instant::now();
+        *r.last.lock().unwrap() = Some(("http://localhost:9".into(), fresh, planted.clone()));
+        assert_eq!(r.resolve(&uri, &config, timeout).unwrap()[..], planted[..]);
+        // Another authority, or an expired entry, is looked up again.
+        let other: ureq::http::Uri = "http://127.0.0.1:9/x".parse().unwrap();
+        assert_ne!(
+            r.resolve(&other, &config, timeout).unwrap()[..],
+            planted[..]
+        );
+        let old = Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
+        *r.last.lock().unwrap() = Some(("http://localhost:9".into(), old, planted.clone()));
+        assert_ne!(r.resolve(&uri, &config, timeout).unwrap()[..], planted[..]);
     }
 
     #[test]
