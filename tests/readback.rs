@@ -147,8 +147,16 @@ fn template_override(template: &str, origin: &str) -> Result<Option<String>, Str
         .filter(|l| !l.is_empty())
         .collect();
     match lines.as_slice() {
-        [read, lower, present, test, set, "#end", "#end"]
-            if *read == READ && *lower == READ_LOWER && *present == PRESENT && *set == SET =>
+        // The origin check alone, or in front of a MOCK operation's own body
+        // (the merge keeps the team's template after it), which sets no header.
+        [read, lower, present, test, set, "#end", "#end", body @ ..]
+            if *read == READ
+                && *lower == READ_LOWER
+                && *present == PRESENT
+                && *set == SET
+                && body
+                    .iter()
+                    .all(|l| !l.contains("$context") && !l.starts_with('#')) =>
         {
             let cond = test
                 .strip_prefix("#if(")
