@@ -185,7 +185,15 @@ fn path_additions(item: &Node, ours: &Node, swagger2: bool) -> Vec<Entry> {
             .and_then(Node::text)
             == Some("mock");
         if e.key == "options" {
-            out.push(e.clone());
+            // The target's own document declares every path parameter on its
+            // `options`; in the team's document that is declare_path_parameters'
+            // job (only those their path item leaves out, so their own
+            // path-level declarations are not shadowed).
+            let mut options = e.clone();
+            if let Kind::Map(fields) = &mut options.value.kind {
+                fields.retain(|f| f.key != "parameters");
+            }
+            out.push(options);
         } else if is_mock && item.get(&e.key).is_some() {
             out.push(mock_headers(e, item.get(&e.key).unwrap_or(&e.value)));
         }

@@ -60,6 +60,13 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("lambda_invocation_uri", |s: &str, _: Kwargs, _: &State| {
         lambda_invocation_uri(s)
     });
+    tera.register_filter(
+        "openapi_path_params",
+        |s: &str, kwargs: Kwargs, _: &State| {
+            let greedy_plus = kwargs.get::<bool>("greedy_plus")?.unwrap_or(false);
+            Ok::<Vec<String>, tera::Error>(openapi_path_params(s, greedy_plus))
+        },
+    );
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| one_line(s));
     tera.register_filter("num", |v: &Value, _: Kwargs, _: &State| v.to_string());
     // The `openapi` target binds backends through stage variables.
@@ -147,6 +154,37 @@ pub fn cfn_value(v: &serde_json::Value) -> String {
         );
     }
     out
+}
+
+/// The path parameters an operation on `path` declares, in path order.
+///
+/// OpenAPI 3.0.3 "Parameter Object" and Swagger 2.0 alike: a path template's
+/// every `{name}` must be declared by each operation (or its path item), `in:
+/// path`, `required: true`; openapi-spec-validator refuses a document that
+/// leaves one out. A greedy `{proxy+}` is the exception where the two readers
+/// disagree: API Gateway REST imports name its method request parameter
+/// `proxy` (developer guide, "x-amazon-apigateway-any-method object" example;
+/// our HTTP proxy integrations map `method.request.path.proxy`), so REST
+/// documents declare `proxy` (`greedy_plus = false`); HTTP APIs have no method
+/// request parameters and API Gateway's own HTTP API export declares
+/// `proxy+`, the template's name, which the validator wants
+/// (`greedy_plus = true`). A path that does not parse has none (validation
+/// refuses such paths before anything renders).
+pub fn openapi_path_params(path: &str, greedy_plus: bool) -> Vec<String> {
+    use crate::model::{ApiPath, Segment};
+    let Ok(parsed) = ApiPath::parse(path) else {
+        return Vec::new();
+    };
+    parsed
+        .segments
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Literal(_) => None,
+            Segment::Param(p) => Some(p),
+            Segment::Greedy(p) if greedy_plus => Some(format!("{p}+")),
+            Segment::Greedy(p) => Some(p),
+        })
+        .collect()
 }
 
 /// The OpenAPI operation key of a method: the lower-case method, or API
@@ -367,6 +405,23 @@ mod tests {
 
     /// The fast paths write what the general ones do: every printable ASCII
     /// character alone, between letters, and doubled.
+    /// Every template parameter, in path order; a greedy one as API
+    /// Gateway's REST import names it (`proxy`) or as the template writes it
+    /// (`proxy+`, what openapi-spec-validator and HTTP API exports use).
+    #[test]
+    fn openapi_path_params_name_greedy_parameters_per_api_type() {
+        assert_eq!(
+            openapi_path_params("/users/{userId}/files/{proxy+}", false),
+            ["userId", "proxy"]
+        );
+        assert_eq!(
+            openapi_path_params("/users/{userId}/files/{proxy+}", true),
+            ["userId", "proxy+"]
+        );
+        assert!(openapi_path_params("/health", true).is_empty());
+        assert!(openapi_path_params("/", false).is_empty());
+    }
+
     #[test]
     fn fast_paths_agree_with_the_general_escaping() {
         for b in b' '..=b'~' {

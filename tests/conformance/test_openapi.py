@@ -15,6 +15,10 @@ tool:
   policy.toml (expectations.py), the mapping expressions read back, and
   `corsform probe` run against it, as test_localstack.py does for the other
   targets.
+- test_plain_document_valid / test_sam_definition_body_valid:
+  openapi-spec-validator accepts every plain document and every SAM
+  DefinitionBody (built from the same path-item partials), every error
+  counted;
 - the `[api] openapi` cases (the team's document with the CORS layer, JSON
   too) go through the same terraform/cfn-lint/SAM checks, and the REST ones
   are imported into LocalStack as they are (failOnWarnings) and each path's
@@ -31,7 +35,7 @@ import pytest
 import yaml
 
 from corsform_conformance import aws, cfn, checks, expectations, readback, sam, tally, terraform
-from corsform_conformance.cases import case_id, openapi_cases, openapi_merged_cases
+from corsform_conformance.cases import case_id, cases_with, openapi_cases, openapi_merged_cases
 from corsform_conformance.deploy import Deployment
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
@@ -402,6 +406,79 @@ def test_merged_document_valid_where_input_was(case):
         assert after is None, f"{case}: the input validates, the merged document does not: {after}"
     else:
         assert after == before, f"{case}: the input's error was {before!r}, the output's is {after!r}"
+
+
+PLAIN = [c for c in CASES if c not in MERGED]
+GREEDY = re.compile(r"\{([^}]+)\+\}")
+
+
+def as_rest_import_names(doc):
+    """DOC with each greedy `{name+}` in its path keys written `{name}`: the
+    name a REST document's operations declare for it (API Gateway REST imports
+    read the parameter of `{proxy+}` as `proxy`: developer guide,
+    "x-amazon-apigateway-any-method object" example; the HTTP proxy
+    integrations map `method.request.path.proxy`), where the validator wants
+    the template's `proxy+`. Only the key changes, so a greedy path whose
+    operations declare nothing, or another name, still fails."""
+    paths = {}
+    for key, item in doc.get("paths", {}).items():
+        renamed = GREEDY.sub(r"{\1}", key)
+        assert renamed not in paths, f"{key}: {renamed} is a path of its own too"
+        paths[renamed] = item
+    return {**doc, "paths": paths}
+
+
+def all_spec_errors(doc):
+    """Every complaint openapi-spec-validator has about DOC (an OpenAPI 3.0 or
+    Swagger 2.0 document with no external $refs), one line each."""
+    from openapi_spec_validator.validation import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator
+
+    validator = OpenAPIV2SpecValidator if "swagger" in doc else OpenAPIV30SpecValidator
+    return [str(e).splitlines()[0] for e in validator(doc).iter_errors()]
+
+
+@pytest.mark.tool("openapi-spec-validator")
+@pytest.mark.parametrize("case", PLAIN, ids=[case_id(c) for c in PLAIN])
+def test_plain_document_valid(case):
+    """The plain `--target openapi` document (a policy without `[api] openapi`)
+    is valid OpenAPI 3.0 for openapi-spec-validator, every error counted, not
+    only the first: every operation has a non-empty `responses` (proxy
+    operations too) and declares each path parameter. One reading differs
+    on REST documents: a greedy `{proxy+}` is declared `proxy`
+    (as_rest_import_names), as the merged documents do."""
+    doc = document(case)
+    assert doc.get("openapi", "").startswith("3.0."), f"{case}: not an OpenAPI 3.0 document"
+    read = as_rest_import_names(doc) if is_rest(case) else doc
+    errors = all_spec_errors(read)
+    assert not errors, f"golden/{case}/openapi/openapi.yaml: {len(errors)} error(s):\n" + "\n".join(errors[:20])
+    if is_rest(case) and read is not doc:
+        # The exception is only the name: the document as written fails on
+        # exactly its greedy parameters and on nothing else.
+        unresolved = re.compile(r"Path parameter '([^']+)' for '[^']+' operation in '([^']+)' was not resolved")
+        for error in all_spec_errors(doc):
+            m = unresolved.match(error)
+            assert m and GREEDY.search(m.group(2)) and m.group(1).rstrip("+") in GREEDY.findall(m.group(2)), \
+                f"golden/{case}: {error}"
+
+
+SAM_BODIES = [(name, path) for name, path in cases_with("sam/template.yaml")]
+
+
+@pytest.mark.tool("openapi-spec-validator")
+@pytest.mark.parametrize("case,path", SAM_BODIES, ids=[case_id(n) for n, _ in SAM_BODIES])
+def test_sam_definition_body_valid(case, path):
+    """The SAM target's DefinitionBody (Swagger 2.0 for a REST API, OpenAPI
+    3.0 for an HTTP API) is built from the same path-item partials as the
+    openapi target's document, and is as valid: the same check, with the
+    same reading of greedy parameters on REST."""
+    template = yaml.safe_load(path.read_text(encoding="utf-8"))
+    bodies = [(name, r["Properties"]["DefinitionBody"]) for name, r in template["Resources"].items()
+              if isinstance(r.get("Properties", {}).get("DefinitionBody"), dict)]
+    assert bodies, f"golden/{case}/sam/template.yaml: no DefinitionBody"
+    for name, body in bodies:
+        read = as_rest_import_names(body) if "swagger" in body else body
+        errors = all_spec_errors(read)
+        assert not errors, f"golden/{case}/sam/template.yaml {name}: {len(errors)} error(s):\n" + "\n".join(errors[:20])
 
 
 # Issue 27, Done-when: a merged document imported into LocalStack answers

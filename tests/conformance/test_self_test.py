@@ -121,3 +121,20 @@ def test_d_unescaped_dot_in_subdomain_pattern(deployer, localstack, tf, work):
 def test_e_unquoted_rest_header_value(deployer, localstack, tf, work):
     d = deploy_planted(deployer, tf, work, "e", "\"'Origin'\"", "\"'Origin'\"", '"Origin"')
     caught(checks.mapping_expressions(localstack, d), "invalid mapping expression")
+
+
+def test_f_empty_responses_on_a_proxy_operation(work):
+    """(f) `responses: {}` on a REST proxy operation, as API Gateway's own
+    export writes it: openapi-spec-validator must refuse the plain openapi
+    document (test_openapi.py::test_plain_document_valid's check)."""
+    import re
+    import yaml
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator
+
+    planted = plant(work, "openapi/openapi.yaml",
+                    '      responses:\n        "200":\n          description: "The backend\'s response, passed through"\n',
+                    "      responses: {}\n")
+    doc = yaml.safe_load(planted.read_text(encoding="utf-8"))
+    # Greedy paths read as API Gateway names their parameter, as the check does.
+    doc["paths"] = {re.sub(r"\{([^}]+)\+\}", r"{\1}", k): v for k, v in doc["paths"].items()}
+    caught([str(e).splitlines()[0] for e in OpenAPIV30SpecValidator(doc).iter_errors()], "should be non-empty")
