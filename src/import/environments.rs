@@ -11,7 +11,7 @@
 //! responses, a key one environment leaves out), the per-value reading of
 //! mod.rs stands instead, which says each environment's origins.
 
-use super::policy;
+use super::{env_name, policy};
 use crate::audit::model::Api;
 use crate::diagnostic::SourceFile;
 use std::fmt::Write as _;
@@ -56,17 +56,6 @@ pub(super) fn policy_per_environment(api: &Api, files: &[SourceFile]) -> Option<
     }
     // The first environment's policy is the base; the tables say the rest.
     Some(policy(first, files, Some(&tables)))
-}
-
-/// A policy environment name ([a-z][a-z0-9]{0,39}) for a files' one.
-fn env_name(name: &str) -> Option<String> {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .take(40)
-        .collect();
-    n.starts_with(|c: char| c.is_ascii_lowercase()).then_some(n)
 }
 
 /// What `view` changes of `base`: `cors.*` keys and `api.stage`; `None` when

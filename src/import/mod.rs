@@ -118,15 +118,9 @@ pub(super) fn origins_per_env<'a>(
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for v in values {
         for (env, text) in &v.per_env {
-            let name: String = env
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .map(|c| c.to_ascii_lowercase())
-                .take(40)
-                .collect();
-            if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            let Some(name) = env_name(env) else {
                 continue;
-            }
+            };
             let t = unquoted(text);
             let slot = match out.iter().position(|(n, _)| *n == name) {
                 Some(i) => &mut out[i].1,
@@ -143,6 +137,18 @@ pub(super) fn origins_per_env<'a>(
         }
     }
     out
+}
+
+/// A policy environment name ([a-z][a-z0-9]{0,39}) for one the files use
+/// (`Prod`, `staging-eu`), or `None` when none can be made of it.
+pub(super) fn env_name(name: &str) -> Option<String> {
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .take(40)
+        .collect();
+    n.starts_with(|c: char| c.is_ascii_lowercase()).then_some(n)
 }
 
 /// `[environments.<name>]` tables giving each environment its origins, or

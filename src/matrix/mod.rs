@@ -16,7 +16,7 @@ pub mod table;
 
 use crate::browser::Request;
 use crate::explain::{Report, explain};
-use crate::model::{METHODS, Origin, Policy};
+use crate::model::{Origin, Policy};
 use serde::Serialize;
 
 /// A column: the origin a page would have.
@@ -107,22 +107,13 @@ pub fn matrix(
     }
 }
 
-/// `ANY` as API Gateway serves it; OPTIONS is the preflight, not a row.
+/// `ANY` as API Gateway serves it (lint's default allow_methods expands it
+/// the same way); OPTIONS is the preflight, not a row.
 fn route_methods(methods: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for m in methods {
-        let expanded: Vec<&str> = if m == "ANY" {
-            METHODS.to_vec()
-        } else {
-            vec![m.as_str()]
-        };
-        for m in expanded {
-            if m != "OPTIONS" && !out.iter().any(|x| x == m) {
-                out.push(m.to_string());
-            }
-        }
-    }
-    out
+    crate::validate::cors::union_of_route_methods(methods.iter())
+        .into_iter()
+        .filter(|m| m != "OPTIONS")
+        .collect()
 }
 
 fn cell(route: &str, path: &str, report: Report) -> Cell {
@@ -189,7 +180,7 @@ fn columns(policy: &Policy) -> Vec<Column> {
             lookalikes.push(Column {
                 origin: l,
                 kind: "lookalike",
-                of: Some(origin_text(o)),
+                of: Some(o.as_str().to_string()),
             });
         }
     }
@@ -200,14 +191,6 @@ fn columns(policy: &Policy) -> Vec<Column> {
         of: None,
     });
     out
-}
-
-fn origin_text(o: &Origin) -> String {
-    match o {
-        Origin::Any => "*".into(),
-        Origin::Exact(s) => s.clone(),
-        Origin::Pattern { text, .. } => text.clone(),
-    }
 }
 
 #[cfg(test)]

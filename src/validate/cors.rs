@@ -312,7 +312,7 @@ fn check_route_headers(cors: &Cors, routes: &[&CheckedRoute], f: &mut Findings) 
 /// The default allow_methods: every method the routes (and the `[api]
 /// openapi` document's operations) use, in order of first use, `ANY` expanded
 /// to every method API Gateway's ANY matches.
-fn union_of_route_methods<'a>(methods: impl Iterator<Item = &'a String>) -> Vec<String> {
+pub(crate) fn union_of_route_methods<'a>(methods: impl Iterator<Item = &'a String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in methods {
         let expanded: Vec<&str> = if m == "ANY" {

@@ -7,7 +7,7 @@
 mod api;
 mod backends;
 mod closed_set;
-mod cors;
+pub(crate) mod cors;
 mod environments;
 mod free_text;
 mod gateway_responses;

@@ -44,6 +44,17 @@ fn with_local(mut v: Value, node: &Node, locals: &HashMap<&str, &str>) -> Value 
     v
 }
 
+/// `cors_configuration`'s keys, in cors_config's order (origins, methods,
+/// headers, expose, credentials, max age).
+const CORS_CONFIGURATION_KEYS: [&str; 6] = [
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "allow_credentials",
+    "max_age",
+];
+
 pub fn apis(blocks: &[Res]) -> Vec<Api> {
     let resources: Vec<(String, Res)> = blocks
         .iter()
@@ -92,15 +103,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             .to_string();
         let mut api = Api::new(name, ApiKind::Http, at(*r));
         if let Some(c) = b.get("cors_configuration") {
-            let keys = [
-                "allow_origins",
-                "allow_methods",
-                "allow_headers",
-                "expose_headers",
-                "allow_credentials",
-                "max_age",
-            ];
-            api.cors = Some(cors_config(c, r.0, keys));
+            api.cors = Some(cors_config(c, r.0, CORS_CONFIGURATION_KEYS));
         }
         apis.push((addr.clone(), api));
     }
@@ -157,15 +160,7 @@ pub fn apis(blocks: &[Res]) -> Vec<Api> {
             .iter_mut()
             .filter(|(_, a)| a.declared_elsewhere && a.kind == ApiKind::Http && a.cors.is_none());
         if let (Some((_, api)), None) = (elsewhere.next(), elsewhere.next()) {
-            let keys = [
-                "allow_origins",
-                "allow_methods",
-                "allow_headers",
-                "expose_headers",
-                "allow_credentials",
-                "max_age",
-            ];
-            api.cors = Some(cors_config(value, file, keys));
+            api.cors = Some(cors_config(value, file, CORS_CONFIGURATION_KEYS));
         }
     }
 
