@@ -214,10 +214,9 @@ fn differential(
             continue;
         }
         // A CloudFormation CORS layer takes the team's API and every
-        // resource as parameters (`OrdersResourceId`): its paths are in no
-        // value the template holds, so there is no API to import. Left for
-        // later; the Terraform layer names its paths (resource_ids keys).
-        if layer && target != "terraform" {
+        // resource as parameters: each path is read from its parameter's
+        // description ("ID of the resource of /orders"). SAM builds no layer.
+        if layer && !matches!(target, "terraform" | "cloudformation") {
             continue;
         }
         let label = format!("{case}/{target}");

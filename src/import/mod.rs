@@ -238,7 +238,9 @@ pub(super) fn policy(api: &Api, files: &[SourceFile], given_environments: Option
         .terraform
         .as_ref()
         .filter(|_| !api.methods.is_empty() || !api.http_routes.is_empty());
-    if layer.is_some() {
+    // An API the files only add to (a module's var.rest_api_id, a template's
+    // RestApiId parameter): what they hold is a CORS layer too.
+    if layer.is_some() || api.declared_elsewhere {
         let _ = writeln!(out, "scope = \"cors\"");
     }
     // The team's own OpenAPI document: it stays the source of the routes and

@@ -96,6 +96,37 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
         }
         apis.push((e.key.clone(), api));
     }
+    // A template that adds methods to a REST API given as a Parameter (a
+    // CORS layer, corsform's scope = "cors" among them): the methods naming
+    // the same parameter are one API, named after it, declared elsewhere.
+    let parameters = doc.get("Parameters");
+    for e in resources.entries() {
+        if ty(&e.value) != "AWS::ApiGateway::Method" {
+            continue;
+        }
+        let Some(param) = props(&e.value)
+            .get("RestApiId")
+            .and_then(|r| match r.intrinsic() {
+                Some(("Ref", a)) => a.text().map(str::to_string),
+                _ => None,
+            })
+            .filter(|p| parameters.and_then(|ps| ps.get(p)).is_some())
+        else {
+            continue;
+        };
+        if !apis.iter().any(|(id, _)| *id == param) {
+            let mut api = Api::new(
+                param.clone(),
+                ApiKind::Rest,
+                Loc {
+                    file,
+                    span: e.key_span.clone(),
+                },
+            );
+            api.declared_elsewhere = true;
+            apis.push((param, api));
+        }
+    }
     // SAM: `Globals.Api` applies to every AWS::Serverless::Api, and to the
     // implicit `ServerlessRestApi` that Api events without RestApiId create.
     let globals = doc.at(&["Globals", "Api"]);
@@ -211,6 +242,8 @@ pub fn apis(doc: &Node, file: usize) -> Vec<Api> {
                 let res = p.get("ResourceId").and_then(cfn_ref);
                 let path = if res.is_some_and(|r| tree.contains_key(r)) {
                     path_of(res)
+                } else if let Some(path) = res.and_then(|r| parameter_path(parameters?.get(r)?)) {
+                    path
                 } else {
                     "/".into()
                 };
@@ -380,4 +413,18 @@ fn method(p: &Node, path: String, at: Loc, file: usize) -> Method {
             .filter(|k| k.bool() == Some(true))
             .map(|k| loc(file, k)),
     }
+}
+
+/// The resource path a resource-id Parameter says it is for, in its
+/// Description: corsform's CORS layer writes "ID of the resource of /orders
+/// (...)" and "ID of the root resource / (...)". A template gives its
+/// resources as parameters only when they live in another stack, so this
+/// description is the one place the path is written.
+fn parameter_path(param: &Node) -> Option<String> {
+    let d = param.get("Description").and_then(Node::text)?;
+    let rest = d
+        .strip_prefix("ID of the resource of ")
+        .or_else(|| d.strip_prefix("ID of the root resource "))?;
+    let path = rest.split_whitespace().next()?;
+    (path.starts_with('/') && crate::model::ApiPath::parse(path).is_ok()).then(|| path.to_string())
 }
