@@ -46,6 +46,11 @@ fn is_cors_header(name: &str) -> bool {
     n.starts_with("access-control-") || n == "vary"
 }
 
+/// The last lines of the origin check the merge puts in front of a MOCK
+/// operation's own response template.
+const ORIGIN_CHECK_END: &str =
+    "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n";
+
 /// What the CORS layer owns, removed: root CORS extensions and the JSON
 /// marker, the gateway responses it added (the team's own are kept, less
 /// their CORS headers), every `options` operation, CORS headers in `headers` and
@@ -64,6 +69,15 @@ fn without_cors(v: &mut Value, depth: usize) {
         }
     }
     map.remove("options");
+    // A MOCK operation's own response template gets the origin check in
+    // front of its body; the body is the team's.
+    if let Some(Value::Object(templates)) = map.get_mut("responseTemplates") {
+        for t in templates.values_mut() {
+            if let Some(body) = t.as_str().and_then(|t| t.split_once(ORIGIN_CHECK_END)) {
+                *t = Value::String(body.1.to_string());
+            }
+        }
+    }
     for key in ["headers", "responseParameters"] {
         if let Some(Value::Object(h)) = map.get_mut(key) {
             h.retain(|name, _| !is_cors_header(name));
@@ -197,8 +211,25 @@ fn every_input_line_is_in_the_output_in_order() {
             {
                 continue;
             }
+            let mut ahead = out.clone();
+            if ahead.any(|l| l == line) {
+                out = ahead;
+                continue;
+            }
+            // A MOCK operation's response template, rewritten with the origin
+            // check in front of the team's body (the JSON test above and
+            // merged_documents_keep_everything_that_is_not_cors check the body).
+            let key = line.split_once(": ").map(|(k, _)| k.trim());
+            let rewritten = key.is_some_and(|key| {
+                out.any(|l| {
+                    l.trim_start()
+                        .trim_start_matches('"')
+                        .starts_with(key.trim_matches('"'))
+                        && l.contains("#set($origin")
+                })
+            });
             assert!(
-                out.any(|l| l == line),
+                rewritten,
                 "{}: input line {line:?} missing or out of order in {}",
                 input.display(),
                 output.display()
