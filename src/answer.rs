@@ -251,7 +251,7 @@ impl Deployment {
                             Scope::Api => "API Gateway: MOCK integration response",
                             // The layer does not create the caller's methods (lint CF0603).
                             Scope::Cors => {
-                                "your API's own non-proxy method (scope = \"cors\": corsform does not create it), assuming its integration response sends the policy's headers"
+                                "your API's own non-proxy method (scope = \"cors\": corsform does not create it), assuming its responses take the layer's outputs (method_response_parameters, actual_response_parameters, actual_response_templates)"
                             }
                         },
                     ),

@@ -273,3 +273,168 @@ fn http_answer_sources_name_the_caller_only_on_a_layers_routes() {
         routed.source
     );
 }
+
+/// The file `name` out of `build --stdout`'s `==> path <==` sections.
+fn stdout_file<'a>(text: &'a str, name: &str) -> &'a str {
+    let start = text
+        .find(&format!("/{name} <==\n"))
+        .unwrap_or_else(|| panic!("no {name} in:\n{text}"));
+    let body = &text[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body.find("\n==> ").map_or(body, |end| &body[..end])
+}
+
+/// The lines of the block that starts with `head` (up to its closing `}` at
+/// the same indentation).
+fn block(text: &str, head: &str) -> Vec<String> {
+    let start = text
+        .find(head)
+        .unwrap_or_else(|| panic!("no {head} in:\n{text}"));
+    let indent = text[..start].rsplit('\n').next().unwrap().len();
+    let close = format!("\n{}}}", " ".repeat(indent));
+    let end = start + text[start..].find(&close).unwrap();
+    text[start..end].lines().skip(1).map(String::from).collect()
+}
+
+fn layer_and_whole_api(cors: &str) -> (String, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let routes = "[[routes]]\npath = \"/a\"\nmethods = [\"GET\", \"PUT\"]\nintegration = \"mock\"\n\n[[routes]]\npath = \"/b/{id}\"\nmethods = [\"GET\"]\nintegration = \"mock\"\n\n[[routes]]\npath = \"/c\"\nmethods = [\"GET\"]\n";
+    let policy = |scope: &str| {
+        format!(
+            "version = 1\n\n[api]\nname = \"t\"\ntype = \"rest\"\n{scope}\n[cors]\n{cors}\n\n{routes}"
+        )
+    };
+    std::fs::write(tmp.path().join("layer.toml"), policy("scope = \"cors\"\n")).unwrap();
+    std::fs::write(tmp.path().join("api.toml"), policy("")).unwrap();
+    let build = |file: &str| {
+        let (code, text) = corsform(
+            tmp.path(),
+            &["build", file, "--target", "terraform", "--stdout"],
+        );
+        assert_eq!(code, 0, "{text}");
+        text
+    };
+    let (_, lint) = corsform(tmp.path(), &["lint", "layer.toml"]);
+    (build("layer.toml"), build("api.toml"), lint)
+}
+
+/// The layer's outputs for the team's own MOCK methods hold, for exactly the
+/// paths CF0603 names, the headers and origin check the whole-API target
+/// gives the same MOCK methods' integration responses.
+#[test]
+fn the_layers_non_proxy_outputs_are_the_whole_apis_mock_responses() {
+    let (layer, api, lint) = layer_and_whole_api(
+        "allow_origins = [\"https://app.example.com\", \"https://*.preview.example.com\"]\nallow_credentials = true\nexpose_headers = [\"etag\"]",
+    );
+    assert!(lint.contains("GET,PUT /a; GET /b/{id}"), "{lint}");
+    assert!(lint.contains("actual_response_parameters"), "{lint}");
+    let outputs = stdout_file(&layer, "outputs.tf");
+    let whole = stdout_file(&api, "main.tf");
+    for (path, method) in [("/a", "a_get"), ("/a", "a_put"), ("/b/{id}", "b_id_get")] {
+        let mock = block(
+            whole,
+            &format!("resource \"aws_api_gateway_integration_response\" \"{method}\""),
+        );
+        let mock_params = block(&mock.join("\n"), "response_parameters = {");
+        let out = block(outputs, "output \"actual_response_parameters\"");
+        let out_params = block(&out.join("\n"), &format!("\"{path}\" = {{"));
+        let trimmed = |v: &[String]| v.iter().map(|l| l.trim().to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            trimmed(&out_params),
+            trimmed(&mock_params),
+            "{path} ({method})"
+        );
+        assert!(
+            out_params.iter().any(|l| l.contains("Vary")),
+            "{out_params:?}"
+        );
+        let declared = block(outputs, "output \"method_response_parameters\"");
+        let declared = block(&declared.join("\n"), &format!("\"{path}\" = {{"));
+        assert_eq!(declared.len(), out_params.len(), "{declared:?}");
+        assert!(
+            declared.iter().all(|l| l.trim_end().ends_with("= true")),
+            "{declared:?}"
+        );
+    }
+    let templates = block(outputs, "output \"actual_response_templates\"");
+    let templates = block(&templates.join("\n"), "value = {");
+    assert_eq!(
+        templates.len(),
+        2,
+        "only the non-proxy paths: {templates:?}"
+    );
+    assert!(
+        templates
+            .iter()
+            .all(|l| l.contains("= local.allow_origin_template")),
+        "{templates:?}"
+    );
+    assert!(
+        !outputs.contains("\"/c\""),
+        "a proxy path has no outputs:\n{outputs}"
+    );
+}
+
+/// One exact origin: Allow-Origin is static, so the origin check is empty
+/// (the team's template is their body alone), and no Vary.
+#[test]
+fn a_static_origin_needs_no_origin_check() {
+    let (layer, _, _) = layer_and_whole_api("allow_origins = [\"https://app.example.com\"]");
+    let outputs = stdout_file(&layer, "outputs.tf");
+    let templates = block(outputs, "output \"actual_response_templates\"");
+    let templates = block(&templates.join("\n"), "value = {");
+    assert!(
+        templates.iter().all(|l| l.trim_end().ends_with("= \"\"")),
+        "{templates:?}"
+    );
+    assert!(!outputs.contains("Vary"), "{outputs}");
+}
+
+/// A policy without non-proxy routes still declares the outputs (empty), so
+/// the team's wiring does not break when its last MOCK route goes.
+#[test]
+fn without_non_proxy_routes_the_outputs_are_empty() {
+    let (code, text) = corsform(
+        &golden(),
+        &[
+            "build",
+            "http-cors-layer/policy.toml",
+            "--target",
+            "terraform",
+            "--stdout",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("actual_response_parameters"),
+        "an HTTP layer has nothing to wire: API Gateway adds the headers itself"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("p.toml"),
+        "version = 1\n[api]\nname = \"t\"\ntype = \"rest\"\nscope = \"cors\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\n[[routes]]\npath = \"/c\"\nmethods = [\"GET\"]\n",
+    )
+    .unwrap();
+    let (code, text) = corsform(
+        tmp.path(),
+        &["build", "p.toml", "--target", "terraform", "--stdout"],
+    );
+    assert_eq!(code, 0, "{text}");
+    let outputs = stdout_file(&text, "outputs.tf");
+    for name in [
+        "method_response_parameters",
+        "actual_response_parameters",
+        "actual_response_templates",
+    ] {
+        let b = block(outputs, &format!("output \"{name}\""));
+        assert!(
+            b.iter()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["value", "=", "{}"]),
+            "{name}: {b:?}"
+        );
+    }
+    assert!(
+        stdout_file(&text, "README.md").contains("the outputs are empty maps"),
+        "{text}"
+    );
+}

@@ -10,7 +10,9 @@
 //! authorizer (docs/cors-facts.md, HTTP API section; AWS re:Post, "JWT authorizers
 //! and CORS"). A REST layer renders the REST plan's preflights and gateway
 //! responses (the same template partials as the whole API), plus the list of
-//! paths whose resource ids the caller must pass.
+//! paths whose resource ids the caller must pass and the CORS headers of the
+//! caller's own non-proxy methods as outputs (a module cannot change another
+//! module's resources, so the caller wires them into its responses).
 
 use super::http_api::{self, HttpApiPlan};
 use super::ids::IdAllocator;
@@ -48,12 +50,29 @@ pub struct RestCorsLayer {
     pub policy_paths: Vec<String>,
     /// What a caller missing one of them is told.
     pub missing_resource_ids: String,
+    /// The caller's own non-proxy methods, `GET /health`, in policy order:
+    /// their actual responses are the caller's resources, so the module
+    /// outputs their CORS headers by path (`actual_response_parameters` and
+    /// the like) for the caller to wire in, and says which methods they are
+    /// for. The same list lint's CF0603 names.
+    pub non_proxy_methods: Vec<String>,
 }
 
 pub fn rest(policy: &Policy) -> RestCorsLayer {
     let api = rest_api::plan(policy);
     let policy_paths: Vec<String> = api.paths.iter().map(|p| p.path.clone()).collect();
+    let non_proxy_methods = api
+        .paths
+        .iter()
+        .flat_map(|p| {
+            p.methods
+                .iter()
+                .filter(|m| m.mock_response.is_some())
+                .map(move |m| format!("{} {}", m.method, p.path))
+        })
+        .collect();
     RestCorsLayer {
+        non_proxy_methods,
         missing_resource_ids: format!(
             "The resource_ids map needs the resource id of every path of the policy: {} (\"/\" is the root resource).",
             policy_paths.join(", ")

@@ -155,7 +155,7 @@ codes! {
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
     NoCors = "CF0917", "no-cors", Note, "a REST API with no CORS at all: no preflight, no Allow-Origin anywhere; fine unless a page on another origin calls it";
     RequestHeaderNotAllowed = "CF0918", "request-header-not-allowed", Warning, "an authorizer, SigV4 or an API key makes the page send a header the preflight's Allow-Headers does not list";
-    CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests (and, on HTTP APIs, must set the generated cors_configuration)";
+    CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests: on REST APIs its non-proxy methods take the layer's actual_response_* outputs, on HTTP APIs it sets the generated cors_configuration";
     LayerAddsPreflightRoute = "CF0604", "layer-adds-preflight-route", Note, "with scope = \"cors\" on an HTTP API, the module's OPTIONS route keeps preflights from an ANY route's authorizer, once it is given api_id";
     // Named backends and environments (src/validate/{backends,environments}.rs).
     // Named backends and environments.

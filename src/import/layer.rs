@@ -107,6 +107,36 @@ pub(super) fn module_block(api: &Api, tf: &TfAddresses, out: &mut String) {
             c(out, "  }");
         }
     }
+    // The team's MOCK methods answer from their own responses, which the
+    // layer (a module) cannot change: it outputs their headers instead.
+    let mocks: Vec<String> = api
+        .methods
+        .iter()
+        .filter(|m| m.method != "OPTIONS" && rest::integration(m) == "mock")
+        .map(|m| format!("{} {}", m.method, m.path))
+        .collect();
+    if api.kind == ApiKind::Rest && !mocks.is_empty() {
+        c(out, "");
+        c(
+            out,
+            &format!(
+                "Your MOCK methods ({}) answer from your own responses: give each method response",
+                mocks.join(", ")
+            ),
+        );
+        c(
+            out,
+            "  response_parameters = module.cors.method_response_parameters[\"<path>\"], each integration response",
+        );
+        c(
+            out,
+            "  module.cors.actual_response_parameters[\"<path>\"] and, in front of its body template, the origin check",
+        );
+        c(
+            out,
+            "  module.cors.actual_response_templates[\"<path>\"] (the generated README, \"Your own non-proxy methods\").",
+        );
+    }
     if !tf.replaced.is_empty() {
         c(out, "");
         c(

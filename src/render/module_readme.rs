@@ -8,7 +8,7 @@
 
 use super::Files;
 use super::filters::hcl_string;
-use crate::model::Policy;
+use crate::model::{ApiType, Integration, Policy, Scope};
 
 /// What the README says of the policy, taken from it once when a build is
 /// prepared (the README is rendered after the module's files, from them).
@@ -19,6 +19,10 @@ pub struct Facts {
     environments: Vec<String>,
     /// Every policy path once, `/` first (the layer's `resource_ids` example).
     paths: Vec<String>,
+    /// A REST CORS layer's first non-proxy method, `(path, method, slug)`:
+    /// the example of wiring the layer's outputs into the caller's own
+    /// responses (`None` for a whole API, an HTTP layer, or no such method).
+    first_non_proxy: Option<(String, String, String)>,
 }
 
 impl Facts {
@@ -38,8 +42,22 @@ impl Facts {
                 .map(String::from)
                 .collect(),
             paths,
+            first_non_proxy: first_non_proxy(policy),
         }
     }
+}
+
+/// The first MOCK route's path and method in a REST `scope = "cors"` policy.
+fn first_non_proxy(policy: &Policy) -> Option<(String, String, String)> {
+    if policy.api.scope != Scope::Cors || policy.api.api_type != ApiType::Rest {
+        return None;
+    }
+    let route = policy
+        .routes
+        .iter()
+        .find(|r| r.integration == Integration::Mock)?;
+    let method = route.methods.first()?.clone();
+    Some((route.path.text.clone(), method, route.path.slug()))
 }
 
 /// The pseudo-template name that stands for this README in the registry's
@@ -75,7 +93,14 @@ pub fn readme(files: &Files, policy: &Facts, marker: &str) -> Option<String> {
     }
     out.push_str("\n## Usage\n\n```hcl\n");
     out.push_str(&example(&inputs, policy));
-    out.push_str("```\n\n## Inputs\n\n");
+    out.push_str("```\n");
+    if outputs
+        .iter()
+        .any(|o| o.name == "actual_response_parameters")
+    {
+        out.push_str(&non_proxy_section(policy));
+    }
+    out.push_str("\n## Inputs\n\n");
     out.push_str("| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
     for i in &inputs {
         out.push_str(&format!(
@@ -186,6 +211,89 @@ fn example(inputs: &[Block], policy: &Facts) -> String {
         out.push_str(&format!("  {n} = {v}\n"));
     }
     out.push_str("}\n");
+    super::layout::tidy_hcl(&out)
+}
+
+/// How the caller's own non-proxy methods take the layer's outputs: a module
+/// cannot change the caller's resources, so the caller wires them in. Shown
+/// on the policy's first MOCK method, named as the usage example names things
+/// (`module.api`, `aws_api_gateway_rest_api.this`); the conformance tier
+/// applies this very snippet to a team's API on LocalStack
+/// (tests/conformance/test_layer_wiring.py).
+fn non_proxy_section(policy: &Facts) -> String {
+    let mut out = String::from(
+        "\n## Your own non-proxy methods\n\n\
+         The module creates the preflights and gateway responses, but your API's own non-proxy methods (MOCK, and HTTP or AWS integrations that are not proxies) \
+         answer actual requests from your own method and integration responses, which a module cannot change. \
+         Give every method response and every integration response of those methods (every status code) the outputs of the method's path:\n\n\
+         - `method_response_parameters[path]`: the `response_parameters` of the method response (each header declared, `true`);\n\
+         - `actual_response_parameters[path]`: the `response_parameters` of the integration response (each value a quoted literal); \
+         `merge()` it with headers of your own;\n\
+         - `actual_response_templates[path]`: the origin check (VTL) to put in front of your own `application/json` template: \
+         `\"${module.api.actual_response_templates[path]}${your template}\"`. It sets Access-Control-Allow-Origin to the request's Origin when that Origin is allowed \
+         and writes at most white space to the body; it is empty when the origin is the same for every request.\n\n\
+         Keys are the policy paths of non-proxy routes. Put `module.api.redeployment_trigger` in your deployment's `triggers`: \
+         it changes when these values do.\n",
+    );
+    let Some((path, method, slug)) = &policy.first_non_proxy else {
+        out.push_str("\nThe policy has no non-proxy route today: the outputs are empty maps.\n");
+        return out;
+    };
+    let resource_id = if path == "/" {
+        "aws_api_gateway_rest_api.this.root_resource_id".to_string()
+    } else {
+        format!("aws_api_gateway_resource.{slug}.id")
+    };
+    let name = format!("{slug}_{}", method.to_ascii_lowercase());
+    let key = hcl_string(path);
+    let text = format!(
+        "# Your own {method} {path} (a MOCK integration here): its responses take the\n\
+         # module's outputs for {path}. Your body template goes after the origin check.\n\
+         resource \"aws_api_gateway_method_response\" \"{name}\" {{\n\
+         rest_api_id = aws_api_gateway_rest_api.this.id\n\
+         resource_id = {resource_id}\n\
+         http_method = aws_api_gateway_method.{name}.http_method\n\
+         status_code = \"200\"\n\n\
+         response_parameters = module.api.method_response_parameters[{key}]\n\
+         }}\n\n\
+         resource \"aws_api_gateway_integration_response\" \"{name}\" {{\n\
+         rest_api_id = aws_api_gateway_rest_api.this.id\n\
+         resource_id = {resource_id}\n\
+         http_method = aws_api_gateway_method.{name}.http_method\n\
+         status_code = aws_api_gateway_method_response.{name}.status_code\n\n\
+         response_parameters = module.api.actual_response_parameters[{key}]\n\n\
+         response_templates = {{\n\
+         \"application/json\" = \"${{module.api.actual_response_templates[{key}]}}${{jsonencode({{ ok = true }})}}\"\n\
+         }}\n\n\
+         depends_on = [aws_api_gateway_integration.{name}]\n\
+         }}\n"
+    );
+    out.push_str(&format!(
+        "\nFor {method} {path}, with your method `aws_api_gateway_method.{name}`:\n\n```hcl\n{}```\n",
+        indent_hcl(&text)
+    ));
+    out
+}
+
+/// `text` indented two spaces per open brace, then laid out as terraform fmt
+/// would (aligned `=`).
+fn indent_hcl(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('}') {
+            depth = depth.saturating_sub(1);
+        }
+        if !line.is_empty() {
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(line);
+        }
+        out.push('\n');
+        if line.ends_with('{') {
+            depth += 1;
+        }
+    }
     super::layout::tidy_hcl(&out)
 }
 

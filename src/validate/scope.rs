@@ -1,7 +1,9 @@
 //! `[api] scope = "cors"`: what the caller still owns. corsform builds only
 //! the CORS layer (docs/design.md "Scope"), so the actual responses of the
 //! caller's non-proxy methods (a MOCK or AWS integration's integration
-//! responses) carry CORS headers only if the caller adds them, and an HTTP
+//! responses) carry CORS headers only if the caller wires in the module's
+//! outputs for them (a Terraform module cannot change another module's
+//! resources; templates/terraform/rest/cors/outputs.tf.tera), and an HTTP
 //! API's cors_configuration is live only once the caller's API sets it. Said
 //! once per policy, as a note at the `scope` value.
 //!
@@ -42,13 +44,13 @@ pub fn caller_owns_notes(api: &Api, routes: &[CheckedRoute], raw: &RawPolicy, f:
                 Diagnostic::new(
                     Code::CallerOwnsActualResponses,
                     format!(
-                        "scope = \"cors\": your API's own methods answer actual requests, and corsform does not create the responses of its non-proxy route(s): {}",
+                        "scope = \"cors\": your API's own methods answer actual requests, and a module cannot change their responses; wire the layer's outputs into those of its non-proxy route(s): {}",
                         own.join("; ")
                     ),
                     at,
                 )
                 .label("corsform builds only the preflights and gateway responses")
-                .help("give those methods' method and integration responses the CORS headers: Access-Control-Allow-Origin (and Vary: Origin when it depends on the Origin), Allow-Credentials and Expose-Headers as the policy says; `corsform explain` shows the values"),
+                .help("give each of those methods' method responses response_parameters = module.<name>.method_response_parameters[\"<path>\"], and each integration response actual_response_parameters[\"<path>\"] and its application/json template \"${module.<name>.actual_response_templates[\"<path>\"]}<your body>\" (the generated module's README, \"Your own non-proxy methods\")"),
             );
         }
         ApiType::Http => f.push(

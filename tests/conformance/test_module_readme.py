@@ -20,7 +20,13 @@ READMES = cases_with("terraform/README.md")
 
 
 def example(readme):
-    blocks = re.findall(r"^```hcl\n(.*?)^```$", readme.read_text(encoding="utf-8"), re.S | re.M)
+    """The ```hcl block of the README's "Usage" section. (A layer's README has a
+    second one, the wiring of the team's own non-proxy methods, which refers to
+    the team's resources; test_layer_wiring.py applies that one.)"""
+    text = readme.read_text(encoding="utf-8")
+    assert "\n## Usage\n" in text, f"{readme}: no Usage section"
+    usage = text.split("\n## Usage\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```hcl\n(.*?)^```$", usage, re.S | re.M)
     assert len(blocks) == 1, f"{readme}: want one ```hcl usage example, found {len(blocks)}"
     return blocks[0]
 

@@ -31,3 +31,64 @@ output "redeployment_trigger" {
     aws_api_gateway_gateway_response.unauthorized.id,
   ]))
 }
+
+# Your API's own non-proxy methods (a MOCK, HTTP or AWS integration that is
+# not a proxy) answer actual requests from their method and integration
+# responses, which are your resources: this module cannot add headers to
+# them. These three outputs hold the policy's CORS headers for them, keyed
+# by policy path; give them to every method and integration response of
+# those methods (the module README, "Your own non-proxy methods", shows how).
+# Proxy integrations have no integration response: their backend sends the
+# headers (docs/book/src/background/cors-facts.md, REST API section).
+# Non-proxy methods of the policy: GET /; GET /health.
+
+output "method_response_parameters" {
+  description = "For each policy path with non-proxy methods: the CORS headers to declare (response_parameters) on every method response of those methods."
+  value = {
+    "/" = {
+      "method.response.header.Access-Control-Allow-Origin"      = true
+      "method.response.header.Access-Control-Allow-Credentials" = true
+      "method.response.header.Access-Control-Expose-Headers"    = true
+      "method.response.header.Vary"                             = true
+    }
+    "/health" = {
+      "method.response.header.Access-Control-Allow-Origin"      = true
+      "method.response.header.Access-Control-Allow-Credentials" = true
+      "method.response.header.Access-Control-Expose-Headers"    = true
+      "method.response.header.Vary"                             = true
+    }
+  }
+}
+
+# Each value is a single-quoted literal: API Gateway reads an unquoted value
+# as a mapping expression.
+output "actual_response_parameters" {
+  description = "For each policy path with non-proxy methods: the CORS header values (response_parameters) for every integration response of those methods."
+  value = {
+    "/" = {
+      "method.response.header.Access-Control-Allow-Origin"      = "'https://app.example.com'"
+      "method.response.header.Access-Control-Allow-Credentials" = "'true'"
+      "method.response.header.Access-Control-Expose-Headers"    = "'etag'"
+      "method.response.header.Vary"                             = "'Origin'"
+    }
+    "/health" = {
+      "method.response.header.Access-Control-Allow-Origin"      = "'https://app.example.com'"
+      "method.response.header.Access-Control-Allow-Credentials" = "'true'"
+      "method.response.header.Access-Control-Expose-Headers"    = "'etag'"
+      "method.response.header.Vary"                             = "'Origin'"
+    }
+  }
+}
+
+# With several origins or a pattern, Access-Control-Allow-Origin above is the
+# first exact origin; this VTL replaces it with the request's Origin when that
+# Origin is allowed (the same check as the preflights). It writes nothing to
+# the body: put it in front of your own template ("${this}${yours}"). Empty
+# when Allow-Origin is the same for every request.
+output "actual_response_templates" {
+  description = "For each policy path with non-proxy methods: the VTL origin check to put in front of the application/json response template of every integration response of those methods (empty when the origin is static)."
+  value = {
+    "/"       = local.allow_origin_template
+    "/health" = local.allow_origin_template
+  }
+}
