@@ -298,3 +298,181 @@ fn the_package_holds_only_what_the_crate_needs() {
         templates
     );
 }
+
+/// action.yml's `run:` script of step `id` with its `env:` as GitHub gives
+/// it: each `${{ inputs.X }}` from `inputs`, else the input's default.
+fn action_step(id_or_name: &str, inputs: &[(&str, &str)]) -> (String, Vec<(String, String)>) {
+    let action: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(root().join("action.yml")).unwrap())
+            .unwrap();
+    let step = action["runs"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"].as_str() == Some(id_or_name) || s["name"].as_str() == Some(id_or_name))
+        .unwrap_or_else(|| panic!("no step {id_or_name} in action.yml"))
+        .clone();
+    let script = step["run"].as_str().unwrap().to_string();
+    assert!(
+        !script.contains("${{"),
+        "inputs reach the script through env, never spliced into it"
+    );
+    let value = |expr: &str| -> String {
+        let name = expr
+            .trim()
+            .strip_prefix("${{")
+            .and_then(|e| e.strip_suffix("}}"))
+            .and_then(|e| e.trim().strip_prefix("inputs."))
+            .unwrap_or_else(|| panic!("not an input expression: {expr}"));
+        inputs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| {
+                action["inputs"][name]["default"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("input {name} has no default"))
+                    .to_string()
+            })
+    };
+    let env = step["env"]
+        .as_mapping()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.as_str().unwrap().to_string(), value(v.as_str().unwrap())))
+                .collect()
+        })
+        .unwrap_or_default();
+    (script, env)
+}
+
+/// Runs a step's script as a composite action's `shell: bash` does, with
+/// corsform on PATH; returns the exit code and what it wrote to GITHUB_OUTPUT.
+fn run_action_step(script: &str, env: &[(String, String)], dir: &Path) -> (i32, String) {
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let output = dir.join("github-output");
+    std::fs::write(&output, "").unwrap();
+    let code = Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-e",
+            "-o",
+            "pipefail",
+            "-c",
+            script,
+        ])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("GITHUB_OUTPUT", &output)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .code()
+        .unwrap();
+    (code, std::fs::read_to_string(&output).unwrap())
+}
+
+/// The warning and error results of a SARIF file (notes are not findings).
+fn sarif_results(path: &Path) -> usize {
+    let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0", "{}", path.display());
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] != "note")
+        .count()
+}
+
+/// The composite action (action.yml, issue 30): its install step installs a
+/// pinned corsform with --locked; its check step passes a clean repository,
+/// and on drift, a policy error or an audit finding records status=1 while
+/// still writing the SARIF the upload step sends; the last step fails the
+/// job on that status, after the upload.
+#[test]
+fn the_composite_action_checks_a_repository_and_leaves_sarif_on_failure() {
+    let (install, env) = action_step(
+        "Install corsform",
+        &[
+            ("repository", "https://git.example/corsform.git"),
+            ("ref", "v9"),
+        ],
+    );
+    assert!(
+        install.contains(
+            "cargo install --locked --git \"$CORSFORM_REPOSITORY\" --rev \"$CORSFORM_REF\""
+        )
+    );
+    assert!(env.contains(&("CORSFORM_REF".into(), "v9".into())));
+
+    let repo = scratch_repo();
+    let infra = repo.path().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    let (script, env) = action_step("check", &[("audit", "infra")]);
+    // Clean: a policy that lints clean, its generated code current, IaC
+    // without findings (an empty folder).
+    let (code, out) = run_action_step(&script, &env, repo.path());
+    assert_eq!((code, out.trim()), (0, "status=0"));
+    assert_eq!(
+        sarif_results(&repo.path().join("corsform-sarif/lint.sarif")),
+        0
+    );
+    assert_eq!(
+        sarif_results(&repo.path().join("corsform-sarif/audit.sarif")),
+        0
+    );
+
+    // Drift in the generated code: status=1, the step itself still succeeds
+    // so the upload runs.
+    let main_tf = files_of(&repo.path().join("generated"))
+        .into_iter()
+        .find(|f| f.ends_with("main.tf"))
+        .expect("a generated main.tf");
+    let main_tf = repo.path().join("generated").join(main_tf);
+    let text = std::fs::read_to_string(&main_tf).unwrap();
+    std::fs::write(&main_tf, format!("{text}\n# edited by hand\n")).unwrap();
+    let (code, out) = run_action_step(&script, &env, repo.path());
+    assert_eq!((code, out.trim()), (0, "status=1"), "drift");
+    std::fs::write(&main_tf, text).unwrap();
+
+    // IaC with a CORS defect: audit's finding is in the SARIF.
+    std::fs::copy(
+        root().join("golden-audit/tf-rest-wildcard-credentials/main.tf"),
+        infra.join("main.tf"),
+    )
+    .unwrap();
+    let (code, out) = run_action_step(&script, &env, repo.path());
+    assert_eq!((code, out.trim()), (0, "status=1"), "audit findings");
+    assert!(sarif_results(&repo.path().join("corsform-sarif/audit.sarif")) > 0);
+
+    // The last step fails the job on that status; the upload runs always.
+    let action: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(root().join("action.yml")).unwrap())
+            .unwrap();
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let upload = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("an upload step");
+    assert_eq!(steps[upload]["if"].as_str(), Some("always()"));
+    let fail = steps.last().unwrap();
+    assert!(upload < steps.len() - 1);
+    assert_eq!(
+        fail["if"].as_str(),
+        Some("steps.check.outputs.status != '0'")
+    );
+    let (code, _) = run_action_step(fail["run"].as_str().unwrap(), &[], repo.path());
+    assert_eq!(code, 1);
+}
