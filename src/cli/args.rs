@@ -62,7 +62,7 @@ response it came from (API Gateway's own error, the preflight, the backend). Wit
 only the misconfiguration checks run, on the --route paths given.\n\n\
 probe sends only OPTIONS, GET and HEAD. It never sends POST, PUT, PATCH or DELETE to a deployed \
 API: those could change data. Redirects are reported, not followed.",
-        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n  corsform probe https://api.example.com/v1 --route /items --origin https://app.example.com\n      no policy: misconfiguration checks of /items only\n\nExit codes: 0 every response agrees with the policy; 1 differences or misconfigurations found, or the API stopped answering part way (answered checks reported, the rest as UNREACHABLE); 2 usage, I/O or policy errors, or the API could not be reached at all."
+        after_help = "Examples:\n  corsform probe https://abc123.execute-api.eu-west-1.amazonaws.com/prod --policy api.toml\n  corsform probe http://127.0.0.1:8787 --policy api.toml --format json\n      against `corsform serve api.toml`, as JSON\n  corsform probe https://api.example.com/v1 --policy api.toml --origin https://staging.example.com\n  corsform probe https://api.example.com/v1 --route /items --origin https://app.example.com\n      no policy: misconfiguration checks of /items only\n  corsform probe https://api.example.com/v1 --policy api.toml --format junit > probe.xml\n      each check a JUnit test case, for CI (--format html: one page of them)\n\nExit codes: 0 every response agrees with the policy; 1 differences or misconfigurations found, or the API stopped answering part way (answered checks reported, the rest as UNREACHABLE); 2 usage, I/O or policy errors, or the API could not be reached at all."
     )]
     Probe(ProbeArgs),
     /// Write a commented starter policy.
@@ -274,6 +274,10 @@ pub struct ProbeArgs {
 pub enum ProbeFormat {
     Human,
     Json,
+    /// One self-contained page: checks by route and origin.
+    Html,
+    /// JUnit XML: each check a test case, for CI.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

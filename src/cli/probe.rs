@@ -95,6 +95,8 @@ pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
             "{}",
             serde_json::to_string_pretty(&report.json()).expect("report serializes")
         ),
+        ProbeFormat::Html => out!("{}", crate::probe::html::render(&report)),
+        ProbeFormat::Junit => out!("{}", crate::probe::junit::render(&report)),
     }
     Ok(if report.all_ok() {
         Outcome::Success

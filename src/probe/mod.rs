@@ -13,6 +13,8 @@
 
 pub mod attribution;
 pub mod compare;
+pub mod html;
+pub mod junit;
 pub mod misconfig;
 pub mod origins;
 pub mod plan;
@@ -70,6 +72,12 @@ pub struct Verdict {
     /// No answer came (after the retries), or the request was not sent once
     /// the API had stopped answering: why, in words. Nothing else is judged.
     pub unreachable: Option<String>,
+    /// A browser reads this response as letting the origin in (the
+    /// deployment's own verdict, whatever the policy says): what probe's
+    /// page shows in each cell. False for a redirect, an unreadable response
+    /// or no answer. Not in the JSON: `ok` is the finding there.
+    #[serde(skip)]
+    pub browser_allows: bool,
 }
 
 impl Verdict {
@@ -139,6 +147,7 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
         answered_by: attribution::answered_by(check.kind, got),
         authorizer_refused: refused,
         unreachable: None,
+        browser_allows: false,
     };
     if (300..400).contains(&resp.status) {
         v.redirect = Some(
@@ -147,6 +156,7 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
         return v;
     }
     let as_policy = browser_request(check, check.credentials);
+    v.browser_allows = v.response_problem.is_none() && passes(check, &as_policy, resp).is_ok();
     let want_grants = want.is_some_and(|w| passes(check, &as_policy, w).is_ok());
     let must_grant = check.allowed && want_grants;
     let may_grant = check.allowed || want_grants;
@@ -214,6 +224,7 @@ fn unjudged(check: &Check) -> Verdict {
         },
         authorizer_refused: false,
         unreachable: None,
+        browser_allows: false,
     }
 }
 

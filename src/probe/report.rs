@@ -236,7 +236,7 @@ impl Report {
     }
 }
 
-fn group_heading(first: &Check, all: &[(Check, Verdict)]) -> String {
+pub(crate) fn group_heading(first: &Check, all: &[(Check, Verdict)]) -> String {
     let Some(route) = &first.route else {
         return format!(
             "no such route  (sent as {}: API Gateway's own error response)\n",
@@ -268,7 +268,7 @@ fn show(v: &Option<String>) -> String {
     }
 }
 
-fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
+pub(crate) fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
     if let Some(why) = &v.unreachable {
         return format!(
             "  UNREACHABLE  {:<7} {:<width$}  {}\n          no answer: {why}; not judged\n",
