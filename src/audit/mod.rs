@@ -10,6 +10,8 @@ mod cfn_values;
 pub mod choice;
 pub mod doc;
 pub mod hcl;
+pub mod html;
+pub mod junit;
 pub mod model;
 pub mod recognise;
 pub mod rules;

@@ -75,7 +75,7 @@ API: those could change data. Redirects are reported, not followed.",
     Schema,
     /// Find the CORS mistakes in Terraform, CloudFormation, SAM or OpenAPI files corsform did not write.
     #[command(
-        after_help = "Examples:\n  corsform audit infra/\n  corsform audit template.yaml --format sarif > audit.sarif\n\nExit codes: 0 no error-level finding; 1 error-level findings (or warnings with --deny-warnings); 2 unreadable files."
+        after_help = "Examples:\n  corsform audit infra/\n  corsform audit template.yaml --format sarif > audit.sarif\n  corsform audit infra/ --format junit > audit.xml\n\nExit codes: 0 no error-level finding; 1 error-level findings (or warnings with --deny-warnings); 2 unreadable files."
     )]
     Audit(AuditArgs),
     /// Print the policy (TOML) that describes what Terraform, CloudFormation, SAM or OpenAPI files deploy.
@@ -270,6 +270,18 @@ pub struct ProbeArgs {
     pub concurrency: u16,
 }
 
+/// lint's formats and two more: audit reports on IaC a CI run checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Sarif,
+    /// One self-contained page: findings by file, with their source lines.
+    Html,
+    /// JUnit XML: each finding a test case, for CI.
+    Junit,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {
     Human,
@@ -312,7 +324,7 @@ pub struct AuditArgs {
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: AuditFormat,
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,

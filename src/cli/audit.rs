@@ -3,7 +3,7 @@
 //! `.terraform/`, `node_modules/` and `.git/`), judge them with
 //! [`crate::audit`], print the findings as `lint` does, exit as `lint` does.
 
-use super::args::{AuditArgs, Format};
+use super::args::{AuditArgs, AuditFormat as Format};
 use super::read::{MAX_DOCUMENT_BYTES, display_name, read_text};
 use super::{CliError, Outcome};
 use crate::diagnostic::{Code, Diagnostic, SourceFile, Tally, render};
@@ -116,6 +116,8 @@ pub fn run(args: AuditArgs, quiet: bool) -> Result<Outcome, CliError> {
         }
         Format::Json => out!("{}", render::json(&results)),
         Format::Sarif => out!("{}", render::sarif(&results, docs.as_deref())),
+        Format::Html => out!("{}", crate::audit::html::render(&results)),
+        Format::Junit => out!("{}", crate::audit::junit::render(&results)),
     }
     let all = || results.iter().flat_map(|(_, d)| d.iter());
     if all().any(|d| d.code == Code::UnreadableIac) {
