@@ -50,7 +50,7 @@ pub fn answer(
     // The request a page of this API sends: with credentials when the API
     // allows them, as `explain --matrix` does.
     let credentials = policy.cors.allow_credentials;
-    let m = crate::matrix::matrix(policy, &[], credentials, environment);
+    let m = crate::matrix::matrix_in(deployment, &[], credentials, environment);
     let body = crate::matrix::html::render(policy_name, &m).into_bytes();
     Some(HttpResponse {
         status: 200,
