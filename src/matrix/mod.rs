@@ -215,6 +215,7 @@ fn columns(policy: &Policy) -> Vec<Column> {
 mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
+    use crate::explain::explain;
 
     fn policy(text: &str) -> Policy {
         crate::check(&SourceFile::new("p.toml", text.to_string()))

@@ -13,7 +13,7 @@
 // scripts/bench (which runs this script with --bench-only), not as timed
 // assertions that fail on a loaded machine.
 //
-// Usage: node tests/browser/matrix.mjs [--bench-only]
+// Usage: node tests/browser/matrix.mjs [--bench-only]   (--bench-only: the load time alone, for scripts/bench)
 // Env: CORSFORM_BIN (default target/release/corsform), CHROMIUM (default: chromium on PATH).
 
 import { spawn, execFileSync } from "node:child_process";
