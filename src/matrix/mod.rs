@@ -14,8 +14,8 @@
 pub mod html;
 pub mod table;
 
-use crate::browser::Request;
 use crate::answer::Deployment;
+use crate::browser::Request;
 use crate::explain::{Report, explain_in};
 use crate::model::{Origin, Policy};
 use serde::Serialize;
