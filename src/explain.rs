@@ -72,7 +72,14 @@ fn stage(
 }
 
 pub fn explain(policy: &Policy, req: &Request, path: &str) -> Report {
-    let ex = answer::exchange(policy, req, path);
+    explain_in(&answer::Deployment::new(policy.clone()), req, path)
+}
+
+/// [`explain`] against a deployment built once: building one costs time in
+/// the number of routes, so callers explaining many requests of one policy
+/// (the matrix, serve's page) build it once rather than per request.
+pub fn explain_in(deployment: &answer::Deployment, req: &Request, path: &str) -> Report {
+    let ex = deployment.exchange(req, path);
     let reasons = browser::preflight_reasons(req);
     let needs_preflight = !reasons.is_empty();
 
@@ -107,7 +114,7 @@ pub fn explain(policy: &Policy, req: &Request, path: &str) -> Report {
         ("error response", &err_block),
     ] {
         if let Some(b) = block {
-            let fix = fix_for(policy, req, path, where_, b, ex.route.is_some());
+            let fix = fix_for(&deployment.policy, req, path, where_, b, ex.route.is_some());
             if !fixes.contains(&fix) {
                 fixes.push(fix);
             }

@@ -10,6 +10,8 @@
 //! authorizer's 401, say), add `__corsform_error=1` to the query string: the
 //! response is the deployment's error response for that path.
 
+pub mod page;
+
 use crate::answer::{Deployment, Exchange};
 use crate::browser::Request;
 

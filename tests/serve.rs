@@ -601,3 +601,48 @@ fn an_oversized_declared_body_is_refused_at_once() {
         resp.head
     );
 }
+
+/// issue 32: `GET /__corsform/` is explain's matrix page for the policy serve
+/// answers with, and it never shadows a route of the policy: a policy that
+/// routes anything under `/__corsform` (here a greedy root route, which
+/// reaches it) gets its own answer there and no page, and serve says why.
+#[test]
+fn hosts_the_matrix_page_unless_a_route_answers_there() {
+    let srv = serve(POLICY, &[]);
+    let page = send(&srv.addr, "GET /__corsform/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<title>CORS matrix: rest-several-origins/policy.toml</title>")
+            && page.contains("data-verdict=\"allowed\"")
+            && page.contains("data-path=\"/cart\""),
+        "{page}"
+    );
+    // Only GET and HEAD, and only that path: the rest is the API's.
+    let post = send(
+        &srv.addr,
+        "POST /__corsform/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert!(!post.contains("<!doctype html>"), "{post}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.toml"),
+        "version = 1\n[api]\nname = \"shop\"\ntype = \"http\"\n[cors]\nallow_origins = [\"https://app.example.com\"]\n[[routes]]\npath = \"/{proxy+}\"\nmethods = [\"GET\"]\n",
+    )
+    .unwrap();
+    let shadowed = Logged::start(dir.path(), &["p.toml"]);
+    shadowed.wait_for_log("no matrix page: the policy's route /{proxy+} answers under /__corsform");
+    let api = send(
+        &shadowed.addr,
+        "GET /__corsform/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert!(
+        api.starts_with("HTTP/1.1 200") && api.contains("\"route\":\"/{proxy+}\""),
+        "the policy's route answers, not the page: {api}"
+    );
+}

@@ -14,8 +14,9 @@
 pub mod html;
 pub mod table;
 
+use crate::answer::Deployment;
 use crate::browser::Request;
-use crate::explain::{Report, explain};
+use crate::explain::{Report, explain_in};
 use crate::model::{Origin, Policy};
 use serde::Serialize;
 
@@ -78,6 +79,23 @@ pub fn matrix(
     credentials: bool,
     environment: Option<&str>,
 ) -> Matrix {
+    matrix_in(
+        &Deployment::new(policy.clone()),
+        headers,
+        credentials,
+        environment,
+    )
+}
+
+/// [`matrix`] of a deployment already built (serve's): one deployment answers
+/// every cell, which keeps a large policy's matrix linear in its cells.
+pub fn matrix_in(
+    deployment: &Deployment,
+    headers: &[(String, Option<String>)],
+    credentials: bool,
+    environment: Option<&str>,
+) -> Matrix {
+    let policy = &deployment.policy;
     let columns = columns(policy);
     let mut rows = Vec::new();
     for route in &policy.routes {
@@ -92,7 +110,7 @@ pub fn matrix(
                         headers: headers.to_vec(),
                         credentials,
                     };
-                    cell(&route.path.text, &path, explain(policy, &req, &path))
+                    cell(&route.path.text, &path, explain_in(deployment, &req, &path))
                 })
                 .collect();
             rows.push(cells);
@@ -197,6 +215,7 @@ fn columns(policy: &Policy) -> Vec<Column> {
 mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
+    use crate::explain::explain;
 
     fn policy(text: &str) -> Policy {
         crate::check(&SourceFile::new("p.toml", text.to_string()))

@@ -60,6 +60,16 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             "corsform serve: {} ({}) on http://{addr}",
             file.name, policy.api.name
         );
+        // The matrix page (issue 32), or why there is none.
+        match crate::serve::page::shadowed_by(&live.get()) {
+            None => eprintln!(
+                "corsform serve: matrix page on http://{addr}{}",
+                crate::serve::page::PATH
+            ),
+            Some(route) => eprintln!(
+                "corsform serve: no matrix page: the policy's route {route} answers under /__corsform, and the page never shadows a route"
+            ),
+        }
         if args.watch {
             tokio::spawn(watch::watch(
                 path.clone(),
@@ -73,6 +83,8 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             live,
             backend,
             quiet,
+            policy_name: file.name.clone(),
+            environment: args.env.clone(),
         });
         server::serve(listener, state, limits).await;
         Ok(Outcome::Success)

@@ -45,6 +45,10 @@ pub struct State {
     pub backend: Option<Arc<HttpUpstream>>,
     /// No request log.
     pub quiet: bool,
+    /// The policy file's name, for the matrix page's title.
+    pub policy_name: String,
+    /// `--env`, named on the matrix page.
+    pub environment: Option<String>,
 }
 
 /// Accept connections until the process ends.
@@ -158,6 +162,17 @@ async fn answer(
         body: body.to_vec(),
     };
     let deployment = state.live.get();
+    if let Some(page) = crate::serve::page::answer(
+        &deployment,
+        &state.policy_name,
+        state.environment.as_deref(),
+        &request,
+    ) {
+        if !state.quiet {
+            eprintln!("{}", page.log);
+        }
+        return Ok(to_hyper(page));
+    }
     let resp = match &state.backend {
         // The upstream client blocks: keep it off the reactor's threads.
         Some(backend) => {

@@ -1,0 +1,205 @@
+// The matrix pages in real Chromium (issue 32): `explain --matrix --format html`
+// opened from a file, and the same page as `corsform serve` hosts it at
+// /__corsform/. For each policy below, and for each page:
+//   - every cell's `data-verdict` equals explain's own verdict for that request
+//     (`explain --matrix --format json`: one cell per origin, method and path,
+//     none missing, none extra);
+//   - the page makes no network request except for itself (Playwright's request
+//     events: the page's CSP allows no fetch, this checks that it holds);
+// then it prints how long a 200-route policy's page takes to load (served,
+// DOMContentLoaded) and writes the screenshots in docs/book/src/images/.
+//
+// The load time is printed, never asserted: the project measures speed in
+// scripts/bench (which runs this script with --bench-only), not as timed
+// assertions that fail on a loaded machine.
+//
+// Usage: node tests/browser/matrix.mjs [--bench-only]   (--bench-only: the load time alone, for scripts/bench)
+// Env: CORSFORM_BIN (default target/release/corsform), CHROMIUM (default: chromium on PATH).
+
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const BIN = process.env.CORSFORM_BIN ? resolve(process.env.CORSFORM_BIN) : join(ROOT, "target/release/corsform");
+const IMAGES = join(ROOT, "docs/book/src/images");
+const benchOnly = process.argv.includes("--bench-only");
+
+function skipped(why) {
+  console.log("");
+  console.log("################################################################");
+  console.log(`### SKIPPED: browser matrix pages test: ${why}`);
+  console.log("################################################################");
+  process.exit(process.env.CI === "true" ? 1 : 0);
+}
+
+function findChromium() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+const chromiumPath = findChromium();
+if (!chromiumPath || !existsSync(chromiumPath)) skipped("no chromium on PATH (tests/browser/run.sh installs Debian's package)");
+if (!existsSync(BIN)) {
+  console.error(`error: ${BIN} not found`);
+  process.exit(2);
+}
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch (e) {
+  skipped(`playwright-core is not installed (cd tests/browser && npm ci): ${e.message}`);
+}
+
+const work = mkdtempSync(join(tmpdir(), "corsform-matrix-"));
+
+/** A generated HTTP API policy of `n` routes, two methods each, two origins. */
+function bigPolicy(n) {
+  let s = 'version = 1\n[api]\nname = "big"\ntype = "http"\n[cors]\n';
+  s += 'allow_origins = ["https://app.example.com", "https://admin.example.com"]\nallow_headers = ["content-type"]\n';
+  for (let i = 0; i < n; i++) s += `[[routes]]\npath = "/items${i}/{id}"\nmethods = ["GET", "PUT"]\n`;
+  const file = join(work, "big.toml");
+  writeFileSync(file, s);
+  return file;
+}
+
+// Policies: two origins and a pattern (REST), credentials, environments, and
+// hostile text in names and origins (the page must escape what it shows).
+const POLICIES = [
+  { name: "rest-several-origins", file: "golden/rest-several-origins/policy.toml", env: null, shot: "matrix.png" },
+  { name: "http-spa-credentials", file: "golden/http-spa-credentials/policy.toml", env: null },
+  { name: "http-environments (prod)", file: "golden/http-environments/policy.toml", env: "prod" },
+  { name: "http-hostile-text", file: "golden/http-hostile-text/policy.toml", env: null },
+];
+const BIG = { name: "200 routes", file: bigPolicy(200), env: null };
+
+const envArgs = (p) => (p.env ? ["--env", p.env] : []);
+// Run from the repository's root with its relative paths, so the pages (and
+// the screenshots) name `golden/...`, not where the checkout happens to be.
+const corsform = (args) => execFileSync(BIN, args, { encoding: "utf8", maxBuffer: 256 << 20, cwd: ROOT });
+
+function startServe(p) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(BIN, ["serve", p.file, "--listen", "127.0.0.1:0", "--quiet", ...envArgs(p)], { stdio: ["ignore", "ignore", "pipe"], cwd: ROOT });
+    let log = "";
+    child.stderr.on("data", (d) => {
+      log += d;
+      const m = log.match(/^corsform serve: matrix page on (http:\/\/127\.0\.0\.1:\d+\/__corsform\/)\s*$/m);
+      if (m) resolveStart({ child, url: m[1] });
+    });
+    child.on("exit", (code) => reject(new Error(`corsform serve ${p.name} exited ${code}:\n${log}`)));
+    setTimeout(() => reject(new Error(`corsform serve ${p.name} did not announce its page in 10 s:\n${log}`)), 10_000);
+  });
+}
+
+const children = [];
+const cleanup = () => {
+  for (const c of children) c.kill();
+  rmSync(work, { recursive: true, force: true });
+};
+process.on("exit", cleanup);
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+
+/** Open `url` and return its cells, the requests it made and its load time. */
+async function openPage(url) {
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(url, { waitUntil: "load" });
+  const cells = await page.$$eval("td[data-verdict]", (tds) =>
+    tds.map((td) => ({ origin: td.dataset.origin, method: td.dataset.method, path: td.dataset.path, verdict: td.dataset.verdict })),
+  );
+  const dcl = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    return nav ? nav.domContentLoadedEventEnd - nav.startTime : NaN;
+  });
+  return { page, requests, cells, dcl };
+}
+
+const failures = [];
+let checked = 0;
+
+/** Compare a page's cells with explain's JSON, and its requests with itself. */
+function check(label, url, got, expected) {
+  const key = (c) => JSON.stringify([c.origin, c.method, c.path]);
+  const want = new Map(expected.map((c) => [key(c), c.allowed ? "allowed" : "blocked"]));
+  const seen = new Set();
+  for (const c of got.cells) {
+    const k = key(c);
+    if (!want.has(k)) failures.push(`${label}: a cell explain does not have: ${k}`);
+    else if (want.get(k) !== c.verdict) failures.push(`${label}: ${k}: page says ${c.verdict}, explain ${want.get(k)}`);
+    seen.add(k);
+    checked++;
+  }
+  for (const k of want.keys()) if (!seen.has(k)) failures.push(`${label}: no cell for ${k}`);
+  for (const r of got.requests) if (r !== url) failures.push(`${label}: a request outside the page: ${r}`);
+}
+
+async function run(p, { compare, shot }) {
+  const expected = JSON.parse(corsform(["explain", p.file, "--matrix", "--format", "json", ...envArgs(p)])).rows.flat();
+  const html = join(work, `${p.name.replace(/[^a-z0-9]+/gi, "-")}.html`);
+  writeFileSync(html, corsform(["explain", p.file, "--matrix", "--format", "html", ...envArgs(p)]));
+  const served = await startServe(p);
+  children.push(served.child);
+  const result = {};
+  for (const [kind, url] of [["file", pathToFileURL(html).href], ["served", served.url]]) {
+    const got = await openPage(url);
+    if (compare) check(`${p.name} (${kind})`, url, got, expected);
+    result[kind] = got.dcl;
+    if (shot && kind === "served") {
+      // One cell opened, so the screenshot shows explain's reasoning too.
+      await got.page.locator("td[data-verdict] details").first().evaluate((d) => (d.open = true));
+      mkdirSync(IMAGES, { recursive: true });
+      await got.page.screenshot({ path: join(IMAGES, shot) });
+      console.log(`screenshot: docs/book/src/images/${shot}`);
+    }
+    await got.page.close();
+  }
+  served.child.kill();
+  return { cells: expected.length, ...result };
+}
+
+if (!benchOnly) {
+  for (const p of POLICIES) {
+    const r = await run(p, { compare: true, shot: p.shot });
+    console.log(`matrix page ${p.name}: ${r.cells} cells, file and served pages agree with explain`);
+  }
+}
+// The 200-route page: checked like the others, and its load time printed.
+// The first load warms Chromium up; the figure is the median of five.
+const times = [];
+const fileTimes = [];
+let bigCells = 0;
+for (let i = 0; i < 5; i++) {
+  const r = await run(BIG, { compare: i === 0 && !benchOnly });
+  bigCells = r.cells;
+  times.push(r.served);
+  fileTimes.push(r.file);
+}
+// Served: serve builds the matrix for the request, then Chromium parses and
+// lays it out; file: Chromium's part alone.
+for (const [kind, t] of [["served", times], ["file", fileTimes]]) {
+  t.sort((a, b) => a - b);
+  console.log(
+    `matrix page load, 200 routes (${bigCells} cells), ${kind}, DOMContentLoaded: median ${t[2].toFixed(0)} ms (min ${t[0].toFixed(0)}, max ${t[4].toFixed(0)}; measured, not asserted)`,
+  );
+}
+
+await browser.close();
+for (const f of failures.slice(0, 50)) console.log(`FAIL ${f}`);
+if (benchOnly) process.exit(0);
+console.log(`browser matrix pages: ${checked} cells checked, ${failures.length} disagree`);
+process.exit(failures.length ? 1 : 0);
