@@ -16,6 +16,7 @@ pub mod cli;
 pub mod derive;
 pub mod diagnostic;
 pub mod explain;
+pub mod markup;
 pub mod matrix;
 pub mod model;
 pub mod openapi;

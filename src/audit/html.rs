@@ -7,6 +7,7 @@
 //! from the diagnostics and the file text, not from the human rendering.
 
 use crate::diagnostic::{Diagnostic, SourceFile, Tally};
+use crate::markup::html as esc;
 use std::fmt::Write as _;
 
 /// Source lines shown per finding at most; a longer span is cut, saying so.
@@ -112,22 +113,6 @@ fn source_lines(out: &mut String, text: &str, span: std::ops::Range<usize>) {
         }
         out.push('\n');
     }
-}
-
-/// Text for HTML content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#111}table{border-collapse:collapse;margin-bottom:1rem}th,td{border:1px solid #999;padding:.25rem .4rem;vertical-align:top;text-align:left}tr.error td.sev{background:#fbe3e3;color:#6b0000;font-weight:bold}tr.warning td.sev{background:#fff3cd;font-weight:bold}tr.note td.sev{background:#e8eef8}pre{white-space:pre-wrap;font-size:.8em;margin:.3rem 0}mark{background:#ffe08a}p{margin:.2rem 0}";

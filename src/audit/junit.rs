@@ -6,6 +6,7 @@
 //! nothing, as in the exit code.
 
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
+use crate::markup::xml as esc;
 use std::fmt::Write as _;
 
 /// The JUnit XML of `results` (each file with its findings).
@@ -82,23 +83,4 @@ pub fn render(results: &[(SourceFile, Vec<Diagnostic>)]) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"corsform audit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\">\n{suites}</testsuites>\n"
     )
-}
-
-/// Text for XML content and attribute values; characters XML 1.0 cannot
-/// hold at all become U+FFFD.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }

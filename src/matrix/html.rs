@@ -6,6 +6,7 @@
 //! for that request, so reading needs no JavaScript.
 
 use super::{Cell, Matrix, Verdict};
+use crate::markup::html as esc;
 use std::fmt::Write as _;
 
 /// The page for `m`, built from the policy named `policy_name`.
@@ -105,22 +106,6 @@ fn cell(out: &mut String, policy_name: &str, c: &Cell) {
         word(c.error),
         esc(&crate::explain::human(policy_name, &c.report))
     );
-}
-
-/// Text for HTML content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#111}table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25rem .4rem;vertical-align:top;text-align:left}thead th{position:sticky;top:0;background:#f4f4f4}td.ok{background:#e6f4e6}td.no{background:#fbe3e3}th.lookalike,th.null{color:#6b0000}.v{font-weight:bold}.k{font-size:.8em;display:block}pre{white-space:pre-wrap;max-width:60ch;font-size:.8em}summary{cursor:pointer}";

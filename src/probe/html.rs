@@ -14,6 +14,7 @@
 use super::Verdict;
 use super::plan::{Check, Kind};
 use super::report::{Report, check_lines, summary_line};
+use crate::markup::html as esc;
 use std::fmt::Write as _;
 
 /// A row's key (see [`row_key`]).
@@ -159,22 +160,6 @@ fn kind_word(k: Kind) -> &'static str {
         Kind::Actual => "actual",
         Kind::NoRoute => "no_route",
     }
-}
-
-/// Text for HTML content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#111}table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25rem .4rem;vertical-align:top;text-align:left}thead th{position:sticky;top:0;background:#f4f4f4}td.ok{background:#e6f4e6}td.diff{background:#fbe3e3;outline:2px solid #a00}td.none{color:#666}.v{font-weight:bold}.k{font-size:.8em;display:block}pre{white-space:pre-wrap;max-width:70ch;font-size:.8em}summary{cursor:pointer}";

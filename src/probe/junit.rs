@@ -9,6 +9,7 @@
 use super::Verdict;
 use super::plan::{Check, Kind};
 use super::report::{Report, check_lines, summary_line};
+use crate::markup::xml as esc;
 use std::fmt::Write as _;
 
 /// A suite being filled: its name and test cases (already XML).
@@ -172,23 +173,4 @@ fn failure_message(c: &Check, v: &Verdict) -> String {
         return format!("misconfiguration: {}", m.message(&c.origin.value));
     }
     "differs from the policy".into()
-}
-
-/// Text for XML content and attribute values; characters XML 1.0 cannot
-/// hold at all (control characters a server might send) become U+FFFD.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
