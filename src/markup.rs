@@ -1,6 +1,17 @@
 //! Escaping for the pages and reports corsform writes: HTML (explain's
-//! matrix, probe's and audit's pages) and XML (JUnit reports). One place, so
-//! every report escapes the same characters the same way.
+//! matrix, probe's and audit's pages) and XML (JUnit reports), and the head
+//! those pages share. One place, so every report escapes the same characters
+//! the same way and every page fetches nothing.
+
+/// The start of a self-contained page, through its `<h1>`: a Content Security
+/// Policy that allows no fetch at all (inline style only), so the page opens
+/// from a file or behind a firewall and requests nothing of its own.
+pub fn page_head(title: &str, style: &str) -> String {
+    let title = html(title);
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{title}</title>\n<style>{style}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    )
+}
 
 /// Text for HTML content and attribute values.
 pub fn html(s: &str) -> String {

@@ -18,10 +18,7 @@ pub fn render(results: &[(SourceFile, Vec<Diagnostic>)]) -> String {
     let t = Tally::of(results.iter().flat_map(|(_, d)| d.iter()));
     let mut out = String::with_capacity(4096);
     let title = "corsform audit";
-    let _ = write!(
-        out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
-    );
+    out.push_str(&crate::markup::page_head(title, STYLE));
     let _ = writeln!(
         out,
         "<p>{} files read: {} errors, {} warnings, {} notes.</p>",

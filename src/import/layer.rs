@@ -93,14 +93,7 @@ pub(super) fn module_block(api: &Api, tf: &TfAddresses, out: &mut String) {
             c(out, "  dynamic \"cors_configuration\" {");
             c(out, "    for_each = [module.cors.cors_configuration]");
             c(out, "    content {");
-            for k in [
-                "allow_origins",
-                "allow_methods",
-                "allow_headers",
-                "expose_headers",
-                "allow_credentials",
-                "max_age",
-            ] {
+            for k in crate::audit::recognise::terraform::CORS_CONFIGURATION_KEYS {
                 c(out, &format!("      {k:17} = cors_configuration.value.{k}"));
             }
             c(out, "    }");

@@ -13,12 +13,7 @@ use std::fmt::Write as _;
 pub fn render(policy_name: &str, m: &Matrix) -> String {
     let mut out = String::with_capacity(4096 + m.rows.len() * m.columns.len() * 2048);
     let title = format!("CORS matrix: {policy_name}");
-    let _ = write!(
-        out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        esc(&title),
-        esc(&title)
-    );
+    out.push_str(&crate::markup::page_head(&title, STYLE));
     let _ = writeln!(
         out,
         "<p>Every route and method, from every origin{}: requests {}, {}. Each cell gives the browser's verdict on the preflight, the actual response and an error response of API Gateway; open a cell for explain's reasoning.</p>",

@@ -65,12 +65,7 @@ pub fn render(r: &Report) -> String {
         Some((file, name, _)) => format!("CORS probe of {} against {file} ({name})", r.url),
         None => format!("CORS probe of {} (no policy)", r.url),
     };
-    let _ = write!(
-        out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        esc(&title),
-        esc(&title)
-    );
+    out.push_str(&crate::markup::page_head(&title, STYLE));
     let _ = writeln!(
         out,
         "<p>Each cell is what a browser makes of the deployment's real answer to that request (allowed, blocked, or no answer){}. Open a cell for the response's details.</p>",

@@ -46,7 +46,7 @@ fn with_local(mut v: Value, node: &Node, locals: &HashMap<&str, &str>) -> Value 
 
 /// `cors_configuration`'s keys, in cors_config's order (origins, methods,
 /// headers, expose, credentials, max age).
-const CORS_CONFIGURATION_KEYS: [&str; 6] = [
+pub(crate) const CORS_CONFIGURATION_KEYS: [&str; 6] = [
     "allow_origins",
     "allow_methods",
     "allow_headers",
