@@ -175,6 +175,12 @@ codes! {
     OpenapiOwnCors = "CF1004", "openapi-own-cors", Warning, "the document has an x-amazon-apigateway-cors of its own, which the policy's replaces";
     OpenapiUnknownRoute = "CF1005", "openapi-unknown-route", Error, "a [[routes]] path that is not in the [api] openapi document, whose paths are the routes";
     OpenapiPathNotUnderstood = "CF1007", "openapi-path-not-understood", Warning, "a path of the document that is not an API Gateway resource path, so the CORS layer gives it no preflight";
+    // The rest of the browser's path: [cloudfront], [buckets], [function_urls] (src/validate/services.rs).
+    InvalidServiceName = "CF1101", "invalid-service-name", Error, "a bucket or function URL name outside [a-z][a-z0-9_]{0,39}, or two that collide in CloudFormation";
+    NotOnService = "CF1102", "not-on-service", Error, "a method, origin pattern or wildcard that the bucket's or function URL's CORS cannot hold";
+    BucketPatternWider = "CF1103", "bucket-pattern-wider", Warning, "a subdomain pattern on a bucket, where S3's `*` also matches deeper subdomains";
+    EtagNotExposed = "CF1104", "etag-not-exposed", Warning, "a bucket accepting PUT or POST whose CORS does not expose ETag, which multipart uploads read";
+    ServiceLimit = "CF1105", "service-limit", Error, "more entries, or longer ones, than a function URL's CORS accepts";
     OpenapiGatewayResponseCors = "CF1006", "openapi-gateway-response-cors", Warning, "a gateway response of the document, outside [gateway_responses] types, whose CORS headers contradict the policy";
 }
 

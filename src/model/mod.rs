@@ -7,11 +7,13 @@ mod backend;
 mod environment;
 pub mod origin;
 mod path;
+mod service;
 
 pub use backend::{Backend, BackendType};
 pub use environment::Environment;
 pub use origin::Origin;
 pub use path::{ApiPath, Segment};
+pub use service::{CLOUDFRONT_CACHE_KEY_HEADERS, Cloudfront, Service, ServiceKind};
 
 use serde::Serialize;
 
@@ -236,6 +238,10 @@ pub struct Policy {
     /// `[environments]` in name order; empty without `[environments]`. When
     /// present, the fields above are the first environment's.
     pub environments: Vec<Environment>,
+    /// `[cloudfront]`: the API is served through a distribution.
+    pub cloudfront: Option<Cloudfront>,
+    /// `[buckets]` then `[function_urls]`, each in name order.
+    pub services: Vec<Service>,
 }
 
 impl Policy {
@@ -250,6 +256,24 @@ impl Policy {
 
     pub fn environment_names(&self) -> Vec<&str> {
         self.environments.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// The bucket or function URL that `address` names (`bucket:uploads`,
+    /// `function_url:thumbs`; a bare name when it is unique).
+    pub fn service(&self, address: &str) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.address() == address)
+            .or_else(|| {
+                let mut named = self.services.iter().filter(|s| s.name == address);
+                let first = named.next();
+                first.filter(|_| named.next().is_none())
+            })
+    }
+
+    /// The services of one kind, in name order.
+    pub fn services_of(&self, kind: ServiceKind) -> impl Iterator<Item = &Service> {
+        self.services.iter().filter(move |s| s.kind == kind)
     }
 
     /// The backend named `name`.

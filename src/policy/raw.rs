@@ -40,6 +40,46 @@ pub struct RawPolicy {
     /// [a-z][a-z0-9]{0,39} (CloudFormation Mappings keys are alphanumeric).
     #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9]{0,39}$" }))]
     pub environments: Option<Sp<BTreeMap<String, Sp<RawEnvironment>>>>,
+    /// The API is served through a CloudFront distribution: corsform generates
+    /// a cache policy and an origin request policy that key on Origin and the
+    /// preflight's request headers, and says which behaviour settings the
+    /// distribution needs.
+    pub cloudfront: Option<Sp<RawCloudfront>>,
+    /// S3 buckets the browser calls directly (presigned uploads, downloads).
+    /// Names as for [backends]: [a-z][a-z0-9_]{0,39}.
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9_]{0,39}$" }))]
+    pub buckets: Option<Sp<BTreeMap<String, Sp<RawDirectService>>>>,
+    /// Lambda function URLs the browser calls directly, each with its own CORS
+    /// block. Names as for [backends]: [a-z][a-z0-9_]{0,39}.
+    #[schemars(extend("propertyNames" = { "pattern": "^[a-z][a-z0-9_]{0,39}$" }))]
+    pub function_urls: Option<Sp<BTreeMap<String, Sp<RawDirectService>>>>,
+}
+
+/// `[cloudfront]`: the API sits behind a CloudFront distribution. No keys
+/// today; its presence asks for the CloudFront policies.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawCloudfront {}
+
+/// An S3 bucket or a Lambda function URL the browser calls directly
+/// (docs/design.md "The rest of the browser's path"). Origins, credentials and
+/// max age come from [cors] (and the environment) unless set here.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawDirectService {
+    /// Methods the browser uses on it. Required. S3: GET, PUT, POST, DELETE,
+    /// HEAD. Function URLs: GET, PUT, HEAD, POST, PATCH, DELETE or "*".
+    #[schemars(required)]
+    pub methods: Option<Sp<Vec<Sp<String>>>>,
+    /// Request headers the browser may send. Default: none.
+    pub allow_headers: Option<Sp<Vec<Sp<String>>>>,
+    /// Response headers script may read. Default: ["etag"] on a bucket that
+    /// accepts PUT or POST (multipart uploads read each part's ETag), else none.
+    pub expose_headers: Option<Sp<Vec<Sp<String>>>>,
+    /// Overrides [cors] allow_origins.
+    pub allow_origins: Option<Sp<Vec<Sp<String>>>>,
+    /// Overrides [cors] allow_credentials.
+    pub allow_credentials: Option<Sp<bool>>,
+    /// Overrides [cors] max_age.
+    pub max_age: Option<Sp<RawDuration>>,
 }
 
 /// One named backend (docs/design.md "Named backends").

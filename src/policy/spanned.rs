@@ -19,6 +19,12 @@ impl<T> Sp<T> {
     pub fn get(&self) -> &T {
         self.0.get_ref()
     }
+
+    /// A value built by the validator rather than read from the file, given
+    /// the span its findings should point at.
+    pub fn synthetic(value: T, span: Range<usize>) -> Self {
+        Sp(toml::Spanned::new(span, value))
+    }
 }
 
 impl<T> Deref for Sp<T> {

@@ -17,6 +17,9 @@ const ORDER: &[&str] = &[
     "routes",
     "backends",
     "environments",
+    "cloudfront",
+    "buckets",
+    "function_urls",
 ];
 
 /// The Markdown body, without the book's generated-page marker.

@@ -183,7 +183,7 @@ type RawList = Option<Sp<Vec<Sp<String>>>>;
 
 /// `*` in the header and method lists: a literal name under credentials, and
 /// never a cover for Authorization.
-fn check_wildcards(raw: &Sp<RawCors>, cors: &Cors, f: &mut Findings) {
+pub(super) fn check_wildcards(raw: &Sp<RawCors>, cors: &Cors, f: &mut Findings) {
     let lists: [(&str, &RawList, &Vec<String>); 3] = [
         ("allow_headers", &raw.allow_headers, &cors.allow_headers),
         ("allow_methods", &raw.allow_methods, &cors.allow_methods),

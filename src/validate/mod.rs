@@ -17,6 +17,7 @@ mod max_age;
 mod origins;
 mod routes;
 mod scope;
+mod services;
 mod tokens;
 
 use crate::diagnostic::{Code, Diagnostic, has_errors};
@@ -149,6 +150,9 @@ fn validate_one(
         scope::caller_owns_notes(api, &routes, raw, &mut f);
     }
 
+    let services = services::validate(raw, cors.as_ref(), &mut f);
+    let cloudfront = services::cloudfront(raw);
+
     mapping_values::check(raw, api_type, &mut f);
     free_text::check(raw, &mut f);
 
@@ -167,6 +171,8 @@ fn validate_one(
                 routes,
                 backends,
                 environments: vec![],
+                cloudfront,
+                services,
             };
             // Limits need the whole model (counts, the effective CORS of each path).
             limits::check(&policy, raw, &mut diags);
