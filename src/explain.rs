@@ -6,7 +6,7 @@
 
 use crate::answer::{self, Answer};
 use crate::browser::{self, Block, Request};
-use crate::model::Policy;
+use crate::model::{Policy, Service};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,7 +114,10 @@ pub fn explain_in(deployment: &answer::Deployment, req: &Request, path: &str) ->
         ("error response", &err_block),
     ] {
         if let Some(b) = block {
-            let fix = fix_for(&deployment.policy, req, path, where_, b, ex.route.is_some());
+            let fix = match answer::services::addressed(&deployment.policy, path) {
+                Some(service) => service_fix(service, req, where_, b),
+                None => fix_for(&deployment.policy, req, path, where_, b, ex.route.is_some()),
+            };
             if !fixes.contains(&fix) {
                 fixes.push(fix);
             }
@@ -179,6 +182,69 @@ fn fix_for(
     }
 }
 
+/// A block on a bucket or function URL: the change goes in its own table
+/// (its origins, credentials and max age come from [cors] unless set there).
+fn service_fix(service: &Service, req: &Request, where_: &str, block: &Block) -> String {
+    let table = format!("[{}.{}]", service.kind.table(), service.name);
+    let cors = &service.cors;
+    let origin = &req.origin;
+    // The service decides on origin, method and headers together (S3 refuses
+    // the preflight outright), so the first of them it lacks is the fix.
+    if !cors.allows_any_origin() && !cors.allow_origins.iter().any(|o| o.matches(origin)) {
+        return format!(
+            "add \"{origin}\" to {table} allow_origins (or to [cors] allow_origins, which it inherits)"
+        );
+    }
+    if !cors
+        .allow_methods
+        .iter()
+        .any(|m| *m == req.method || m == "*")
+    {
+        return format!("add \"{}\" to {table} methods", req.method);
+    }
+    let missing: Vec<&str> = req
+        .headers
+        .iter()
+        .map(|(h, _)| h.as_str())
+        .filter(|h| !cors.allow_headers.iter().any(|a| a == h || a == "*"))
+        .collect();
+    if !missing.is_empty() {
+        return format!("add {} to {table} allow_headers", quoted(&missing));
+    }
+    match block {
+        Block::WildcardWithCredentials => format!(
+            "list the exact origins in {table} allow_origins instead of \"*\" (credentials need them)"
+        ),
+        Block::CredentialsNotTrue(_) => format!(
+            "set allow_credentials = true in {table} (or send the request without credentials)"
+        ),
+        Block::AuthorizationNotCoveredByWildcard => {
+            format!("add \"authorization\" to {table} allow_headers: `*` never covers it")
+        }
+        other => format!(
+            "the {} blocks the {where_} ({other}): check {table}",
+            service.kind.label()
+        ),
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Who answers the request: API Gateway, or the bucket's or function URL's service.
+fn answerer(r: &Report) -> &'static str {
+    match r.route.as_deref() {
+        Some(a) if a.starts_with("bucket:") => "S3",
+        Some(a) if a.starts_with("function_url:") => "Lambda",
+        _ => "API Gateway",
+    }
+}
+
 /// The human rendering.
 pub fn human(policy_name: &str, r: &Report) -> String {
     let mut out = String::new();
@@ -211,7 +277,11 @@ pub fn human(policy_name: &str, r: &Report) -> String {
                 r.preflight_reasons.join("; ")
             ));
         } else if s.name == "error response" {
-            out.push_str(&format!("{}. error response (what the page gets when API Gateway itself fails the request)\n", i + 1));
+            out.push_str(&format!(
+                "{}. error response (what the page gets when {} itself fails the request)\n",
+                i + 1,
+                answerer(r)
+            ));
         } else {
             out.push_str(&format!("{}. actual response\n", i + 1));
         }
@@ -244,7 +314,10 @@ pub fn human(policy_name: &str, r: &Report) -> String {
         }
         out.push('\n');
         if r.stages[2].blocked.is_some() {
-            out.push_str("note: error responses from API Gateway itself would reach the page as a CORS error\n");
+            out.push_str(&format!(
+                "note: error responses from {} itself would reach the page as a CORS error\n",
+                answerer(r)
+            ));
         }
     } else {
         let first = r

@@ -9,6 +9,11 @@
 //! To see what a page gets when API Gateway itself fails a request (an
 //! authorizer's 401, say), add `__corsform_error=1` to the query string: the
 //! response is the deployment's error response for that path.
+//!
+//! A bucket or function URL the policy declares is served at its address as
+//! a path, `/bucket:uploads/a.jpg` or `/function_url:thumbnails/x`, answered
+//! as S3 or Lambda answers ([`crate::answer::services`]); the upstream never
+//! sees those requests, since the real ones do not go through the API.
 
 pub mod page;
 
@@ -167,6 +172,8 @@ pub fn handle(
 
     let a = &ex.actual.response;
     let routed = a.status < 400;
+    let backend =
+        backend.filter(|_| crate::answer::services::addressed(&deployment.policy, &path).is_none());
     let (status, mut headers, body) = match (routed, backend) {
         (true, Some(b)) => match b.forward(req) {
             Ok(up) => (

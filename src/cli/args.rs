@@ -41,12 +41,12 @@ pub enum Command {
     Lint(LintArgs),
     /// Would a browser allow this request against what `build` deploys? Why not, and what to change.
     #[command(
-        after_help = "Examples:\n  corsform explain api.toml --origin https://app.example.com --method PUT --header content-type --credentials\n  corsform explain api.toml --origin http://localhost:5173 --method GET --path /items/42 --format json\n\nExit codes: 0 allowed; 1 blocked; 2 usage, I/O or policy errors."
+        after_help = "Examples:\n  corsform explain api.toml --origin https://app.example.com --method PUT --header content-type --credentials\n  corsform explain api.toml --origin http://localhost:5173 --method GET --path /items/42 --format json\n  corsform explain api.toml --origin https://app.example.com --method PUT --path bucket:uploads/a.jpg\n\nExit codes: 0 allowed; 1 blocked; 2 usage, I/O or policy errors."
     )]
     Explain(ExplainArgs),
     /// Serve the deployment's CORS behaviour locally, for front-end development in a real browser.
     #[command(
-        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see."
+        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see.\nA [buckets.NAME] or [function_urls.NAME] table is served at /bucket:NAME/... or /function_url:NAME/...,\nanswered as S3 or Lambda answers (never forwarded upstream)."
     )]
     Serve(ServeArgs),
     /// Check a deployed API against its policy with real preflight and GET requests.
@@ -192,7 +192,9 @@ pub struct ExplainArgs {
     /// The request is sent with `credentials: "include"`.
     #[arg(long)]
     pub credentials: bool,
-    /// The request path (default: the first route serving the method).
+    /// The request path (default: the first route serving the method), or a
+    /// bucket or function URL the policy declares: `bucket:uploads`,
+    /// `function_url:thumbnails`, optionally with a key (`bucket:uploads/a.jpg`).
     #[arg(long)]
     pub path: Option<String>,
     /// The deployed target; IaC targets of one API type answer alike.

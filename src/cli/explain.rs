@@ -67,6 +67,7 @@ pub fn run(args: ExplainArgs, quiet: bool) -> Result<Outcome, CliError> {
         .path
         .clone()
         .unwrap_or_else(|| default_path(&policy, &method));
+    check_service_address(&policy, &path)?;
     let report = explain(&policy, &req, &path);
     match args.format {
         // -q: an allowed request is no finding; a blocked one is, with its reasons.
@@ -91,4 +92,44 @@ fn width() -> usize {
         .and_then(|c| c.parse().ok())
         .filter(|w: &usize| *w >= 40)
         .unwrap_or(100)
+}
+
+/// `--path bucket:NAME` or `function_url:NAME` must name a declared one: a
+/// typo would otherwise be explained as an API path no route matches.
+fn check_service_address(policy: &crate::model::Policy, path: &str) -> Result<(), CliError> {
+    let bare = path.strip_prefix('/').unwrap_or(path);
+    let Some((kind, rest)) = bare.split_once(':') else {
+        return Ok(());
+    };
+    if kind != "bucket" && kind != "function_url" {
+        return Ok(());
+    }
+    if crate::answer::services::addressed(policy, path).is_some() {
+        return Ok(());
+    }
+    let name = rest.split('/').next().unwrap_or(rest);
+    let declared: Vec<String> = policy
+        .services
+        .iter()
+        .filter(|s| s.address().starts_with(kind))
+        .map(|s| s.address())
+        .collect();
+    let hint = match crate::suggest::did_you_mean(
+        &format!("{kind}:{name}"),
+        declared.iter().map(String::as_str),
+    ) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if declared.is_empty() => format!(
+            "the policy declares no [{kind}s.NAME] table",
+            kind = if kind == "bucket" {
+                "bucket"
+            } else {
+                "function_url"
+            }
+        ),
+        None => format!("declared: {}", declared.join(", ")),
+    };
+    Err(CliError::Usage(format!(
+        "--path {path}: no {kind} named \"{name}\" in the policy; {hint}"
+    )))
 }

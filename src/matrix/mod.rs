@@ -9,7 +9,8 @@
 //! lookalike of each (the classic origin-check mistakes: a suffix after an
 //! exact origin, a parent domain before a pattern) and `null` (sandboxed
 //! frames, `file:` pages). Rows: each route and method (`ANY` expanded as API
-//! Gateway expands it, OPTIONS left out: it is the preflight).
+//! Gateway expands it, OPTIONS left out: it is the preflight), then each
+//! bucket and function URL's methods, addressed as `bucket:NAME`.
 
 pub mod html;
 pub mod table;
@@ -116,6 +117,32 @@ pub fn matrix_in(
             rows.push(cells);
         }
     }
+    // Buckets and function URLs are rows too, addressed as explain's --path
+    // takes them; `*` in a function URL's methods is every method.
+    for service in &policy.services {
+        let address = service.address();
+        let path = format!("{address}/example");
+        let methods: Vec<String> = if service.cors.allow_methods.iter().any(|m| m == "*") {
+            route_methods(&["ANY".to_string()])
+        } else {
+            route_methods(&service.cors.allow_methods)
+        };
+        for method in methods {
+            let cells = columns
+                .iter()
+                .map(|c| {
+                    let req = Request {
+                        origin: c.origin.clone(),
+                        method: method.clone(),
+                        headers: headers.to_vec(),
+                        credentials,
+                    };
+                    cell(&address, &path, explain_in(deployment, &req, &path))
+                })
+                .collect();
+            rows.push(cells);
+        }
+    }
     Matrix {
         environment: environment.map(str::to_string),
         credentials,
@@ -157,12 +184,15 @@ fn cell(route: &str, path: &str, report: Report) -> Cell {
 /// and `null`; each origin once.
 fn columns(policy: &Policy) -> Vec<Column> {
     let mut allowed: Vec<&Origin> = policy.cors.allow_origins.iter().collect();
-    for r in &policy.routes {
-        if let Some(c) = &r.cors_override {
-            for o in &c.allow_origins {
-                if !allowed.contains(&o) {
-                    allowed.push(o);
-                }
+    let overrides = policy
+        .routes
+        .iter()
+        .filter_map(|r| r.cors_override.as_ref());
+    let services = policy.services.iter().map(|s| &s.cors);
+    for c in overrides.chain(services) {
+        for o in &c.allow_origins {
+            if !allowed.contains(&o) {
+                allowed.push(o);
             }
         }
     }

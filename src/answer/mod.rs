@@ -7,6 +7,8 @@
 //! here restates the policy's header rules. `explain` runs the browser model
 //! on these answers, `serve` sends them and `probe` compares them.
 
+pub mod services;
+
 use crate::browser::{Request, Response};
 use crate::derive::header::Header;
 use crate::derive::http_api::{self, CorsConfiguration, HttpApiPlan};
@@ -200,6 +202,9 @@ impl Deployment {
 
     /// What the deployment answers to `req` on `path`.
     pub fn exchange(&self, req: &Request, path: &str) -> Exchange {
+        if let Some(service) = services::addressed(&self.policy, path) {
+            return services::exchange(service, req);
+        }
         match &self.plans {
             Plans::Rest(plan) => self.rest(plan, req, path),
             Plans::Http(plan) => self.http(plan, req, path),
