@@ -100,8 +100,8 @@ impl CachedFrom {
         };
         format!(
             "{CACHED_FOR_ANOTHER_ORIGIN}: sent right after {first}, {origin} got {got} \
-             (the answer {first} got); asking first, it gets {own}. A cache in front of the API \
-             keys this response without Origin. Fix: key the cache on Origin, and for preflights on \
+             (the answer {first} got); asking first, it gets {own}. Likely cause: a cache in front of \
+             the API (CloudFront, a CDN, a proxy) keys this response without Origin. Fix: key the cache on Origin, and for preflights on \
              Access-Control-Request-Method and Access-Control-Request-Headers too (on CloudFront, \
              the cache policy's headers; CloudFront ignores Vary)",
             first = self.origin,

@@ -726,7 +726,10 @@ authorization = "iam"
             cache[..2],
             [
                 ("https://b.example.com", "/items/corsform-probe-cache-1"),
-                ("https://static.example.com", "/items/corsform-probe-cache-1")
+                (
+                    "https://static.example.com",
+                    "/items/corsform-probe-cache-1"
+                )
             ],
             "the trusted origins, on a key of their own"
         );
