@@ -7,6 +7,9 @@
 //!   whatever `Vary` says) and to key on the headers it is given.
 //! - Keyed on nothing, probe names "cached Allow-Origin served to another
 //!   origin" in every format and exits 1.
+//! - Keyed on nothing and not on the query string either (CloudFront's
+//!   CachingOptimized), a route without a path parameter cannot get fresh
+//!   keys: the finding then rests on the proxy's `X-Cache: Hit` and the policy.
 //! - Keyed on Origin, Access-Control-Request-Method and
 //!   Access-Control-Request-Headers, probe finds nothing.
 
@@ -113,10 +116,18 @@ fn the_proxy_caches_ignoring_vary_and_keys_on_the_headers_it_is_given() {
 }
 
 /// Every format of a probe of `policy` (relative to golden/) through a proxy
-/// keyed on `key`: (exit code, human, json).
+/// keyed on `key` (and the query string): (exit code, human, json, [html, junit]).
 fn probe_through(policy: &str, key: &[&str]) -> (i32, String, serde_json::Value, Vec<String>) {
+    probe_through_with(policy, key, true)
+}
+
+fn probe_through_with(
+    policy: &str,
+    key: &[&str],
+    query_in_key: bool,
+) -> (i32, String, serde_json::Value, Vec<String>) {
     let srv = serve(policy, &[]);
-    let proxy = cache_proxy::start(&format!("http://{}", srv.addr), key);
+    let proxy = cache_proxy::start_with(&format!("http://{}", srv.addr), key, query_in_key);
     let url = proxy.url();
     let (code, human, err) = probe(&[&url, "--policy", policy]);
     let mut others = Vec::new();
@@ -134,8 +145,9 @@ fn probe_through(policy: &str, key: &[&str]) -> (i32, String, serde_json::Value,
     (code, human, json, others)
 }
 
-/// The cache findings of a JSON report: (origin, the origin it was served after).
-fn cache_findings(json: &serde_json::Value) -> Vec<(String, String)> {
+/// The cache findings of a JSON report: (origin, the origin it was served
+/// after, the evidence, the route path sent).
+fn cache_findings(json: &serde_json::Value) -> Vec<(String, String, serde_json::Value, String)> {
     json["checks"]
         .as_array()
         .unwrap()
@@ -148,6 +160,8 @@ fn cache_findings(json: &serde_json::Value) -> Vec<(String, String)> {
                     .as_str()
                     .unwrap()
                     .to_string(),
+                c["misconfiguration"]["cached_from"]["evidence"].clone(),
+                c["path"].as_str().unwrap().to_string(),
             )
         })
         .collect()
@@ -169,8 +183,9 @@ fn a_cache_keyed_without_origin_is_named_in_every_format() {
         );
         let found = cache_findings(&json);
         assert!(!found.is_empty(), "{policy}: {json:#}");
-        for (origin, after) in &found {
+        for (origin, after, evidence, _) in &found {
             assert_ne!(origin, after);
+            assert_eq!(evidence, "order", "fresh keys: the orders differ");
         }
         assert!(
             json["summary"]["misconfiguration_names"]
@@ -223,6 +238,27 @@ fn keyed_on_origin_alone_the_preflights_still_share_an_entry_but_nothing_is_misj
     // for the same method and headers, so this check cannot see that gap and
     // must not invent a finding.
     let (code, human, json, _) = probe_through("rest-several-origins/policy.toml", &["origin"]);
+    assert!(cache_findings(&json).is_empty(), "{human}");
+    assert_eq!(code, 0, "{human}");
+}
+
+#[test]
+fn without_the_query_in_the_key_a_cache_hit_against_the_policy_is_the_evidence() {
+    let (code, human, json, _) = probe_through_with("rest-several-origins/policy.toml", &[], false);
+    assert_eq!(code, 1, "{human}");
+    let found = cache_findings(&json);
+    // /cart and /status have no path parameter: both pairs share one entry.
+    assert!(!found.is_empty(), "{human}");
+    for (_, _, evidence, path) in &found {
+        assert_eq!(
+            evidence["cache_header"], "X-Cache: Hit from cache-proxy",
+            "{path}"
+        );
+    }
+    assert!(human.contains("a cache served it (X-Cache: Hit from cache-proxy)"));
+    // Keyed on what CORS needs, the same query-blind cache is clean.
+    let (code, human, json, _) =
+        probe_through_with("rest-several-origins/policy.toml", CORS_KEY, false);
     assert!(cache_findings(&json).is_empty(), "{human}");
     assert_eq!(code, 0, "{human}");
 }

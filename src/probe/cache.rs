@@ -23,6 +23,14 @@
 //! blamed on a cache; a server that sends every origin the same static
 //! origin, or a cache keyed on Origin, answers both orders alike.
 //!
+//! One more sign is taken where the orders cannot differ (both pairs got the
+//! same answer: one entry for both, see below): a response that says a cache
+//! served it (`X-Cache: Hit from cloudfront`, an `Age` header) carrying the
+//! Allow-Origin of the origin before, when the policy's deployment sends this
+//! origin another. That needs a policy, and a deployment that itself sends
+//! every origin one static value differs from its policy anyway (the route's
+//! other checks say so); behind a cache, this check then blames the cache too.
+//!
 //! Why two orders on fresh keys, and not one order on the route's own path:
 //! the other checks have already filled the cache entry of the route's sample
 //! path (from whichever origin went first), so every later answer there is
@@ -35,8 +43,9 @@
 //!   `=2`): API Gateway routes on the path only, so the same route and
 //!   integration answer. A cache whose key leaves the query string out
 //!   (CloudFront's CachingOptimized) then shares one entry between both
-//!   pairs and the route's other checks, and the answers cannot show the
-//!   cache; the other checks' differences (an allowed origin blocked) still do.
+//!   pairs and the route's other checks, and the orders cannot show the
+//!   cache: only a cache header can (above); without one, the other checks'
+//!   differences (an allowed origin blocked) still show something is wrong.
 //!
 //! The keys are the same on every run, on purpose: a rerun within the cache's
 //! TTL finds pair 1's key filled by A and pair 2's by B, as the first run left
@@ -48,6 +57,7 @@
 //! verdicts.
 
 use super::Verdict;
+use super::compare::{ALLOW_ORIGIN, combined};
 use super::misconfig::Misconfiguration;
 use super::origins::ProbeOrigin;
 use super::plan::{Check, Kind, SafeMethod};
@@ -88,8 +98,24 @@ pub struct CachedFrom {
     pub origin: String,
     /// The Access-Control-Allow-Origin this request got (the first origin's).
     pub got: Option<String>,
-    /// What this origin got when it asked first (the other pair).
+    /// The Access-Control-Allow-Origin this origin should get: what it got
+    /// asking first (the other pair), or, with [`Evidence::CacheHeader`],
+    /// what the policy's deployment sends it.
     pub own: Option<String>,
+    pub evidence: Evidence,
+}
+
+/// How the answer was shown to come from a cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// The answer depends on which origin asked first on the key.
+    Order,
+    /// Both orders got the same answer (one cache entry for both pairs: a
+    /// key without the query string), but the response says a cache served
+    /// it (`X-Cache: Hit ...`, `Age`), and the policy's deployment sends this
+    /// origin another Allow-Origin.
+    CacheHeader(String),
 }
 
 impl CachedFrom {
@@ -98,17 +124,35 @@ impl CachedFrom {
             Some(v) => format!("Access-Control-Allow-Origin {v:?}"),
             None => "no Access-Control-Allow-Origin".into(),
         };
+        let shown = match &self.evidence {
+            Evidence::Order => format!("asking first, it gets {}", show(&self.own)),
+            Evidence::CacheHeader(h) => format!(
+                "a cache served it ({h}), and the policy's deployment sends {origin} {}",
+                show(&self.own)
+            ),
+        };
         format!(
             "{CACHED_FOR_ANOTHER_ORIGIN}: sent right after {first}, {origin} got {got} \
-             (the answer {first} got); asking first, it gets {own}. Likely cause: a cache in front of \
+             (the answer {first} got); {shown}. Likely cause: a cache in front of \
              the API (CloudFront, a CDN, a proxy) keys this response without Origin. Fix: key the cache on Origin, and for preflights on \
              Access-Control-Request-Method and Access-Control-Request-Headers too (on CloudFront, \
              the cache policy's headers; CloudFront ignores Vary)",
             first = self.origin,
             got = show(&self.got),
-            own = show(&self.own),
         )
     }
+}
+
+/// Whether `resp` says a cache served it: `X-Cache` naming a hit
+/// (CloudFront's `Hit from cloudfront`, `RefreshHit from cloudfront`), or an
+/// `Age` header (RFC 9111: the response came from a cache), in words.
+pub fn hit(resp: &crate::browser::Response) -> Option<String> {
+    if let Some(x) = combined(resp, "x-cache")
+        && x.to_ascii_lowercase().contains("hit")
+    {
+        return Some(format!("X-Cache: {x}"));
+    }
+    combined(resp, "age").map(|a| format!("Age: {a}"))
 }
 
 /// The path of pair `pair`'s cache key for a route of `segments` (see the
@@ -254,19 +298,31 @@ pub fn judge(checks: &[Check], verdicts: &mut [Verdict]) {
             continue;
         }
         let got = verdicts[i].allow_origin.clone();
-        let own = verdicts[alone].allow_origin.clone();
-        if got == verdicts[first].allow_origin && got != own {
-            verdicts[i].misconfiguration = Some(Misconfiguration {
-                attack: None,
-                name: CACHED_FOR_ANOTHER_ORIGIN,
-                with_credentials: false,
-                cached_from: Some(CachedFrom {
-                    origin: first_origin.clone(),
-                    got,
-                    own,
-                }),
-            });
+        if got != verdicts[first].allow_origin {
+            continue;
         }
+        let alone = verdicts[alone].allow_origin.clone();
+        let wanted = c.want.as_ref().map(|w| combined(w, ALLOW_ORIGIN));
+        let (own, evidence) = if got != alone {
+            (alone, Evidence::Order)
+        } else if let (Some(hit), Some(wanted)) = (&verdicts[i].cache_hit, wanted)
+            && wanted != got
+        {
+            (wanted, Evidence::CacheHeader(hit.clone()))
+        } else {
+            continue;
+        };
+        verdicts[i].misconfiguration = Some(Misconfiguration {
+            attack: None,
+            name: CACHED_FOR_ANOTHER_ORIGIN,
+            with_credentials: false,
+            cached_from: Some(CachedFrom {
+                origin: first_origin.clone(),
+                got,
+                own,
+                evidence,
+            }),
+        });
     }
 }
 
@@ -411,6 +467,7 @@ mod tests {
         let m = found[0];
         assert_eq!(m.name, CACHED_FOR_ANOTHER_ORIGIN);
         let from = m.cached_from.as_ref().unwrap();
+        assert_eq!(from.evidence, Evidence::Order);
         assert_eq!(from.origin, "https://a.example.com");
         assert_eq!(from.got.as_deref(), a);
         assert_eq!(from.own.as_deref(), b);
@@ -431,6 +488,48 @@ mod tests {
         // one's answer after it: still order-dependent.
         let vs = run(a, None, false);
         assert!(vs.iter().any(|v| v.misconfiguration.is_some()));
+    }
+
+    #[test]
+    fn one_entry_for_both_orders_is_blamed_only_on_a_cache_hit_against_the_policy() {
+        let a = Some("https://a.example.com");
+        // Everyone gets A's answer, in both orders: a static server, or one
+        // warm cache entry. The policy sends B its own origin.
+        let mut vs = run(a, a, false);
+        assert!(vs.iter().all(|v| v.ok()), "no cache header: nothing proven");
+        let cs = cache_checks(TWO);
+        for v in &mut vs {
+            v.cache_hit = Some("X-Cache: Hit from cloudfront".into());
+        }
+        judge(&cs, &mut vs);
+        let found: Vec<(&str, &CachedFrom)> = cs
+            .iter()
+            .zip(&vs)
+            .filter_map(|(c, v)| {
+                Some((
+                    c.origin.value.as_str(),
+                    v.misconfiguration.as_ref()?.cached_from.as_ref()?,
+                ))
+            })
+            .collect();
+        assert_eq!(found.len(), 2, "B after A, preflight and GET: {found:?}");
+        let (origin, from) = found[0];
+        assert_eq!(origin, "https://b.example.com");
+        assert_eq!(
+            from.own.as_deref(),
+            Some("https://b.example.com"),
+            "the policy's answer"
+        );
+        assert_eq!(
+            from.evidence,
+            Evidence::CacheHeader("X-Cache: Hit from cloudfront".into())
+        );
+        assert!(
+            found[0]
+                .1
+                .message(origin)
+                .contains("a cache served it (X-Cache: Hit from cloudfront)")
+        );
     }
 
     #[test]

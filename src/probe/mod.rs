@@ -84,6 +84,10 @@ pub struct Verdict {
     /// browser reads them): what [`cache`] compares between origins.
     #[serde(skip)]
     pub allow_origin: Option<String>,
+    /// The response says a cache served it: `X-Cache: Hit ...` (CloudFront,
+    /// most CDNs) or an `Age` header, in words ([`cache`]).
+    #[serde(skip)]
+    pub cache_hit: Option<String>,
 }
 
 impl Verdict {
@@ -155,6 +159,7 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
         unreachable: None,
         browser_allows: false,
         allow_origin: compare::combined(resp, compare::ALLOW_ORIGIN),
+        cache_hit: cache::hit(resp),
     };
     if (300..400).contains(&resp.status) {
         v.redirect = Some(
@@ -233,6 +238,7 @@ fn unjudged(check: &Check) -> Verdict {
         unreachable: None,
         browser_allows: false,
         allow_origin: None,
+        cache_hit: None,
     }
 }
 

@@ -56,6 +56,7 @@ struct State {
     upstream: String,
     /// Lower-case request header names in the key, in the given order.
     key_headers: Vec<String>,
+    query_in_key: bool,
     cache: Mutex<HashMap<String, Stored>>,
     forwarded: AtomicUsize,
     agent: ureq::Agent,
@@ -85,6 +86,13 @@ impl CacheProxy {
 /// named in `key_headers` (case-insensitive; a header absent from the request
 /// is part of the key as absent).
 pub fn start(upstream: &str, key_headers: &[&str]) -> CacheProxy {
+    start_with(upstream, key_headers, true)
+}
+
+/// [`start`], with the query string in the key or not (a CloudFront cache
+/// policy's `query_strings_config`: `all` or `none`; the managed
+/// CachingOptimized policy has `none`).
+pub fn start_with(upstream: &str, key_headers: &[&str], query_in_key: bool) -> CacheProxy {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap().to_string();
@@ -96,6 +104,7 @@ pub fn start(upstream: &str, key_headers: &[&str]) -> CacheProxy {
     let state = Arc::new(State {
         upstream: upstream.trim_end_matches('/').to_string(),
         key_headers: key_headers.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        query_in_key,
         cache: Mutex::new(HashMap::new()),
         forwarded: AtomicUsize::new(0),
         agent: ureq::Agent::new_with_config(config),
@@ -125,8 +134,14 @@ pub fn start(upstream: &str, key_headers: &[&str]) -> CacheProxy {
     CacheProxy { addr, state }
 }
 
-/// The cache key of a request: method, target, then each key header's value.
+/// The cache key of a request: method, target (without its query unless
+/// `query_in_key`), then each key header's value.
 fn key(state: &State, method: &str, target: &str, headers: &[(String, String)]) -> String {
+    let target = if state.query_in_key {
+        target
+    } else {
+        target.split('?').next().unwrap_or(target)
+    };
     let mut k = format!("{method} {target}");
     for name in &state.key_headers {
         let values: Vec<&str> = headers
