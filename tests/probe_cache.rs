@@ -262,3 +262,31 @@ fn without_the_query_in_the_key_a_cache_hit_against_the_policy_is_the_evidence()
     assert!(cache_findings(&json).is_empty(), "{human}");
     assert_eq!(code, 0, "{human}");
 }
+
+#[test]
+fn without_a_policy_the_trusted_origin_and_a_lookalike_are_the_pair() {
+    // An HTTP API answers a refused origin without Allow-Origin, so the
+    // lookalike's answer differs from the trusted origin's.
+    let srv = serve("http-backends/policy.toml", &[]);
+    let upstream = format!("http://{}", srv.addr);
+    let app = "https://app.example.com";
+    let run = |url: &str| -> (i32, serde_json::Value, String) {
+        let (code, out, err) = probe(&[
+            url, "--route", "/orders", "--origin", app, "--format", "json",
+        ]);
+        (code, serde_json::from_str(&out).unwrap(), err)
+    };
+    let blind = cache_proxy::start(&upstream, &[]);
+    let (code, json, err) = run(&blind.url());
+    assert_eq!(code, 1, "{json:#}{err}");
+    let found = cache_findings(&json);
+    assert!(
+        found
+            .iter()
+            .any(|(o, after, _, _)| o == app && after != app),
+        "the trusted origin got the lookalike's answer: {found:?}"
+    );
+    let keyed = cache_proxy::start(&upstream, CORS_KEY);
+    let (code, json, err) = run(&keyed.url());
+    assert_eq!(code, 0, "{json:#}{err}");
+}
