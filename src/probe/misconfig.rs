@@ -9,6 +9,9 @@
 //! "Grants" means Access-Control-Allow-Origin is that exact origin: a browser
 //! then lets the attacker's page read the response (with cookies, when
 //! Allow-Credentials is `true`). Pure, like [`super::compare`].
+//! One more misconfiguration shares this type but not this module's
+//! detection: a cache serving one origin's answer to another
+//! ([`super::cache`], which fills `cached_from`).
 
 use super::cache::CachedFrom;
 use super::compare::{ALLOW_CREDENTIALS, ALLOW_ORIGIN, combined};
