@@ -55,7 +55,9 @@ pub enum Command {
 them: for every route, a preflight (OPTIONS) and, for routes that serve GET or HEAD, an actual \
 request, from every origin the policy allows and from lookalikes of each (an unrelated origin, null, \
 prefix and suffix tricks, each dot replaced, a port added, the other scheme); plus one request to a \
-path the API does not have, to see API Gateway's own error response. An origin the route allows \
+path the API does not have, to see API Gateway's own error response; last, the same preflight and \
+actual request from two allowed origins, one right after the other and in both orders, to catch a \
+cache (CloudFront, a CDN) that serves one origin's Allow-Origin to another. An origin the route allows \
 must get in (with credentials, the preflight's method and headers, Expose-Headers as the policy \
 says); any other must not. The classic misconfigurations are named, and each finding names the \
 response it came from (API Gateway's own error, the preflight, the backend). Without --policy, \
@@ -267,7 +269,8 @@ pub struct ProbeArgs {
     /// origin is tried on every route path, which adds up on large APIs.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub max_requests: usize,
-    /// Requests in flight at once (the report's order does not depend on it).
+    /// Requests in flight at once (the report's order does not depend on it;
+    /// the cache check's requests go one at a time).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 }

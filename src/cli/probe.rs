@@ -1,7 +1,8 @@
 //! `corsform probe`: checks the arguments, plans the requests from the policy
 //! ([`crate::probe::plan`]) or, without one, from `--route` and `--origin`,
-//! sends them on `--concurrency` worker threads ([`super::http`]), judges
-//! each answer and prints the report in the plan's order. Exit 0 when
+//! sends them on `--concurrency` worker threads ([`super::http`]) (the
+//! shared-cache check's last, on one), judges each answer and prints the
+//! report in the plan's order. Exit 0 when
 //! everything agrees, 1 on any difference or misconfiguration, or when the
 //! API stopped answering part way (the answered checks are reported, the
 //! others as unreachable), 2 on bad input or when no request got an answer.
@@ -74,13 +75,19 @@ pub fn run(args: ProbeArgs, quiet: bool) -> Result<Outcome, CliError> {
         )));
     }
     let client = Client::new(Duration::from_secs(args.timeout));
-    let verdicts = send_all(
-        &client,
-        &args.url,
-        &plan.checks,
-        args.concurrency.into(),
-        quiet,
-    )?;
+    // The shared-cache check's requests come last in the plan and go out one
+    // at a time, in order, after all the others (crate::probe::cache).
+    let split = plan
+        .checks
+        .iter()
+        .position(|c| c.cache.is_some())
+        .unwrap_or(plan.checks.len());
+    let (others, cached) = plan.checks.split_at(split);
+    let mut verdicts = send_all(&client, &args.url, others, args.concurrency.into(), quiet)?;
+    verdicts.extend(send_cache_checks(
+        &client, &args.url, cached, &verdicts, quiet,
+    )?);
+    crate::probe::cache::judge(&plan.checks, &mut verdicts);
     let report = Report::new(
         &args.url,
         policy.as_ref().map(|(f, p)| (f.name.as_str(), p)),
@@ -232,6 +239,37 @@ impl Progress {
         if self.shown.load(Ordering::Relaxed) {
             eprint!("\r\x1b[2K");
         }
+    }
+}
+
+/// The shared-cache check's requests, one at a time in plan order (the
+/// order is the check). Not sent once the API stopped answering the others
+/// (`before` holds their verdicts); if none of them is answered, each is
+/// reported unanswered rather than turning the whole probe into exit 2.
+fn send_cache_checks(
+    client: &Client,
+    url: &str,
+    checks: &[Check],
+    before: &[Verdict],
+    quiet: bool,
+) -> Result<Vec<Verdict>, CliError> {
+    if let Some(why) = before.iter().find_map(|v| v.unreachable.as_ref()) {
+        return Ok(checks
+            .iter()
+            .map(|c| {
+                unanswered(
+                    c,
+                    format!("not sent: the API had stopped answering ({why})"),
+                )
+            })
+            .collect());
+    }
+    match send_all(client, url, checks, 1, quiet) {
+        Err(CliError::Unreachable { url, reason }) => Ok(checks
+            .iter()
+            .map(|c| unanswered(c, format!("{url}: {reason} (tried {TRIES} times)")))
+            .collect()),
+        other => other,
     }
 }
 

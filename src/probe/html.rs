@@ -6,7 +6,8 @@
 //! report's own lines for that check, so reading needs no JavaScript.
 //!
 //! Rows are probe's checks grouped by route and method (a preflight, an
-//! actual GET or HEAD, the no-such-route request); columns are the origins
+//! actual GET or HEAD, the no-such-route request, and each pair of the
+//! shared-cache check, whose row says which origin went first); columns are the origins
 //! probe sent, in the order it first sent them. A cell shows what a browser
 //! makes of the deployment's answer (allowed, blocked, no answer) and, with
 //! a policy, whether that answer agrees with it.
@@ -18,10 +19,11 @@ use crate::markup::html as esc;
 use std::fmt::Write as _;
 
 /// A row's key (see [`row_key`]).
-type RowKey = (String, Kind, &'static str, String);
+type RowKey = (String, Kind, &'static str, String, Option<u8>);
 
 /// The row a check belongs to: route (or path, for the no-such-route
-/// request), kind, method and the preflight's asked method and headers.
+/// request), kind, method, the preflight's asked method and headers, and
+/// the pair of the shared-cache check ([`crate::probe::cache`]) it is in.
 fn row_key(c: &Check) -> RowKey {
     let asks = match &c.request_method {
         Some(m) if c.request_headers.is_empty() => m.clone(),
@@ -33,6 +35,7 @@ fn row_key(c: &Check) -> RowKey {
         c.kind,
         c.method.as_str(),
         asks,
+        c.cache.as_ref().map(|s| s.pair),
     )
 }
 
@@ -94,13 +97,23 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     let width = origins.iter().map(|o| o.len()).max().unwrap_or(0);
-    for ((route, kind, method, asks), checks) in &rows {
-        let request = match kind {
+    for ((route, kind, method, asks, pair), checks) in &rows {
+        let mut request = match kind {
             Kind::Preflight if asks.is_empty() => format!("{method} (preflight)"),
             Kind::Preflight => format!("{method} (preflight asking for {asks})"),
             Kind::Actual => (*method).to_string(),
             Kind::NoRoute => format!("{method} (no such route)"),
         };
+        if let Some(pair) = pair {
+            let order: Vec<&str> = checks
+                .iter()
+                .map(|(c, _)| c.origin.value.as_str())
+                .collect();
+            request.push_str(&format!(
+                ", cache check {pair}: {} (a cache keyed without Origin hands the first answer to the second)",
+                order.join(" then ")
+            ));
+        }
         let _ = write!(
             out,
             "<tr><th scope=\"row\"><code>{}</code></th><th scope=\"row\">{}</th>",

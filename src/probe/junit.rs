@@ -1,6 +1,6 @@
 //! `probe --format junit` (issue 32): every check as a JUnit test case, so a
-//! CI system lists each one: one `<testsuite>` per route (and one for the
-//! no-such-route request), a `<failure>` for a check that differs (its text
+//! CI system lists each one: one `<testsuite>` per route (one more for its
+//! shared-cache check, and one for the no-such-route request), a `<failure>` for a check that differs (its text
 //! is the human report's lines for it), an `<error>` for a check the API
 //! never answered, and `<skipped>` cases for what probe does not send (the
 //! unsafe methods of a route, a skipped no-such-route request), so the
@@ -45,10 +45,11 @@ pub fn render(r: &Report) -> String {
         .unwrap_or(0);
     let mut suites: Vec<Suite> = Vec::new();
     for (c, v) in &r.results {
-        let name = c
-            .route
-            .clone()
-            .unwrap_or_else(|| format!("no such route ({})", c.path));
+        let name = match (&c.route, &c.cache) {
+            (Some(route), Some(_)) => format!("{route} cache check"),
+            (Some(route), None) => route.clone(),
+            (None, _) => format!("no such route ({})", c.path),
+        };
         if suites.last().is_none_or(|s| s.name != name) {
             suites.push(Suite::new(name));
         }
@@ -122,8 +123,13 @@ fn case(s: &mut Suite, c: &Check, v: &Verdict, width: usize) {
         (Kind::NoRoute, _) => format!("{} no such route", c.method.as_str()),
         _ => c.method.as_str().to_string(),
     };
+    let cache = c
+        .cache
+        .as_ref()
+        .map(|s| format!(", {}", s.describe()))
+        .unwrap_or_default();
     let name = format!(
-        "{request} from {} ({})",
+        "{request} from {} ({}{cache})",
         c.origin.value,
         c.origin.role.describe()
     );

@@ -9,7 +9,11 @@
 //! "Grants" means Access-Control-Allow-Origin is that exact origin: a browser
 //! then lets the attacker's page read the response (with cookies, when
 //! Allow-Credentials is `true`). Pure, like [`super::compare`].
+//! One more misconfiguration shares this type but not this module's
+//! detection: a cache serving one origin's answer to another
+//! ([`super::cache`], which fills `cached_from`).
 
+use super::cache::CachedFrom;
 use super::compare::{ALLOW_CREDENTIALS, ALLOW_ORIGIN, combined};
 use super::origins::Attack;
 use super::plan::Check;
@@ -27,10 +31,15 @@ pub struct Misconfiguration {
     pub name: &'static str,
     /// Whether the grant came with `Access-Control-Allow-Credentials: true`.
     pub with_credentials: bool,
+    /// [`super::cache::CACHED_FOR_ANOTHER_ORIGIN`] only: whose answer came.
+    pub cached_from: Option<CachedFrom>,
 }
 
 impl Misconfiguration {
     pub fn message(&self, origin: &str) -> String {
+        if let Some(from) = &self.cached_from {
+            return from.message(origin);
+        }
         if self.attack.is_none() {
             return format!(
                 "{}: Access-Control-Allow-Origin `*` with Access-Control-Allow-Credentials `true` \
@@ -65,6 +74,7 @@ pub fn detect(check: &Check, may_grant: bool, got: &Response) -> Option<Misconfi
             attack: Some(attack),
             name: attack.misconfiguration(),
             with_credentials,
+            cached_from: None,
         });
     }
     let wildcard_expected = check
@@ -76,6 +86,7 @@ pub fn detect(check: &Check, may_grant: bool, got: &Response) -> Option<Misconfi
             attack: None,
             name: WILDCARD_WITH_CREDENTIALS,
             with_credentials: true,
+            cached_from: None,
         },
     )
 }
@@ -107,6 +118,7 @@ mod tests {
             want: None,
             want_source: String::new(),
             want_if_refused: None,
+            cache: None,
         }
     }
 

@@ -8,10 +8,12 @@
 //! deployment sends back; [`judge`] runs the browser's checks
 //! ([`crate::browser`]) on what came back ([`compare`] names the header at
 //! fault, [`misconfig`] the classic origin-check mistakes, [`attribution`]
-//! the response that produced it), and [`report`] renders the results. The
+//! the response that produced it, [`cache`] an answer a shared cache served
+//! to the wrong origin), and [`report`] renders the results. The
 //! CLI (`cli::probe`) owns the HTTP client, the worker threads and the exit code.
 
 pub mod attribution;
+pub mod cache;
 pub mod compare;
 pub mod html;
 pub mod junit;
@@ -78,6 +80,14 @@ pub struct Verdict {
     /// or no answer. Not in the JSON: `ok` is the finding there.
     #[serde(skip)]
     pub browser_allows: bool,
+    /// The Access-Control-Allow-Origin received (its values joined, as a
+    /// browser reads them): what [`cache`] compares between origins.
+    #[serde(skip)]
+    pub allow_origin: Option<String>,
+    /// The response says a cache served it: `X-Cache: Hit ...` (CloudFront,
+    /// most CDNs) or an `Age` header, in words ([`cache`]).
+    #[serde(skip)]
+    pub cache_hit: Option<String>,
 }
 
 impl Verdict {
@@ -148,6 +158,8 @@ pub fn judge(check: &Check, got: &Received) -> Verdict {
         authorizer_refused: refused,
         unreachable: None,
         browser_allows: false,
+        allow_origin: compare::combined(resp, compare::ALLOW_ORIGIN),
+        cache_hit: cache::hit(resp),
     };
     if (300..400).contains(&resp.status) {
         v.redirect = Some(
@@ -225,6 +237,8 @@ fn unjudged(check: &Check) -> Verdict {
         authorizer_refused: false,
         unreachable: None,
         browser_allows: false,
+        allow_origin: None,
+        cache_hit: None,
     }
 }
 
@@ -267,6 +281,7 @@ mod tests {
             want: Some(want.response),
             want_source: "the model".into(),
             want_if_refused: refused.map(|r| (r.response, "the authorizer's error".into())),
+            cache: None,
         }
     }
 

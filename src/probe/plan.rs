@@ -14,6 +14,8 @@
 //!
 //! Then one `GET` of a path no route matches, from the first allowed origin and
 //! from the arbitrary attack origin, to see API Gateway's own error response.
+//! Last, per route, the shared-cache check's requests ([`super::cache`]): the
+//! route's preflight and actual request from two origins in both orders.
 //!
 //! The expected responses come from [`crate::answer::exchange`], the model
 //! `explain` and `serve` use; [`super::judge`] reads them as a browser would
@@ -25,6 +27,7 @@
 //! the trusted origins from `--origin`, and nothing is expected but that no
 //! lookalike, `null` or arbitrary origin is granted.
 
+use super::cache::{self, CacheStep};
 use super::origins::{
     ARBITRARY, Attack, Candidate, ProbeOrigin, Role, SAMPLE_LABEL, candidates, on_route,
 };
@@ -95,6 +98,10 @@ pub struct Check {
     /// Routes behind an authorizer: probe sends no credentials, so the
     /// authorizer may refuse with 401/403; then this is what must come back.
     pub want_if_refused: Option<(Response, String)>,
+    /// Part of the shared-cache check ([`super::cache`]): sent after every
+    /// other check, one at a time and in order, and judged only for an
+    /// answer a cache served to the wrong origin.
+    pub cache: Option<CacheStep>,
 }
 
 /// Everything probe sends, in order, and what it leaves out.
@@ -216,8 +223,10 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
     let deployment = answer::Deployment::new(policy.clone());
     let mut checks = Vec::new();
     let mut not_sent = Vec::new();
+    let mut cache_checks = Vec::new();
 
     for rp in route_paths(policy) {
+        let first = checks.len();
         let route = rp.routes[0];
         let methods = &rp.methods;
         let path = sample_path(&route.path.segments);
@@ -269,6 +278,7 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                 want: Some(ex.preflight.response),
                 want_source: ex.preflight.source,
                 want_if_refused: None,
+                cache: None,
             });
             for m in &actual {
                 let req = request(&c.value, m.as_str(), &[]);
@@ -289,9 +299,14 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                     want_if_refused: rp
                         .authorized(m.as_str())
                         .then_some((ex.error.response, ex.error.source)),
+                    cache: None,
                 });
             }
         }
+        cache_checks.extend(cache::checks_for_route(
+            &checks[first..],
+            &route.path.segments,
+        ));
     }
 
     let catch_all = policy
@@ -323,9 +338,11 @@ pub fn plan(policy: &Policy, extras: &[String]) -> Plan {
                 want: Some(ex.actual.response),
                 want_source: ex.actual.source,
                 want_if_refused: None,
+                cache: None,
             });
         }
     }
+    checks.extend(cache_checks);
     Plan {
         checks,
         not_sent,
@@ -403,9 +420,12 @@ pub fn plan_without_policy(
             want: None,
             want_source: unexpected.into(),
             want_if_refused: None,
+            cache: None,
         }
     };
+    let mut cache_checks = Vec::new();
     for (template, path) in &paths {
+        let first = checks.len();
         for c in &origins {
             checks.push(check(
                 Some(template),
@@ -422,6 +442,9 @@ pub fn plan_without_policy(
                 c,
             ));
         }
+        if let Ok(parsed) = ApiPath::parse(template) {
+            cache_checks.extend(cache::checks_for_route(&checks[first..], &parsed.segments));
+        }
     }
     let catch_all = paths
         .iter()
@@ -433,6 +456,7 @@ pub fn plan_without_policy(
             checks.push(check(None, MISSING_PATH, Kind::NoRoute, SafeMethod::Get, c));
         }
     }
+    checks.extend(cache_checks);
     Ok(Plan {
         checks,
         not_sent: vec![],
@@ -683,10 +707,31 @@ authorization = "iam"
         )
         .unwrap();
         assert!(plan.checks.iter().all(|c| c.want.is_none()));
-        let routed: Vec<&Check> = plan.checks.iter().filter(|c| c.route.is_some()).collect();
+        let routed: Vec<&Check> = plan
+            .checks
+            .iter()
+            .filter(|c| c.route.is_some() && c.cache.is_none())
+            .collect();
         assert!(
             routed.iter().all(|c| c.path == "/items/corsform-probe"),
             "one route, filled"
+        );
+        let cache: Vec<(&str, &str)> = plan
+            .checks
+            .iter()
+            .filter(|c| c.cache.is_some())
+            .map(|c| (c.origin.value.as_str(), c.path.as_str()))
+            .collect();
+        assert_eq!(
+            cache[..2],
+            [
+                ("https://b.example.com", "/items/corsform-probe-cache-1"),
+                (
+                    "https://static.example.com",
+                    "/items/corsform-probe-cache-1"
+                )
+            ],
+            "the trusted origins, on a key of their own"
         );
         let role = |v: &str| {
             routed

@@ -1,6 +1,8 @@
 //! `probe`'s output: every check with its verdict, grouped by route, in the
 //! human form (one `ok`/`DIFF` line per check, the differences under it, a
-//! summary line) and as JSON (the same facts, for CI). Rendering only: the
+//! summary line; the shared-cache check's requests grouped apart, each
+//! naming the origin sent just before it) and as JSON (the same facts, for
+//! CI; a check's `cache` says its place in the cache check). Rendering only: the
 //! verdicts come from [`super::judge`].
 
 use super::Verdict;
@@ -129,11 +131,13 @@ impl Report {
             .map(|(c, _)| c.origin.value.len())
             .max()
             .unwrap_or(0);
-        let mut group: Option<(Option<&str>, &str)> = None;
+        // A group: the route (None: no such route), the path sent, and
+        // whether it is a cache check (no "not sent" line after those).
+        let mut group: Option<(Option<&str>, &str, bool)> = None;
         for (c, v) in &self.results {
-            let key = (c.route.as_deref(), c.path.as_str());
+            let key = (c.route.as_deref(), c.path.as_str(), c.cache.is_some());
             if group != Some(key) {
-                if let Some((Some(route), _)) = group {
+                if let Some((Some(route), _, false)) = group {
                     self.not_sent_line(route, &mut out);
                 }
                 group = Some(key);
@@ -142,7 +146,7 @@ impl Report {
             }
             out.push_str(&check_lines(c, v, width));
         }
-        if let Some((Some(route), _)) = group {
+        if let Some((Some(route), _, false)) = group {
             self.not_sent_line(route, &mut out);
         }
         if let Some(why) = &self.no_route_skipped {
@@ -201,6 +205,7 @@ impl Report {
                     "origin": c.origin,
                     "request_method": c.request_method,
                     "request_headers": c.request_headers,
+                    "cache": c.cache,
                     "ok": v.ok(),
                     "status": v.status,
                     "want_status": v.want_status,
@@ -217,6 +222,7 @@ impl Report {
                         "name": m.name,
                         "with_credentials": m.with_credentials,
                         "message": m.message(&c.origin.value),
+                        "cached_from": m.cached_from,
                     })),
                     "compared_with": v.compared_with,
                     "authorizer_refused": v.authorizer_refused,
@@ -243,6 +249,20 @@ pub(crate) fn group_heading(first: &Check, all: &[(Check, Verdict)]) -> String {
             first.path
         );
     };
+    if first.cache.is_some() {
+        let origins: Vec<&str> = all
+            .iter()
+            .filter(|(c, _)| c.route == first.route && c.path == first.path)
+            .map(|(c, _)| c.origin.value.as_str())
+            .take(2)
+            .collect();
+        let pair = first.cache.as_ref().map_or(0, |s| s.pair);
+        return format!(
+            "{route}  (cache check {pair}: {}, one right after the other, sent as {})\n",
+            origins.join(" then "),
+            first.path
+        );
+    }
     let asks = all
         .iter()
         .find(|(c, _)| c.route == first.route && c.kind == Kind::Preflight)
@@ -283,8 +303,13 @@ pub(crate) fn check_lines(c: &Check, v: &Verdict, width: usize) -> String {
     } else {
         ""
     };
+    let cache = c
+        .cache
+        .as_ref()
+        .map(|s| format!(", {}", s.describe()))
+        .unwrap_or_default();
     let mut out = format!(
-        "  {mark:<4}  {:<7} {}  {:<width$}  {}{refused}\n",
+        "  {mark:<4}  {:<7} {}  {:<width$}  {}{cache}{refused}\n",
         c.method.as_str(),
         v.status,
         c.origin.value,
