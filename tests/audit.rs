@@ -90,6 +90,11 @@ const RULES: &[&str] = &[
     "unescaped-origin-regex",
     "wildcard-headers-without-authorization",
     "max-age-out-of-range",
+    "cloudfront-cache-key-ignores-origin",
+    "cloudfront-options-not-allowed",
+    "response-headers-policy-overrides-cors",
+    "bucket-cors-without-etag",
+    "function-url-cors-with-function-headers",
 ];
 
 #[test]

@@ -72,10 +72,15 @@ fn looks_like_iac(text: &str) -> bool {
 /// findings, in file order, sorted by position.
 pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
     let (parsed, mut out) = parse_all(files);
-    for api in with_body_files(recognise::apis(&parsed), files) {
-        for (file, d) in rules::judge(&api) {
+    let apis = with_body_files(recognise::apis(&parsed), files);
+    for api in &apis {
+        for (file, d) in rules::judge(api) {
             out[file].push(d);
         }
+    }
+    let edge = recognise::edge::edge(&parsed, &apis);
+    for (file, d) in rules::edge::judge_edge(&edge, &apis) {
+        out[file].push(d);
     }
     for (p, ds) in parsed.iter().zip(out.iter_mut()) {
         if let Parsed::Yaml(doc) = p {
