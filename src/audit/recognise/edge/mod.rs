@@ -48,6 +48,8 @@ pub struct Scope<'a> {
     pub resources: Vec<Resource<'a>>,
     /// CloudFormation `Globals` (SAM), when the scope is a template.
     pub globals: Option<&'a Node>,
+    /// Terraform `locals`: a reference through `local.x` is one to what x names.
+    pub locals: Vec<(&'a str, &'a Node)>,
 }
 
 impl<'a> Scope<'a> {
@@ -64,6 +66,16 @@ impl<'a> Scope<'a> {
     pub fn referred(&self, n: &Node) -> Vec<&Resource<'a>> {
         let mut texts = Vec::new();
         ref_texts(n, false, &mut texts);
+        // One level of `local.x`, as modules keep a computed domain in one.
+        let via: Vec<&Node> = self
+            .locals
+            .iter()
+            .filter(|(k, _)| texts.iter().any(|t| names(t, &format!("local.{k}"))))
+            .map(|(_, v)| *v)
+            .collect();
+        for v in via {
+            ref_texts(v, false, &mut texts);
+        }
         self.resources
             .iter()
             .filter(|r| texts.iter().any(|t| names(t, &r.name)))
@@ -131,13 +143,22 @@ pub fn scopes(files: &[Parsed]) -> Vec<Scope<'_>> {
                         at: b.header.clone(),
                     })
                 });
+                let locals = blocks
+                    .iter()
+                    .filter(|b| b.ident == "locals")
+                    .flat_map(|b| b.body.entries())
+                    .map(|e| (e.key.as_str(), &e.value));
                 match out.iter_mut().find(|(d, _)| *d == Some(dir.as_str())) {
-                    Some((_, s)) => s.resources.extend(rs),
+                    Some((_, s)) => {
+                        s.resources.extend(rs);
+                        s.locals.extend(locals);
+                    }
                     None => out.push((
                         Some(dir.as_str()),
                         Scope {
                             resources: rs.collect(),
                             globals: None,
+                            locals: locals.collect(),
                         },
                     )),
                 }
@@ -164,6 +185,7 @@ pub fn scopes(files: &[Parsed]) -> Vec<Scope<'_>> {
                     Scope {
                         resources: rs,
                         globals: doc.get("Globals"),
+                        locals: vec![],
                     },
                 ));
             }
