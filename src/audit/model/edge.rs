@@ -103,7 +103,7 @@ pub struct FunctionUrl {
     /// The function, as the files name it.
     pub function: String,
     /// The `Access-Control-*` headers the function's code sets (as written),
-    /// and where that code is.
+    /// and which code that is (`inline code`, `handler file src/app.py`).
     pub code_headers: Vec<String>,
-    pub code_at: Option<Loc>,
+    pub code_from: Option<String>,
 }

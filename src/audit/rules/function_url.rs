@@ -26,9 +26,9 @@ pub(super) fn url(u: &FunctionUrl, out: &mut Vec<Finding>) {
         return;
     }
     let code = u
-        .code_at
+        .code_from
         .as_ref()
-        .map_or(String::new(), |_| " in its inline code".to_string());
+        .map_or(String::new(), |from| format!(" in its {from}"));
     out.push(at(
         Code::FunctionUrlCorsWithFunctionHeaders,
         &u.cors,

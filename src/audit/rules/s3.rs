@@ -11,6 +11,46 @@ use super::*;
 use crate::audit::model::edge::BucketCors;
 
 pub(super) fn bucket(c: &BucketCors, out: &mut Vec<Finding>) {
+    origins(c, out);
+    etag(c, out);
+}
+
+/// `bucket-origin-wildcards` (CF0924): S3 takes at most one `*` in an
+/// AllowedOrigin (S3 User Guide, "Elements of a CORS configuration":
+/// AllowedOrigin) and refuses the configuration otherwise. An origin without
+/// `*` is compared to the browser's Origin as written, so one not written as
+/// browsers serialize it never matches (CF0905, the policy validator's verdict).
+fn origins(c: &BucketCors, out: &mut Vec<Finding>) {
+    for v in &c.origins {
+        let Some(o) = v.text.as_deref() else { continue };
+        let stars = o.matches('*').count();
+        if stars > 1 {
+            out.push(at(
+                Code::BucketOriginWildcards,
+                &v.loc,
+                format!(
+                    "AllowedOrigin `{o}` of bucket {} has {stars} `*`: S3 accepts at most one wildcard in an origin and refuses this CORS configuration",
+                    c.bucket
+                ),
+                "use one `*` per origin (`https://*.example.com`), or list the origins",
+            ));
+        } else if stars == 0
+            && let Some(help) = super::response::origin_problem(o)
+        {
+            out.push(at(
+                Code::OriginNotSerialized,
+                &v.loc,
+                format!(
+                    "AllowedOrigin `{o}` of bucket {} is not an origin as browsers send it: S3 compares it to the Origin header and it never matches",
+                    c.bucket
+                ),
+                help,
+            ));
+        }
+    }
+}
+
+fn etag(c: &BucketCors, out: &mut Vec<Finding>) {
     let writes: Vec<&str> = c
         .methods
         .iter()

@@ -201,13 +201,19 @@ pub fn api_of(r: &Resource, apis: &[Api]) -> Option<usize> {
 }
 
 /// The edge model of the files, given the APIs recognised in them.
-pub fn edge(files: &[Parsed], apis: &[Api]) -> Edge {
+pub fn edge(
+    files: &[Parsed],
+    apis: &[Api],
+    names: &[&str],
+    sources: crate::audit::SourceReader,
+) -> Edge {
     let mut out = Edge::default();
+    let code = function_url::Code { names, sources };
     for scope in scopes(files) {
         out.distributions
             .extend(cloudfront::distributions(&scope, apis));
         out.buckets.extend(s3::buckets(&scope));
-        out.function_urls.extend(function_url::urls(&scope));
+        out.function_urls.extend(function_url::urls(&scope, &code));
     }
     out
 }
