@@ -36,6 +36,10 @@ pub(super) fn behaviour(b: &Behaviour, api: &Api, cors: &ApiCors, out: &mut Vec<
         && let Some((ms, loc)) = &b.allowed_methods
         && options(&b.allowed_methods) == Some(false)
     {
+        // A page whose requests are all simple sends no preflight: then the
+        // refusal harms nothing yet, a note (DESIGN: every finding is true
+        // for the file as written).
+        let before = out.len();
         out.push(at(
             Code::CloudfrontOptionsNotAllowed,
             loc,
@@ -52,6 +56,14 @@ pub(super) fn behaviour(b: &Behaviour, api: &Api, cors: &ApiCors, out: &mut Vec<
             ),
             "allow OPTIONS: [\"GET\", \"HEAD\", \"OPTIONS\"], or all seven methods when the page also sends POST, PUT, PATCH or DELETE",
         ));
+        if !cors.needs_preflight {
+            for (_, d) in &mut out[before..] {
+                d.message.push_str(
+                    "; as the files stand its requests are simple (GET or HEAD, safelisted headers, no authorizer), so none is preflighted yet",
+                );
+                *d = d.clone().as_note();
+            }
+        }
     }
     if let (
         Some(why),

@@ -12,6 +12,10 @@ pub(super) struct ApiCors {
     pub has_cors: bool,
     /// It has preflights to answer (OPTIONS methods, or a CORS configuration).
     pub preflights: bool,
+    /// Pages send preflights to it, as the files show (the rule of
+    /// [`super::rest`]'s `needs_preflight`): a method other than GET and HEAD,
+    /// a request header that is not safelisted, or an authorizer.
+    pub needs_preflight: bool,
     /// Why its Allow-Origin depends on the request's Origin, when it does.
     pub varies: Option<String>,
     /// The exact origins it allows, when the files state them all.
@@ -37,9 +41,25 @@ pub(super) fn api_cors(api: &Api) -> ApiCors {
                 None
             }
         });
+        let listed = |vs: &[Value], simple: &[&str]| {
+            vs.iter().any(|v| {
+                v.text.as_deref().is_none_or(|t| {
+                    split_list(unquoted(t))
+                        .iter()
+                        .any(|x| !simple.iter().any(|s| s.eq_ignore_ascii_case(x)))
+                })
+            })
+        };
+        let needs_preflight = listed(&c.methods, &["GET", "HEAD"])
+            || listed(
+                &c.headers,
+                &["accept", "accept-language", "content-language"],
+            )
+            || authorized(api);
         return ApiCors {
             has_cors: true,
             preflights: true,
+            needs_preflight,
             varies,
             origins,
         };
@@ -85,12 +105,28 @@ pub(super) fn api_cors(api: &Api) -> ApiCors {
         os.dedup();
         Some(os)
     };
+    let needs_preflight = authorized(api)
+        || api
+            .methods
+            .iter()
+            .any(|m| !matches!(m.method.as_str(), "GET" | "HEAD" | "OPTIONS"));
     ApiCors {
         has_cors: preflights || !origin_maps.is_empty() || templated,
         preflights,
+        needs_preflight,
         varies,
         origins,
     }
+}
+
+/// Whether pages must send credentials headers the API's authorization reads.
+fn authorized(api: &Api) -> bool {
+    api.methods
+        .iter()
+        .any(|m| m.method != "OPTIONS" && (m.is_authorized() || m.api_key.is_some()))
+        || api.http_routes.iter().any(|r| r.authorized)
+        || api.api_key_required
+        || api.default_authorizer.is_some()
 }
 
 /// Every finding on the edge resources.
