@@ -41,7 +41,11 @@ fn read_inputs(dir: &Path, base: &Path) -> Vec<SourceFile> {
 }
 
 fn report(files: &[SourceFile]) -> (String, Vec<Code>) {
-    let diags = corsform::audit::audit(files);
+    // Handler source files beside the IaC, as the CLI reads them under the
+    // audited paths (names are relative to golden-audit/).
+    let base = root().join("golden-audit");
+    let diags =
+        corsform::audit::audit_with_sources(files, &|p| std::fs::read_to_string(base.join(p)).ok());
     let mut text = String::new();
     let mut codes = Vec::new();
     for (f, ds) in files.iter().zip(&diags) {
@@ -90,6 +94,12 @@ const RULES: &[&str] = &[
     "unescaped-origin-regex",
     "wildcard-headers-without-authorization",
     "max-age-out-of-range",
+    "cloudfront-cache-key-ignores-origin",
+    "cloudfront-options-not-allowed",
+    "response-headers-policy-overrides-cors",
+    "bucket-cors-without-etag",
+    "function-url-cors-with-function-headers",
+    "bucket-origin-wildcards",
 ];
 
 #[test]
@@ -396,4 +406,80 @@ fn one_walk_over_many_modules_judges_each_alone() {
         checked += 1;
     }
     assert!(checked > 100, "{checked}");
+}
+
+/// CloudFront in front of corsform's own REST output for several origins
+/// (a mapping template picks Allow-Origin per request): a cache key without
+/// Origin is CF0919 on the distribution's file, one with Origin audits
+/// clean; the generated files themselves stay clean either way.
+#[test]
+fn cloudfront_in_front_of_generated_rest_several_origins() {
+    let dir = root().join("golden/rest-several-origins/terraform");
+    let mut files = read_inputs(&dir, &dir);
+    let distribution = |headers: &str| {
+        format!(
+            r#"resource "aws_cloudfront_distribution" "api" {{
+  enabled = true
+  origin {{
+    origin_id   = "api"
+    domain_name = replace(aws_api_gateway_stage.this.invoke_url, "/^https://([^/]+).*$/", "$1")
+  }}
+  default_cache_behavior {{
+    target_origin_id = "api"
+    allowed_methods  = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods   = ["GET", "HEAD"]
+    forwarded_values {{
+      query_string = true
+      headers      = [{headers}]
+      cookies {{
+        forward = "none"
+      }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    files.push(SourceFile::new(
+        "cloudfront.tf",
+        distribution("\"Authorization\""),
+    ));
+    let diags = corsform::audit::audit(&files);
+    let codes = |i: usize| -> Vec<Code> { diags[i].iter().map(|d| d.code).collect() };
+    let last = files.len() - 1;
+    assert_eq!(codes(last), vec![Code::CloudfrontCacheKeyIgnoresOrigin]);
+    assert!(
+        diags[last][0].message.contains("mapping template"),
+        "{}",
+        diags[last][0].message
+    );
+    for i in 0..last {
+        assert!(
+            diags[i].iter().all(|d| d.severity() > Severity::Warning),
+            "{}: {:?}",
+            files[i].name,
+            codes(i)
+        );
+    }
+    files[last] = SourceFile::new(
+        "cloudfront.tf",
+        distribution("\"Authorization\", \"Origin\""),
+    );
+    let diags = corsform::audit::audit(&files);
+    assert!(diags[last].is_empty(), "{:?}", diags[last]);
+}
+
+/// A handler source file is read only under the paths audit is given: the
+/// template alone is judged without it, its folder with it.
+#[test]
+fn handler_files_are_read_only_under_the_audited_paths() {
+    let case = "golden-audit/sam-function-url-handler-file";
+    let count = |path: &str| {
+        let out = corsform(&["audit", path, "--format", "json"]);
+        String::from_utf8_lossy(&out.stdout)
+            .matches("function-url-cors-with-function-headers")
+            .count()
+    };
+    assert!(count(case) > 0);
+    assert_eq!(count(&format!("{case}/template.yaml")), 0);
 }

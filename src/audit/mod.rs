@@ -71,11 +71,30 @@ fn looks_like_iac(text: &str) -> bool {
 /// Audit files together (Terraform modules span files). Returns each file's
 /// findings, in file order, sorted by position.
 pub fn audit(files: &[SourceFile]) -> Vec<Vec<Diagnostic>> {
+    audit_with_sources(files, &|_| None)
+}
+
+/// Reads a function's handler source that the IaC names (a path relative
+/// to the folder of the file that names it, joined as `dir/path`), or `None`
+/// when it is not among the audited paths.
+pub type SourceReader<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// [`audit`], reading the handler source files the functions name (SAM
+/// `CodeUri` + `Handler`, a Terraform `archive_file`'s `source_file` or
+/// `source_dir` + `handler`) through `sources`, for
+/// `function-url-cors-with-function-headers`.
+pub fn audit_with_sources(files: &[SourceFile], sources: SourceReader) -> Vec<Vec<Diagnostic>> {
     let (parsed, mut out) = parse_all(files);
-    for api in with_body_files(recognise::apis(&parsed), files) {
-        for (file, d) in rules::judge(&api) {
+    let apis = with_body_files(recognise::apis(&parsed), files);
+    for api in &apis {
+        for (file, d) in rules::judge(api) {
             out[file].push(d);
         }
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let edge = recognise::edge::edge(&parsed, &apis, &names, sources);
+    for (file, d) in rules::edge::judge_edge(&edge, &apis) {
+        out[file].push(d);
     }
     for (p, ds) in parsed.iter().zip(out.iter_mut()) {
         if let Parsed::Yaml(doc) = p {

@@ -3,6 +3,8 @@
 //! import read only this. Each element keeps where it was written ([`Loc`]:
 //! file index and byte span), so a finding points at the construct at fault.
 
+pub mod edge;
+
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

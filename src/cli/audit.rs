@@ -87,10 +87,26 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A handler source file a function names (`path` as the IaC file's folder
+/// joined with what it writes), read only when it is a regular file under
+/// one of the audited paths: audit never reads outside what it was given.
+fn handler_source(roots: &[PathBuf], path: &str) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    if !roots.iter().any(|r| real.starts_with(r)) || !std::fs::metadata(&real).ok()?.is_file() {
+        return None;
+    }
+    read_text(&real, MAX_DOCUMENT_BYTES, "a handler source file").ok()
+}
+
 pub fn run(args: AuditArgs, quiet: bool) -> Result<Outcome, CliError> {
     let docs = super::docs_url::resolve(args.docs_url.as_deref())?;
     let Collected { files, unreadable } = collect(&args.paths)?;
-    let diags = crate::audit::audit(&files);
+    let roots: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let diags = crate::audit::audit_with_sources(&files, &|path| handler_source(&roots, path));
     let mut results: Vec<(SourceFile, Vec<_>)> = files.into_iter().zip(diags).collect();
     results.extend(unreadable.into_iter().map(|(f, d)| (f, vec![d])));
     results.sort_by(|a, b| a.0.name.cmp(&b.0.name));

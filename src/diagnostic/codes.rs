@@ -155,6 +155,13 @@ codes! {
     UnescapedOriginRegex = "CF0916", "unescaped-origin-regex", Error, "an origin regex with an unescaped `.`, which matches other hosts";
     NoCors = "CF0917", "no-cors", Note, "a REST API with no CORS at all: no preflight, no Allow-Origin anywhere; fine unless a page on another origin calls it";
     RequestHeaderNotAllowed = "CF0918", "request-header-not-allowed", Warning, "an authorizer, SigV4 or an API key makes the page send a header the preflight's Allow-Headers does not list";
+    // The rest of the browser's path (src/audit/rules/{cloudfront,s3,function_url}.rs).
+    CloudfrontCacheKeyIgnoresOrigin = "CF0919", "cloudfront-cache-key-ignores-origin", Error, "a CloudFront behaviour in front of an API whose Allow-Origin varies by Origin, with a cache key that leaves Origin out";
+    CloudfrontOptionsNotAllowed = "CF0920", "cloudfront-options-not-allowed", Error, "a CloudFront behaviour in front of an API with preflights whose allowed methods leave out OPTIONS";
+    ResponseHeadersPolicyOverridesCors = "CF0921", "response-headers-policy-overrides-cors", Warning, "a CloudFront response headers policy that replaces the API's CORS headers or adds its own where the API sends none";
+    BucketCorsWithoutEtag = "CF0922", "bucket-cors-without-etag", Warning, "an S3 CORS rule allowing PUT or POST without exposing ETag, which browser multipart uploads read";
+    FunctionUrlCorsWithFunctionHeaders = "CF0923", "function-url-cors-with-function-headers", Error, "a Lambda function URL with a CORS block whose function also sets Access-Control-Allow-Origin, so the response carries it twice";
+    BucketOriginWildcards = "CF0924", "bucket-origin-wildcards", Error, "an S3 AllowedOrigin with more than one `*`, which S3 refuses";
     CallerOwnsActualResponses = "CF0603", "caller-owns-actual-responses", Note, "with scope = \"cors\" the caller's API answers actual requests: on REST APIs its non-proxy methods take the layer's actual_response_* outputs, on HTTP APIs it sets the generated cors_configuration";
     LayerAddsPreflightRoute = "CF0604", "layer-adds-preflight-route", Note, "with scope = \"cors\" on an HTTP API, the module's OPTIONS route keeps preflights from an ANY route's authorizer, once it is given api_id";
     // Named backends and environments (src/validate/{backends,environments}.rs).

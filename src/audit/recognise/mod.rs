@@ -2,6 +2,7 @@
 //! (REST and HTTP) declared in Terraform, CloudFormation, SAM or OpenAPI.
 
 pub mod cloudformation;
+pub mod edge;
 pub mod openapi;
 pub mod sam;
 pub mod terraform;

@@ -8,14 +8,19 @@
 //! One file per part: [`rest`] (preflights, actual and error responses, per
 //! path), [`mappings`] (response parameter keys and values), [`response`]
 //! (what the browser makes of one response's headers), [`sam`] (SAM `Cors`),
-//! [`http`] (HTTP APIs).
+//! [`http`] (HTTP APIs); [`edge`] judges what else is on the browser's path
+//! ([`cloudfront`], [`s3`], [`function_url`]).
 
 mod allowed;
+mod cloudfront;
+pub mod edge;
+mod function_url;
 mod http;
 mod lint;
 mod mappings;
 mod response;
 mod rest;
+mod s3;
 mod sam;
 mod templated;
 
