@@ -115,7 +115,11 @@ pub fn explain_in(deployment: &answer::Deployment, req: &Request, path: &str) ->
     ] {
         if let Some(b) = block {
             let fix = match answer::services::addressed(&deployment.policy, path) {
-                Some(service) => service_fix(service, req, where_, b),
+                Some(service) => {
+                    let inherits =
+                        service.cors.allow_origins == deployment.policy.cors.allow_origins;
+                    service_fix(service, inherits, req, where_, b)
+                }
                 None => fix_for(&deployment.policy, req, path, where_, b, ex.route.is_some()),
             };
             if !fixes.contains(&fix) {
@@ -184,16 +188,26 @@ fn fix_for(
 
 /// A block on a bucket or function URL: the change goes in its own table
 /// (its origins, credentials and max age come from [cors] unless set there).
-fn service_fix(service: &Service, req: &Request, where_: &str, block: &Block) -> String {
+fn service_fix(
+    service: &Service,
+    inherits_origins: bool,
+    req: &Request,
+    where_: &str,
+    block: &Block,
+) -> String {
     let table = format!("[{}.{}]", service.kind.table(), service.name);
     let cors = &service.cors;
     let origin = &req.origin;
     // The service decides on origin, method and headers together (S3 refuses
     // the preflight outright), so the first of them it lacks is the fix.
     if !cors.allows_any_origin() && !cors.allow_origins.iter().any(|o| o.matches(origin)) {
-        return format!(
-            "add \"{origin}\" to {table} allow_origins (or to [cors] allow_origins, which it inherits)"
-        );
+        return if inherits_origins {
+            format!(
+                "add \"{origin}\" to [cors] allow_origins, which {table} inherits (or give {table} allow_origins of its own)"
+            )
+        } else {
+            format!("add \"{origin}\" to {table} allow_origins")
+        };
     }
     if !cors
         .allow_methods
