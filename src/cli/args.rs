@@ -214,6 +214,14 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
+    /// Address of the matrix page's own origin, where its try-it buttons send
+    /// each request from [default: --listen's address, a free port]. To try
+    /// as a loopback origin the policy allows, give its port: with
+    /// 127.0.0.1:5173 and http://localhost:5173 allowed, the page is announced
+    /// as http://localhost:5173/__corsform/. The default never takes a port
+    /// the policy names (the front end's dev server needs it).
+    #[arg(long, value_name = "ADDR")]
+    pub page_listen: Option<String>,
     /// Backend for actual requests (http:// or https://, with an optional path
     /// prefix: http://127.0.0.1:3000/api); without it routes answer a stub.
     #[arg(long, value_name = "URL")]
