@@ -224,7 +224,7 @@ function check(label, url, got, expected) {
   for (const r of got.requests) if (r !== url) failures.push(`${label}: a request outside the page: ${r}`);
 }
 
-async function run(p, { compare, shot }) {
+async function run(p, { compare, shot, measureTry = false }) {
   const expected = JSON.parse(corsform(["explain", fileOf(p), "--matrix", "--format", "json", ...envArgs(p)])).rows.flat();
   const html = join(work, `${p.name.replace(/[^a-z0-9]+/gi, "-")}.html`);
   writeFileSync(html, corsform(["explain", fileOf(p), "--matrix", "--format", "html", ...envArgs(p)]));
@@ -245,6 +245,12 @@ async function run(p, { compare, shot }) {
     await got.page.close();
   }
   if (compare) await checkTryIt(p, served);
+  if (measureTry) {
+    // The try-it page: the same matrix plus a prediction per row, from serve's second origin.
+    const got = await openPage(served.tryUrl);
+    result.tryIt = got.dcl;
+    await got.page.close();
+  }
   served.child.kill();
   return { cells: expected.length, ...result };
 }
@@ -322,16 +328,19 @@ if (!benchOnly) {
 // The first load warms Chromium up; the figure is the median of five.
 const times = [];
 const fileTimes = [];
+const tryTimes = [];
 let bigCells = 0;
 for (let i = 0; i < 5; i++) {
-  const r = await run(BIG, { compare: i === 0 && !benchOnly });
+  const r = await run(BIG, { compare: i === 0 && !benchOnly, measureTry: true });
   bigCells = r.cells;
   times.push(r.served);
   fileTimes.push(r.file);
+  tryTimes.push(r.tryIt);
 }
 // Served: serve builds the matrix for the request, then Chromium parses and
-// lays it out; file: Chromium's part alone.
-for (const [kind, t] of [["served", times], ["file", fileTimes]]) {
+// lays it out; file: Chromium's part alone; try-it: the served page on
+// serve's second origin (a prediction and a button more per row).
+for (const [kind, t] of [["served", times], ["file", fileTimes], ["try-it, served", tryTimes]]) {
   t.sort((a, b) => a - b);
   console.log(
     `matrix page load, 200 routes (${bigCells} cells), ${kind}, DOMContentLoaded: median ${t[2].toFixed(0)} ms (min ${t[0].toFixed(0)}, max ${t[4].toFixed(0)}; measured, not asserted)`,
