@@ -688,7 +688,7 @@ fn hosts_the_try_it_page_on_a_second_origin() {
         "{page}"
     );
     assert!(
-        page.contains("<script src=\"/__corsform/try.js\"></script>"),
+        page.contains("<script src=\"/__corsform/try.js\" defer></script>"),
         "{page}"
     );
     let origin = format!("data-try-origin=\"http://localhost:{port}\"");

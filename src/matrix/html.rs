@@ -48,7 +48,16 @@ pub fn render_with(policy_name: &str, m: &Matrix, extras: &Extras) -> String {
     let mut out = String::with_capacity(4096 + m.rows.len() * m.columns.len() * 2048);
     let title = format!("CORS matrix: {policy_name}");
     match try_it {
-        Some(t) => out.push_str(&crate::markup::page_head_csp(&title, STYLE, &t.csp)),
+        // The script in the head, deferred: fetched while the table is
+        // parsed, run once it is (at the end of the body, the parser stalled
+        // on its fetch and laid the 2,000-cell table out first: 0.5 s more).
+        Some(t) => out.push_str(
+            &crate::markup::page_head_csp(&title, STYLE, &t.csp).replacen(
+                "</head>",
+                &format!("<script src=\"{TRY_SCRIPT}\" defer></script>\n</head>"),
+                1,
+            ),
+        ),
         None => out.push_str(&crate::markup::page_head(&title, STYLE)),
     }
     if let Some(intro) = &extras.intro {
@@ -131,10 +140,6 @@ pub fn render_with(policy_name: &str, m: &Matrix, extras: &Extras) -> String {
         cells.len(),
         cells.len() - allowed
     );
-    if try_it.is_some() {
-        let at = out.rfind("</body>").unwrap_or(out.len());
-        out.insert_str(at, &format!("<script src=\"{TRY_SCRIPT}\"></script>\n"));
-    }
     out
 }
 
@@ -232,7 +237,7 @@ mod tests {
         ));
         assert_eq!(page.matches("<td class=\"try\"").count(), m.rows.len());
         assert_eq!(page.matches("<script").count(), 1);
-        assert!(page.contains("<script src=\"/__corsform/try.js\"></script>\n</body>"));
+        assert!(page.contains("<script src=\"/__corsform/try.js\" defer></script>\n</head>"));
         // The buttons need the script: hidden until it runs.
         assert_eq!(page.matches("hidden>").count(), m.rows.len() + 1);
         // The matrix cells are the same as without try-it.

@@ -285,12 +285,13 @@ impl Policy {
     /// and `explain --matrix` of a 200-route policy asks it 2,000 times
     /// (grouping every path each time made the matrix quadratic in clones).
     pub fn path_for(&self, path: &str) -> Option<PathRoutes<'_>> {
+        let parts = path::request_parts(path);
         let mut best: Option<&Route> = None;
         for r in &self.routes {
             if best.is_some_and(|b| b.path.text == r.path.text) {
                 continue;
             }
-            if r.path.matches(path)
+            if r.path.matches_parts(&parts)
                 && best.is_none_or(|b| r.path.specificity() > b.path.specificity())
             {
                 best = Some(r);
