@@ -6,8 +6,13 @@
 //     none missing, none extra);
 //   - the page makes no network request except for itself (Playwright's request
 //     events: the page's CSP allows no fetch, this checks that it holds);
+//   - on serve's try-it page (its second origin), "Try every row": each row's
+//     real fetch result equals the cell's prediction for the page's origin,
+//     which is explain's, and every request stays on the two served origins
+//     (checkTryIt; two generated policies allow the page's loopback origin);
 // then it prints how long a 200-route policy's page takes to load (served,
-// DOMContentLoaded) and writes the screenshots in docs/book/src/images/.
+// from a file, and the try-it page; DOMContentLoaded) and writes the
+// screenshots matrix.png and serve-try-it.png in docs/book/src/images/.
 //
 // The load time is printed, never asserted: the project measures speed in
 // scripts/bench (which runs this script with --bench-only), not as timed
