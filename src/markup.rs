@@ -7,9 +7,25 @@
 /// Policy that allows no fetch at all (inline style only), so the page opens
 /// from a file or behind a firewall and requests nothing of its own.
 pub fn page_head(title: &str, style: &str) -> String {
+    page_head_csp(
+        title,
+        style,
+        "default-src 'none'; style-src 'unsafe-inline'",
+    )
+}
+
+/// [`page_head`] with another Content Security Policy (serve's try-it page
+/// allows its own script and fetches to the API's origin, nothing else).
+pub fn page_head_csp(title: &str, style: &str, csp: &str) -> String {
     let title = html(title);
+    // Quotes of the policy's keywords stay as written; what could end the
+    // attribute or start markup is escaped.
+    let csp = csp
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{title}</title>\n<style>{style}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n<title>{title}</title>\n<style>{style}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     )
 }
 

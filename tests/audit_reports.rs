@@ -32,7 +32,7 @@ fn audit(case: &Path, format: &str) -> (i32, String) {
 #[test]
 fn every_finding_is_a_row_and_a_test_case() {
     let attr = regex::Regex::new(
-        r#"<tr class="[a-z]+" data-code="([A-Z0-9]+)" data-severity="([a-z]+)" data-line="(\d+)">"#,
+        r#"<tr class="[a-z]+" data-code="([A-Z0-9]+)" data-severity="([a-z]+)" data-line="(\d+)"[^>]*>"#,
     )
     .unwrap();
     let cases = cases();
@@ -129,4 +129,74 @@ fn every_finding_is_a_row_and_a_test_case() {
         }
     }
     assert!(findings_seen > 0);
+}
+
+/// issue 32: the page groups findings by API, then by file: audited together,
+/// a Terraform API spread over two files, a SAM API and two unreadable files
+/// give three sections, each holding exactly its files' rows, and every JSON
+/// finding is a row once.
+#[test]
+fn findings_are_grouped_by_api_and_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_corsform"))
+            .args([
+                "audit",
+                "golden-audit/tf-guide-rest-cors",
+                "golden-audit/sam-comma-origins",
+                "golden-audit/unreadable-files",
+                "--format",
+                format,
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let page = run("html");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let sections: Vec<&str> = page.split("<section class=\"api\"").skip(1).collect();
+    let heading = |s: &str| {
+        s.split("<h2>")
+            .nth(1)
+            .unwrap()
+            .split("</h2>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let headings: Vec<String> = sections.iter().map(|s| heading(s)).collect();
+    assert_eq!(
+        headings,
+        [
+            "REST API ProfileApi (golden-audit/sam-comma-origins/template.yaml:6)",
+            "REST API todo-api (golden-audit/tf-guide-rest-cors/main.tf:3)",
+            "Findings outside any API",
+        ],
+        "{page}"
+    );
+    let file_of_row = regex::Regex::new(r#"<tr class="[a-z]+" data-code="[A-Z0-9]+" data-severity="[a-z]+" data-line="\d+" data-column="\d+" data-file="([^"]+)">"#).unwrap();
+    let dirs = [
+        "sam-comma-origins",
+        "tf-guide-rest-cors",
+        "unreadable-files",
+    ];
+    let mut rows = 0;
+    for (s, dir) in sections.iter().zip(dirs) {
+        let files: Vec<&str> = file_of_row
+            .captures_iter(s)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        assert!(!files.is_empty(), "{dir}");
+        for f in &files {
+            assert!(
+                f.starts_with(&format!("golden-audit/{dir}/")),
+                "{f} in the section of {dir}"
+            );
+        }
+        rows += files.len();
+    }
+    assert_eq!(rows, json["findings"].as_array().unwrap().len());
+    // tf-guide-rest-cors's API spans two files: one table each, under one heading.
+    assert!(sections[1].matches("<h3>").count() >= 2, "{}", sections[1]);
 }

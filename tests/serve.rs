@@ -646,3 +646,94 @@ fn hosts_the_matrix_page_unless_a_route_answers_there() {
         "the policy's route answers, not the page: {api}"
     );
 }
+
+/// issue 32, try it: serve's second listener is the page's own origin. There
+/// the page has a try-it column whose cells name that origin and explain's
+/// verdict for it, loads its script from that origin and may fetch only the
+/// API's (its CSP); that origin answers nothing of the API. The page on the
+/// API's origin links to it. With `--page-listen` on the port of an allowed
+/// loopback origin, the page is announced under that origin's host name.
+#[test]
+fn hosts_the_try_it_page_on_a_second_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join("p.toml"),
+        format!(
+            "version = 1\n[api]\nname = \"shop\"\ntype = \"http\"\n[cors]\nallow_origins = [\"http://localhost:{port}\"]\nallow_methods = [\"GET\"]\n[[routes]]\npath = \"/a\"\nmethods = [\"GET\", \"DELETE\"]\n"
+        ),
+    )
+    .unwrap();
+    let page_listen = format!("127.0.0.1:{port}");
+    let srv = Logged::start(dir.path(), &["p.toml", "--page-listen", &page_listen]);
+    let url = format!("http://localhost:{port}/__corsform/");
+    srv.wait_for_log(&format!(
+        "try-it page on {url} (its origin, http://localhost:{port}, sends the try-it requests)"
+    ));
+    let api_port = srv.addr.rsplit(':').next().unwrap();
+    let host = format!("localhost:{port}");
+    let page = send(
+        &page_listen,
+        &format!("GET /__corsform/ HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src http://localhost:{api_port}\""
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains("<script src=\"/__corsform/try.js\" defer></script>"),
+        "{page}"
+    );
+    let origin = format!("data-try-origin=\"http://localhost:{port}\"");
+    assert!(
+        page.contains(&format!("{origin} data-try-method=\"GET\" data-try-path=\"/a\" data-credentials=\"false\" data-predicted=\"allowed\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("{origin} data-try-method=\"DELETE\" data-try-path=\"/a\" data-credentials=\"false\" data-predicted=\"blocked\"")),
+        "DELETE is left out of allow_methods: {page}"
+    );
+    // A Host header that could break out of the markup is not used.
+    let hostile = send(
+        &page_listen,
+        "GET /__corsform/ HTTP/1.1\r\nHost: x\"><script>\r\n\r\n",
+    );
+    assert!(
+        hostile.contains(&origin) && !hostile.contains("x\"><script>"),
+        "{hostile}"
+    );
+    let script = send(
+        &page_listen,
+        &format!("GET /__corsform/try.js HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+    );
+    assert!(
+        script.starts_with("HTTP/1.1 200")
+            && script.contains("text/javascript")
+            && script.contains("fetch("),
+        "{script}"
+    );
+    let api_there = send(
+        &page_listen,
+        &format!("GET /a HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+    );
+    assert!(
+        api_there.starts_with("HTTP/1.1 404"),
+        "the page's origin is not the API: {api_there}"
+    );
+    // The API's own page: no try-it column (a fetch from there is
+    // same-origin), a link to the page's origin instead.
+    let api_page = send(&srv.addr, "GET /__corsform/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(
+        api_page.contains(&format!("<a href=\"{url}\">{url}</a>"))
+            && !api_page.contains("data-try-path")
+            && !api_page.contains("<script"),
+        "{api_page}"
+    );
+}

@@ -108,6 +108,49 @@ pub fn audit_with_sources(files: &[SourceFile], sources: SourceReader) -> Vec<Ve
     out
 }
 
+/// The API a finding of [`audit`] belongs to, for reports that group
+/// findings by API (`audit --format html`): one entry per finding an API's
+/// rules raised, per file index, keyed by its code and span; findings of no
+/// API (a file that does not parse) have none. Findings do not record their
+/// API, so this judges each API again, as [`audit`] does.
+pub fn api_of_findings(files: &[SourceFile]) -> Vec<Vec<ApiFinding>> {
+    let (parsed, _) = parse_all(files);
+    let mut out: Vec<Vec<ApiFinding>> = vec![Vec::new(); files.len()];
+    for api in with_body_files(recognise::apis(&parsed), files) {
+        let kind = match api.kind {
+            model::ApiKind::Rest => "REST API",
+            model::ApiKind::Http => "HTTP API",
+        };
+        let at = files.get(api.loc.file).map(|f| {
+            let (start, _) = f.range(&api.loc.span);
+            format!("{}:{}", f.name, start.line)
+        });
+        let label = match at {
+            Some(at) => format!("{kind} {} ({at})", api.name),
+            None => format!("{kind} {}", api.name),
+        };
+        for (file, d) in rules::judge(&api) {
+            if let Some(list) = out.get_mut(file) {
+                list.push(ApiFinding {
+                    code: d.code,
+                    span: d.span,
+                    api: label.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// See [`api_of_findings`].
+#[derive(Debug, Clone)]
+pub struct ApiFinding {
+    pub code: Code,
+    pub span: Option<std::ops::Range<usize>>,
+    /// `REST API orders (api.tf:3)`: kind, name, where it is declared.
+    pub api: String,
+}
+
 /// Every API the files declare (for `import`), and the parse findings.
 pub fn apis(files: &[SourceFile]) -> (Vec<model::Api>, Vec<Vec<Diagnostic>>) {
     let (parsed, out) = parse_all(files);

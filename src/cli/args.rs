@@ -46,7 +46,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve the deployment's CORS behaviour locally, for front-end development in a real browser.
     #[command(
-        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see.\nA [buckets.NAME] or [function_urls.NAME] table is served at /bucket:NAME/... or /function_url:NAME/...,\nanswered as S3 or Lambda answers (never forwarded upstream)."
+        after_help = "Examples:\n  corsform serve api.toml\n      stubs every route on http://127.0.0.1:8787\n  corsform serve api.toml --upstream http://127.0.0.1:3000 --listen 127.0.0.1:9000\n      proxies actual requests to a local backend, replacing its CORS headers\n  corsform serve --watch --upstream https://staging.example.com/v1\n      serves ./corsform.toml, reloaded on every save, in front of a remote backend (/v1 kept as a prefix)\n  corsform serve api.toml --page-listen 127.0.0.1:5173\n      the matrix page's try-it buttons send each request from port 5173 (as http://localhost:5173\n      when the policy allows that origin; stop the dev server that uses the port first)\n\nThe matrix page is at /__corsform/ on the API's address and, with try-it buttons that send real\nfetches to the API, on a second origin of its own (a free port unless --page-listen names one).\n\nAdd __corsform_error=1 to a query string to get the API Gateway error response the page would see.\nA [buckets.NAME] or [function_urls.NAME] table is served at /bucket:NAME/... or /function_url:NAME/...,\nanswered as S3 or Lambda answers (never forwarded upstream)."
     )]
     Serve(ServeArgs),
     /// Check a deployed API against its policy with real preflight and GET requests.
@@ -218,6 +218,14 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub listen: String,
+    /// Address of the matrix page's own origin, where its try-it buttons send
+    /// each request from [default: --listen's address, a free port]. To try
+    /// as a loopback origin the policy allows, give its port: with
+    /// 127.0.0.1:5173 and http://localhost:5173 allowed, the page is announced
+    /// as http://localhost:5173/__corsform/. The default never takes a port
+    /// the policy names (the front end's dev server needs it).
+    #[arg(long, value_name = "ADDR")]
+    pub page_listen: Option<String>,
     /// Backend for actual requests (http:// or https://, with an optional path
     /// prefix: http://127.0.0.1:3000/api); without it routes answer a stub.
     #[arg(long, value_name = "URL")]

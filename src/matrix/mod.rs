@@ -161,6 +161,12 @@ fn route_methods(methods: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The cell of a route's request from explain's report on it (serve's try-it
+/// column builds its cells for the page's origin with it).
+pub fn cell_of(route: &str, path: &str, report: Report) -> Cell {
+    cell(route, path, report)
+}
+
 fn cell(route: &str, path: &str, report: Report) -> Cell {
     let verdict = |i: usize| match report.stages.get(i).and_then(|s| s.blocked.as_ref()) {
         Some(_) => Verdict::Blocked,

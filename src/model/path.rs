@@ -39,6 +39,14 @@ impl Serialize for ApiPath {
     }
 }
 
+/// A concrete request path's segments, as [`ApiPath::matches_parts`] takes them.
+pub fn request_parts(path: &str) -> Vec<&str> {
+    path.trim_start_matches('/')
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 impl ApiPath {
     /// Parse a path, or say what is wrong with it.
     pub fn parse(text: &str) -> Result<ApiPath, String> {
@@ -174,11 +182,12 @@ impl ApiPath {
 
     /// Whether this template matches the concrete request `path`.
     pub fn matches(&self, path: &str) -> bool {
-        let parts: Vec<&str> = path
-            .trim_start_matches('/')
-            .split('/')
-            .filter(|p| !p.is_empty())
-            .collect();
+        self.matches_parts(&request_parts(path))
+    }
+
+    /// [`matches`](Self::matches) of a path already split by [`request_parts`]
+    /// (one split for every route a request is matched against).
+    pub fn matches_parts(&self, parts: &[&str]) -> bool {
         for (i, seg) in self.segments.iter().enumerate() {
             match seg {
                 Segment::Greedy(_) => return parts.len() > i,

@@ -149,11 +149,13 @@ fn cell(out: &mut String, c: &Check, v: &Verdict, with_policy: bool, width: usiz
     let class = if v.ok() { "ok" } else { "diff" };
     let _ = write!(
         out,
-        "<td class=\"{class}\" data-origin=\"{}\" data-path=\"{}\" data-kind=\"{}\" data-method=\"{}\" data-verdict=\"{verdict}\" data-ok=\"{}\"><details><summary><span class=\"v\">{verdict}</span> <span class=\"k\">{}: {}, {}</span></summary><pre>{}</pre></details></td>",
+        "<td class=\"{class}\" data-origin=\"{}\" data-path=\"{}\" data-kind=\"{}\" data-method=\"{}\" data-request-method=\"{}\" data-request-headers=\"{}\" data-verdict=\"{verdict}\" data-ok=\"{}\"><details><summary><span class=\"v\">{verdict}</span> <span class=\"k\">{}: {}, {}</span></summary><pre>{}</pre></details></td>",
         esc(&c.origin.value),
         esc(&c.path),
         kind_word(c.kind),
         c.method.as_str(),
+        esc(c.request_method.as_deref().unwrap_or("")),
+        esc(&c.request_headers.join(",")),
         v.ok(),
         finding(v, with_policy),
         v.status,

@@ -216,6 +216,7 @@ impl Report {
                     "answered_by": v.answered_by,
                     "answered_by_text": v.answered_by.describe(),
                     "allowed": c.allowed,
+                    "browser": super::html::deployment_verdict(v),
                     "credentials": c.credentials,
                     "misconfiguration": v.misconfiguration.as_ref().map(|m| json!({
                         "attack": m.attack,

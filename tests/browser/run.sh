@@ -76,9 +76,11 @@ fi
 
 cd "$root"
 # Against deployments (scripts/conformance) only the differential applies; the
-# matrix pages test (issue 32) runs with the local binary after it.
+# matrix pages test and the probe and audit pages test (issue 32) run with the
+# local binary after it.
 case " $* " in
   *" --deployed "*) exec node "$here/differential.mjs" "$@" ;;
 esac
 node "$here/differential.mjs" "$@"
 node "$here/matrix.mjs"
+node "$here/reports.mjs"

@@ -4,6 +4,7 @@
 //! decided by the pure [`crate::serve::handle`].
 
 mod live;
+mod page_listener;
 mod server;
 mod upstream;
 mod watch;
@@ -37,6 +38,17 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::Serve(e.to_string()))?;
+    // The try-it origin (issue 32): a second listener for the page alone,
+    // unless the page is off because a route answers there.
+    let shadowed = crate::serve::page::shadowed_by(&crate::answer::Deployment::new(policy.clone()));
+    let page = match shadowed {
+        Some(_) => None,
+        None => Some(page_listener::open(
+            args.page_listen.as_deref(),
+            addr,
+            &policy,
+        )?),
+    };
     // Two workers serve many connections; the upstream client's blocking calls
     // get their own bounded pool.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -61,7 +73,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             file.name, policy.api.name
         );
         // The matrix page (issue 32), or why there is none.
-        match crate::serve::page::shadowed_by(&live.get()) {
+        match &shadowed {
             None => eprintln!(
                 "corsform serve: matrix page on http://{addr}{}",
                 crate::serve::page::PATH
@@ -69,6 +81,30 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             Some(route) => eprintln!(
                 "corsform serve: no matrix page: the policy's route {route} answers under /__corsform, and the page never shadows a route"
             ),
+        }
+        let mut try_url = None;
+        if let Some(p) = page {
+            let url = format!("http://{}{}", p.host, crate::serve::page::PATH);
+            eprintln!(
+                "corsform serve: try-it page on {url} (its origin, http://{}, sends the try-it requests)",
+                p.host
+            );
+            let listener = tokio::net::TcpListener::from_std(p.listener)
+                .map_err(|e| CliError::Serve(format!("cannot listen on {}: {e}", p.host)))?;
+            let page_state = Arc::new(server::State {
+                live: Arc::clone(&live),
+                backend: None,
+                quiet,
+                policy_name: file.name.clone(),
+                environment: args.env.clone(),
+                try_url: None,
+                page_origin: Some(server::PageOrigin {
+                    api_port: addr.port(),
+                    fallback_host: p.host.clone(),
+                }),
+            });
+            tokio::spawn(server::serve(listener, page_state, limits));
+            try_url = Some(url);
         }
         if args.watch {
             tokio::spawn(watch::watch(
@@ -85,6 +121,8 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<Outcome, CliError> {
             quiet,
             policy_name: file.name.clone(),
             environment: args.env.clone(),
+            try_url,
+            page_origin: None,
         });
         server::serve(listener, state, limits).await;
         Ok(Outcome::Success)

@@ -49,6 +49,19 @@ pub struct State {
     pub policy_name: String,
     /// `--env`, named on the matrix page.
     pub environment: Option<String>,
+    /// On the API's listener: the try-it page's URL, linked from the page.
+    pub try_url: Option<String>,
+    /// Set on the page's own listener (the try-it origin): it answers the
+    /// page and its script only, never the API.
+    pub page_origin: Option<PageOrigin>,
+}
+
+/// What the try-it listener needs to know of the API's.
+#[derive(Debug, Clone)]
+pub struct PageOrigin {
+    pub api_port: u16,
+    /// The page's `host:port` when a request carries no usable Host header.
+    pub fallback_host: String,
 }
 
 /// Accept connections until the process ends.
@@ -162,10 +175,25 @@ async fn answer(
         body: body.to_vec(),
     };
     let deployment = state.live.get();
+    if let Some(o) = &state.page_origin {
+        let page = crate::serve::page::answer_try(
+            &deployment,
+            &state.policy_name,
+            state.environment.as_deref(),
+            o.api_port,
+            &o.fallback_host,
+            &request,
+        );
+        if !state.quiet {
+            eprintln!("{}", page.log);
+        }
+        return Ok(to_hyper(page));
+    }
     if let Some(page) = crate::serve::page::answer(
         &deployment,
         &state.policy_name,
         state.environment.as_deref(),
+        state.try_url.as_deref(),
         &request,
     ) {
         if !state.quiet {
