@@ -223,7 +223,10 @@ fn service_fix(
         .filter(|h| !cors.allow_headers.iter().any(|a| a == h || a == "*"))
         .collect();
     if !missing.is_empty() {
-        return format!("add {} to {table} allow_headers", quoted(&missing));
+        return format!(
+            "add {} to {table} allow_headers",
+            crate::validate::quoted(&missing)
+        );
     }
     match block {
         Block::WildcardWithCredentials => format!(
@@ -240,14 +243,6 @@ fn service_fix(
             service.kind.label()
         ),
     }
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Who answers the request: API Gateway, or the bucket's or function URL's service.

@@ -98,23 +98,26 @@ pub fn matrix_in(
 ) -> Matrix {
     let policy = &deployment.policy;
     let columns = columns(policy);
+    // Each request to `path` from every column, as one row.
+    let row = |target: &str, path: &str, method: &str| -> Vec<Cell> {
+        columns
+            .iter()
+            .map(|c| {
+                let req = Request {
+                    origin: c.origin.clone(),
+                    method: method.to_string(),
+                    headers: headers.to_vec(),
+                    credentials,
+                };
+                cell(target, path, explain_in(deployment, &req, path))
+            })
+            .collect()
+    };
     let mut rows = Vec::new();
     for route in &policy.routes {
         let path = route.path.sample("example");
         for method in route_methods(&route.methods) {
-            let cells = columns
-                .iter()
-                .map(|c| {
-                    let req = Request {
-                        origin: c.origin.clone(),
-                        method: method.clone(),
-                        headers: headers.to_vec(),
-                        credentials,
-                    };
-                    cell(&route.path.text, &path, explain_in(deployment, &req, &path))
-                })
-                .collect();
-            rows.push(cells);
+            rows.push(row(&route.path.text, &path, &method));
         }
     }
     // Buckets and function URLs are rows too, addressed as explain's --path
@@ -128,19 +131,7 @@ pub fn matrix_in(
             route_methods(&service.cors.allow_methods)
         };
         for method in methods {
-            let cells = columns
-                .iter()
-                .map(|c| {
-                    let req = Request {
-                        origin: c.origin.clone(),
-                        method: method.clone(),
-                        headers: headers.to_vec(),
-                        credentials,
-                    };
-                    cell(&address, &path, explain_in(deployment, &req, &path))
-                })
-                .collect();
-            rows.push(cells);
+            rows.push(row(&address, &path, &method));
         }
     }
     Matrix {

@@ -101,7 +101,7 @@ pub fn resolve_routes(
                     .label("every lambda or http route needs `backend` once [backends] exists")
                     .help(format!(
                         "add `backend = \"...\"` naming one of: {}",
-                        quoted(&declared)
+                        super::quoted(&declared)
                     )),
                 );
             }
@@ -130,7 +130,7 @@ pub fn resolve_routes(
                 }
                 None => format!(
                     "declare it in [backends], or use one of: {}",
-                    quoted(&declared)
+                    super::quoted(&declared)
                 ),
             };
             f.push(
@@ -198,14 +198,6 @@ fn check_unused(raw: Option<&RawBackends>, routes: &[CheckedRoute], f: &mut Find
             );
         }
     }
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -25,6 +25,15 @@ use crate::model::{ApiType, Policy};
 use crate::policy::raw::RawPolicy;
 use std::ops::Range;
 
+/// Names as a finding lists them: `"a", "b"`.
+pub(crate) fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The findings of one policy, in the order they were found.
 #[derive(Debug, Default)]
 pub struct Findings(pub Vec<Diagnostic>);

@@ -202,16 +202,9 @@ fn check_bucket(
             .help("list the response headers script reads, e.g. [\"etag\", \"x-amz-version-id\"]"),
         );
     }
-    let origin_list = raw.allow_origins.as_ref();
     for o in &cors.allow_origins {
         if let Origin::Pattern { .. } = o {
-            let at = origin_list
-                .and_then(|l| {
-                    l.iter()
-                        .find(|e| e.as_str() == o.as_str())
-                        .map(|e| e.span())
-                })
-                .unwrap_or(raw.span());
+            let at = origin_span(raw, o);
             f.push(
                 Diagnostic::new(Code::BucketPatternWider, format!("on S3, \"{}\" also allows deeper subdomains", o.as_str()), at)
                     .label("S3's `*` matches any characters, dots included")
@@ -263,13 +256,7 @@ fn check_function_url(table: &str, raw: &Sp<RawDirectService>, cors: &Cors, f: &
     }
     let origin_list = raw.allow_origins.as_ref();
     for o in &cors.allow_origins {
-        let at = origin_list
-            .and_then(|l| {
-                l.iter()
-                    .find(|e| e.as_str() == o.as_str())
-                    .map(|e| e.span())
-            })
-            .unwrap_or(raw.span());
+        let at = origin_span(raw, o);
         if let Origin::Pattern { .. } = o {
             f.push(
                 Diagnostic::new(
@@ -340,6 +327,19 @@ fn check_function_url(table: &str, raw: &Sp<RawDirectService>, cors: &Cors, f: &
         raw.span(),
     );
     cors::check_wildcards(&synthetic, cors, f);
+}
+
+/// Where a finding about origin `o` points: its entry in the table's own
+/// allow_origins, or the table when the origin is inherited from [cors].
+fn origin_span(raw: &Sp<RawDirectService>, o: &Origin) -> std::ops::Range<usize> {
+    raw.allow_origins
+        .as_ref()
+        .and_then(|l| {
+            l.iter()
+                .find(|e| e.as_str() == o.as_str())
+                .map(|e| e.span())
+        })
+        .unwrap_or(raw.span())
 }
 
 fn limit(at: std::ops::Range<usize>, key: &str, max: usize, help: &str) -> Diagnostic {
