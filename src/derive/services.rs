@@ -97,6 +97,8 @@ pub struct UrlCors {
     pub allow_credentials: bool,
     pub allow_origins: Vec<String>,
     pub allow_methods: Vec<String>,
+    /// The methods as the CDK's `lambda.HttpMethod` names them (`*` is `ALL`).
+    pub cdk_methods: Vec<String>,
     pub allow_headers: Vec<String>,
     pub expose_headers: Vec<String>,
     pub max_age: Option<i64>,
@@ -247,6 +249,11 @@ fn url_cors(env: Option<&str>, c: &Cors) -> UrlCors {
         allow_credentials: c.allow_credentials,
         allow_origins: c.origin_strings(),
         allow_methods: c.allow_methods.clone(),
+        cdk_methods: c
+            .allow_methods
+            .iter()
+            .map(|m| if m == "*" { "ALL".into() } else { m.clone() })
+            .collect(),
         allow_headers: c.allow_headers.clone(),
         expose_headers: c.expose_headers.clone(),
         max_age: c.max_age,

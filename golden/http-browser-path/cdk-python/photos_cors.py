@@ -178,3 +178,107 @@ def _proxy_integration(r: ProxyRoute, backend: Any, construct_id: str) -> apigwv
     if backend is None:
         raise ValueError(f"{r.method} {r.path} needs its backend: pass {r.target} to CorsHttpApi")
     return integrations.HttpLambdaIntegration(construct_id, backend)
+
+
+
+# The rest of the browser's path: S3 buckets, Lambda function URLs and
+# CloudFront, which the front end reaches without API Gateway.
+from typing import Dict as _ServicesDict, List as _ServicesList, Tuple as _ServicesTuple  # noqa: E402
+
+import aws_cdk as _services_cdk  # noqa: E402
+from aws_cdk import aws_cloudfront as _services_cloudfront  # noqa: E402
+from aws_cdk import aws_lambda as _services_lambda  # noqa: E402
+from aws_cdk import aws_s3 as _services_s3  # noqa: E402
+from constructs import Construct as _ServicesScope  # noqa: E402
+
+# Each bucket's CORS rules, for a bucket your app creates:
+# s3.Bucket(self, "Uploads", cors=BUCKET_CORS["uploads"]).
+# A bucket imported with s3.Bucket.from_bucket_name is an IBucket, which has no
+# CORS to set (CloudFormation cannot change a bucket it does not create): apply
+# buckets/<name>-cors.json to it with `aws s3api put-bucket-cors`. Either
+# replaces every CORS rule the bucket had.
+BUCKET_CORS: _ServicesDict[str, _ServicesList[_services_s3.CorsRule]] = {
+    "uploads": [
+        _services_s3.CorsRule(
+            allowed_methods=[_services_s3.HttpMethods.PUT, _services_s3.HttpMethods.GET],
+            allowed_origins=[
+    "https://app.example.com",
+    "https://admin.example.com",
+],
+            allowed_headers=[
+    "content-type",
+],
+            exposed_headers=[
+    "etag",
+],
+            max_age=600,
+        ),
+    ],
+}
+
+
+def add_function_url_thumbnails(
+    scope: _ServicesScope,
+    fn: _services_lambda.IFunction,
+    auth_type: _services_lambda.FunctionUrlAuthType = _services_lambda.FunctionUrlAuthType.AWS_IAM,
+) -> _services_lambda.FunctionUrl:
+    """Function URL thumbnails with its CORS, for an existing function:
+    add_function_url_thumbnails(self, lambda_.Function.from_function_name(self, "Fn", "my-function")).
+    Lambda answers its preflights from this CORS and sets the CORS headers of
+    every response: the function must not send them too. AWS_IAM (the
+    default) takes signed requests; NONE makes the URL public."""
+    return _services_lambda.FunctionUrl(
+        scope,
+        "FunctionUrlThumbnails",
+        function=fn,
+        auth_type=auth_type,
+        cors=_services_lambda.FunctionUrlCorsOptions(
+            allow_credentials=True,
+            allowed_origins=[
+                "https://app.example.com",
+            ],
+            allowed_methods=[_services_lambda.HttpMethod.POST],
+            allowed_headers=[
+                "content-type",
+            ],
+            max_age=_services_cdk.Duration.seconds(600),
+        ),
+    )
+
+
+def add_cloudfront_policies(
+    scope: _ServicesScope,
+) -> _ServicesTuple[_services_cloudfront.CachePolicy, _services_cloudfront.OriginRequestPolicy]:
+    """The CloudFront cache and origin request policies for the behaviour of
+    your distribution that serves the API. CloudFront ignores Vary, so the
+    cache key holds Origin and the preflight's Access-Control-Request-*
+    headers (and Authorization, which CloudFront forwards only when it is
+    in the key). A policy with max TTL 0 may not key on headers (CloudFront
+    developer guide, "Understand cache policies"): TTLs 0 / 0 / one year cache
+    nothing unless the API's Cache-Control says so. The origin request policy
+    forwards every viewer header but Host, by which API Gateway picks the API.
+    The behaviour must allow and cache OPTIONS (AllowedMethods.ALLOW_ALL,
+    CachedMethods.CACHE_GET_HEAD_OPTIONS) and have no response headers policy
+    with CORS or origin_override."""
+    cache_policy = _services_cloudfront.CachePolicy(
+        scope,
+        "CorsCachePolicy",
+        comment="Keys on Origin and the preflight request headers (corsform)",
+        min_ttl=_services_cdk.Duration.seconds(0),
+        default_ttl=_services_cdk.Duration.seconds(0),
+        max_ttl=_services_cdk.Duration.seconds(31536000),
+        header_behavior=_services_cloudfront.CacheHeaderBehavior.allow_list("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Authorization"),
+        query_string_behavior=_services_cloudfront.CacheQueryStringBehavior.all(),
+        cookie_behavior=_services_cloudfront.CacheCookieBehavior.none(),
+        enable_accept_encoding_gzip=True,
+        enable_accept_encoding_brotli=True,
+    )
+    origin_request_policy = _services_cloudfront.OriginRequestPolicy(
+        scope,
+        "CorsOriginRequestPolicy",
+        comment="Every viewer header but Host, cookies and query strings (corsform)",
+        header_behavior=_services_cloudfront.OriginRequestHeaderBehavior.deny_list("Host"),
+        query_string_behavior=_services_cloudfront.OriginRequestQueryStringBehavior.all(),
+        cookie_behavior=_services_cloudfront.OriginRequestCookieBehavior.all(),
+    )
+    return cache_policy, origin_request_policy

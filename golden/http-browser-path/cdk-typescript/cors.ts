@@ -169,3 +169,105 @@ function proxyIntegration(r: ProxyRoute, backend: unknown, id: string): apigwv2.
   }
   return new integrations.HttpLambdaIntegration(id, backend as lambda.IFunction);
 }
+
+
+// The rest of the browser's path: S3 buckets, Lambda function URLs and
+// CloudFront, which the front end reaches without API Gateway.
+import * as servicesCdk from "aws-cdk-lib";
+import * as servicesCloudfront from "aws-cdk-lib/aws-cloudfront";
+import * as servicesLambda from "aws-cdk-lib/aws-lambda";
+import * as servicesS3 from "aws-cdk-lib/aws-s3";
+import { Construct as ServicesScope } from "constructs";
+
+/**
+ * Each bucket's CORS rules, for a bucket your app creates:
+ * `new s3.Bucket(this, "Uploads", { cors: BUCKET_CORS.uploads })`.
+ * A bucket imported with s3.Bucket.fromBucketName is an IBucket, which has no
+ * CORS to set (CloudFormation cannot change a bucket it does not create):
+ * apply buckets/<name>-cors.json to it with `aws s3api put-bucket-cors`.
+ * Either replaces every CORS rule the bucket had.
+ */
+export const BUCKET_CORS: Readonly<Record<string, servicesS3.CorsRule[]>> = {
+  "uploads": [
+    {
+      allowedMethods: [servicesS3.HttpMethods.PUT, servicesS3.HttpMethods.GET],
+      allowedOrigins: [
+        "https://app.example.com",
+        "https://admin.example.com"
+      ],
+      allowedHeaders: [
+        "content-type"
+      ],
+      exposedHeaders: [
+        "etag"
+      ],
+      maxAge: 600,
+    },
+  ],
+};
+
+/**
+ * Function URL thumbnails with its CORS, for an existing function:
+ * `addFunctionUrlThumbnails(this, lambda.Function.fromFunctionName(this, "Fn", "my-function"))`.
+ * Lambda answers its preflights from this CORS and sets the CORS headers of
+ * every response: the function must not send them too. AWS_IAM (the
+ * default) takes signed requests; NONE makes the URL public.
+ */
+export function addFunctionUrlThumbnails(
+  scope: ServicesScope,
+  fn: servicesLambda.IFunction,
+  authType: servicesLambda.FunctionUrlAuthType = servicesLambda.FunctionUrlAuthType.AWS_IAM,
+): servicesLambda.FunctionUrl {
+  return new servicesLambda.FunctionUrl(scope, "FunctionUrlThumbnails", {
+    function: fn,
+    authType,
+    cors: {
+      allowCredentials: true,
+      allowedOrigins: [
+        "https://app.example.com"
+      ],
+      allowedMethods: [servicesLambda.HttpMethod.POST],
+      allowedHeaders: [
+        "content-type"
+      ],
+      maxAge: servicesCdk.Duration.seconds(600),
+    },
+  });
+}
+
+/**
+ * The CloudFront cache and origin request policies for the behaviour of your
+ * distribution that serves the API. CloudFront ignores Vary, so the cache key
+ * holds Origin and the preflight's Access-Control-Request-* headers (and
+ * Authorization, which CloudFront forwards only when it is in the key). A
+ * policy with max TTL 0 may not key on headers (CloudFront developer guide,
+ * "Understand cache policies"): TTLs 0 / 0 / one year cache nothing unless
+ * the API's Cache-Control says so. The origin request policy forwards every
+ * viewer header but Host, by which API Gateway picks the API. The behaviour
+ * must allow and cache OPTIONS (AllowedMethods.ALLOW_ALL,
+ * CachedMethods.CACHE_GET_HEAD_OPTIONS) and have no response headers policy
+ * with CORS or originOverride.
+ */
+export function addCloudFrontPolicies(scope: ServicesScope): {
+  cachePolicy: servicesCloudfront.CachePolicy;
+  originRequestPolicy: servicesCloudfront.OriginRequestPolicy;
+} {
+  const cachePolicy = new servicesCloudfront.CachePolicy(scope, "CorsCachePolicy", {
+    comment: "Keys on Origin and the preflight request headers (corsform)",
+    minTtl: servicesCdk.Duration.seconds(0),
+    defaultTtl: servicesCdk.Duration.seconds(0),
+    maxTtl: servicesCdk.Duration.seconds(31536000),
+    headerBehavior: servicesCloudfront.CacheHeaderBehavior.allowList("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Authorization"),
+    queryStringBehavior: servicesCloudfront.CacheQueryStringBehavior.all(),
+    cookieBehavior: servicesCloudfront.CacheCookieBehavior.none(),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  });
+  const originRequestPolicy = new servicesCloudfront.OriginRequestPolicy(scope, "CorsOriginRequestPolicy", {
+    comment: "Every viewer header but Host, cookies and query strings (corsform)",
+    headerBehavior: servicesCloudfront.OriginRequestHeaderBehavior.denyList("Host"),
+    queryStringBehavior: servicesCloudfront.OriginRequestQueryStringBehavior.all(),
+    cookieBehavior: servicesCloudfront.OriginRequestCookieBehavior.all(),
+  });
+  return { cachePolicy, originRequestPolicy };
+}

@@ -170,20 +170,22 @@ POLICIES: Mapping[str, EnvironmentPolicy] = {
                 preflight=CorsResponse(
                     status_code="204",
                     headers={
+                        "Access-Control-Allow-Origin": "'https://app.example.com'",
                         "Access-Control-Allow-Methods": "'GET,POST'",
                         "Access-Control-Allow-Headers": "'content-type'",
                         "Access-Control-Max-Age": "'3600'",
                         "Vary": "'Origin'",
                     },
-                    template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+                    template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
                     declared_headers=["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Vary"],
                 ),
                 actual=CorsResponse(
                     status_code="200",
                     headers={
+                        "Access-Control-Allow-Origin": "'https://app.example.com'",
                         "Vary": "'Origin'",
                     },
-                    template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+                    template="#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
                     declared_headers=["Access-Control-Allow-Origin", "Vary"],
                 ),
                 mock_methods=(
@@ -194,11 +196,13 @@ POLICIES: Mapping[str, EnvironmentPolicy] = {
             CorsGatewayResponse(
                 type="DEFAULT_4XX",
                 headers={
+                    "Access-Control-Allow-Origin": "'https://app.example.com'",
                 },
             ),
             CorsGatewayResponse(
                 type="DEFAULT_5XX",
                 headers={
+                    "Access-Control-Allow-Origin": "'https://app.example.com'",
                 },
             ),
         ),
@@ -523,3 +527,137 @@ def _proxy_integration(m: ProxyMethod, backend: Any) -> apigateway.Integration:
     if backend is None:
         raise ValueError(f"{m.http_method} {m.path} needs its backend: pass {m.target} to CorsRestApi")
     return apigateway.LambdaIntegration(backend)
+
+
+
+# The rest of the browser's path: S3 buckets, Lambda function URLs and
+# CloudFront, which the front end reaches without API Gateway.
+from typing import Dict as _ServicesDict, List as _ServicesList, Tuple as _ServicesTuple  # noqa: E402
+
+import aws_cdk as _services_cdk  # noqa: E402
+from aws_cdk import aws_cloudfront as _services_cloudfront  # noqa: E402
+from aws_cdk import aws_lambda as _services_lambda  # noqa: E402
+from aws_cdk import aws_s3 as _services_s3  # noqa: E402
+from constructs import Construct as _ServicesScope  # noqa: E402
+
+# Each bucket's CORS rules, per environment, for a bucket your app creates:
+# s3.Bucket(self, "Uploads", cors=BUCKET_CORS[environment]["media_uploads"]).
+# A bucket imported with s3.Bucket.from_bucket_name is an IBucket, which has no
+# CORS to set (CloudFormation cannot change a bucket it does not create): apply
+# buckets/<name>-cors.json to it with `aws s3api put-bucket-cors`. Either
+# replaces every CORS rule the bucket had.
+BUCKET_CORS: _ServicesDict[str, _ServicesDict[str, _ServicesList[_services_s3.CorsRule]]] = {
+    "dev": {
+        "media_uploads": [
+            _services_s3.CorsRule(
+                allowed_methods=[_services_s3.HttpMethods.PUT, _services_s3.HttpMethods.POST, _services_s3.HttpMethods.GET],
+                allowed_origins=[
+    "http://localhost:5173",
+    "https://*.dev.example.com",
+],
+                allowed_headers=[
+    "content-type",
+    "content-md5",
+],
+                exposed_headers=[
+    "etag",
+    "x-amz-version-id",
+],
+                max_age=300,
+            ),
+        ],
+    },
+    "prod": {
+        "media_uploads": [
+            _services_s3.CorsRule(
+                allowed_methods=[_services_s3.HttpMethods.PUT, _services_s3.HttpMethods.POST, _services_s3.HttpMethods.GET],
+                allowed_origins=[
+    "https://app.example.com",
+    "https://*.example.com",
+],
+                allowed_headers=[
+    "content-type",
+    "content-md5",
+],
+                exposed_headers=[
+    "etag",
+    "x-amz-version-id",
+],
+                max_age=3600,
+            ),
+        ],
+    },
+}
+
+
+def add_function_url_transcode(
+    scope: _ServicesScope,
+    fn: _services_lambda.IFunction,
+    environment: str,
+    auth_type: _services_lambda.FunctionUrlAuthType = _services_lambda.FunctionUrlAuthType.AWS_IAM,
+) -> _services_lambda.FunctionUrl:
+    """Function URL transcode with its CORS, for an existing function:
+    add_function_url_transcode(self, lambda_.Function.from_function_name(self, "Fn", "my-function"), "dev").
+    Lambda answers its preflights from this CORS and sets the CORS headers of
+    every response: the function must not send them too. AWS_IAM (the
+    default) takes signed requests; NONE makes the URL public."""
+    cors = {
+        "dev": _services_lambda.FunctionUrlCorsOptions(
+            allow_credentials=False,
+            allowed_origins=[
+                "https://app.example.com",
+            ],
+            allowed_methods=[_services_lambda.HttpMethod.POST, _services_lambda.HttpMethod.GET],
+            max_age=_services_cdk.Duration.seconds(300),
+        ),
+        "prod": _services_lambda.FunctionUrlCorsOptions(
+            allow_credentials=False,
+            allowed_origins=[
+                "https://app.example.com",
+            ],
+            allowed_methods=[_services_lambda.HttpMethod.POST, _services_lambda.HttpMethod.GET],
+            max_age=_services_cdk.Duration.seconds(3600),
+        ),
+    }
+    if environment not in cors:
+        raise ValueError(f"unknown environment {environment!r}: the policy declares {', '.join(cors)}")
+    return _services_lambda.FunctionUrl(
+        scope, "FunctionUrlTranscode", function=fn, auth_type=auth_type, cors=cors[environment]
+    )
+
+
+def add_cloudfront_policies(
+    scope: _ServicesScope,
+) -> _ServicesTuple[_services_cloudfront.CachePolicy, _services_cloudfront.OriginRequestPolicy]:
+    """The CloudFront cache and origin request policies for the behaviour of
+    your distribution that serves the API. CloudFront ignores Vary, so the
+    cache key holds Origin and the preflight's Access-Control-Request-*
+    headers. A policy with max TTL 0 may not key on headers (CloudFront
+    developer guide, "Understand cache policies"): TTLs 0 / 0 / one year cache
+    nothing unless the API's Cache-Control says so. The origin request policy
+    forwards every viewer header but Host, by which API Gateway picks the API.
+    The behaviour must allow and cache OPTIONS (AllowedMethods.ALLOW_ALL,
+    CachedMethods.CACHE_GET_HEAD_OPTIONS) and have no response headers policy
+    with CORS or origin_override."""
+    cache_policy = _services_cloudfront.CachePolicy(
+        scope,
+        "CorsCachePolicy",
+        comment="Keys on Origin and the preflight request headers (corsform)",
+        min_ttl=_services_cdk.Duration.seconds(0),
+        default_ttl=_services_cdk.Duration.seconds(0),
+        max_ttl=_services_cdk.Duration.seconds(31536000),
+        header_behavior=_services_cloudfront.CacheHeaderBehavior.allow_list("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"),
+        query_string_behavior=_services_cloudfront.CacheQueryStringBehavior.all(),
+        cookie_behavior=_services_cloudfront.CacheCookieBehavior.none(),
+        enable_accept_encoding_gzip=True,
+        enable_accept_encoding_brotli=True,
+    )
+    origin_request_policy = _services_cloudfront.OriginRequestPolicy(
+        scope,
+        "CorsOriginRequestPolicy",
+        comment="Every viewer header but Host, cookies and query strings (corsform)",
+        header_behavior=_services_cloudfront.OriginRequestHeaderBehavior.deny_list("Host"),
+        query_string_behavior=_services_cloudfront.OriginRequestQueryStringBehavior.all(),
+        cookie_behavior=_services_cloudfront.OriginRequestCookieBehavior.all(),
+    )
+    return cache_policy, origin_request_policy

@@ -161,20 +161,22 @@ export const POLICIES: Readonly<Record<Environment, EnvironmentPolicy>> = {
         preflight: {
           statusCode: "204",
           headers: {
+            "Access-Control-Allow-Origin": "'https://app.example.com'",
             "Access-Control-Allow-Methods": "'GET,POST'",
             "Access-Control-Allow-Headers": "'content-type'",
             "Access-Control-Max-Age": "'3600'",
             "Vary": "'Origin'",
           },
-          template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+          template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
           declaredHeaders: ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Vary"],
         },
         actual: {
           statusCode: "200",
           headers: {
+            "Access-Control-Allow-Origin": "'https://app.example.com'",
             "Vary": "'Origin'",
           },
-          template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
+          template: "#set($origin = $input.params().header.get('Origin'))\n#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n#if(\"$!origin\" != \"\")\n#if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$'))\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n#end\n",
           declaredHeaders: ["Access-Control-Allow-Origin", "Vary"],
         },
         mockMethods: [
@@ -185,11 +187,13 @@ export const POLICIES: Readonly<Record<Environment, EnvironmentPolicy>> = {
       {
         type: "DEFAULT_4XX",
         headers: {
+          "Access-Control-Allow-Origin": "'https://app.example.com'",
         },
       },
       {
         type: "DEFAULT_5XX",
         headers: {
+          "Access-Control-Allow-Origin": "'https://app.example.com'",
         },
       },
     ],
@@ -531,4 +535,138 @@ function proxyIntegration(m: ProxyMethod, backend: unknown): apigateway.Integrat
     throw new Error(`${m.httpMethod} ${m.path} needs its backend: set ${m.target} in CorsRestApi's props`);
   }
   return new apigateway.LambdaIntegration(backend as lambda.IFunction);
+}
+
+
+// The rest of the browser's path: S3 buckets, Lambda function URLs and
+// CloudFront, which the front end reaches without API Gateway.
+import * as servicesCdk from "aws-cdk-lib";
+import * as servicesCloudfront from "aws-cdk-lib/aws-cloudfront";
+import * as servicesLambda from "aws-cdk-lib/aws-lambda";
+import * as servicesS3 from "aws-cdk-lib/aws-s3";
+import { Construct as ServicesScope } from "constructs";
+
+/**
+ * Each bucket's CORS rules, per environment, for a bucket your app creates:
+ * `new s3.Bucket(this, "Uploads", { cors: BUCKET_CORS[environment].media_uploads })`.
+ * A bucket imported with s3.Bucket.fromBucketName is an IBucket, which has no
+ * CORS to set (CloudFormation cannot change a bucket it does not create):
+ * apply buckets/<name>-cors.json to it with `aws s3api put-bucket-cors`.
+ * Either replaces every CORS rule the bucket had.
+ */
+export const BUCKET_CORS: Readonly<Record<Environment, Readonly<Record<string, servicesS3.CorsRule[]>>>> = {
+  "dev": {
+    "media_uploads": [
+      {
+        allowedMethods: [servicesS3.HttpMethods.PUT, servicesS3.HttpMethods.POST, servicesS3.HttpMethods.GET],
+        allowedOrigins: [
+          "http://localhost:5173",
+          "https://*.dev.example.com"
+        ],
+        allowedHeaders: [
+          "content-type",
+          "content-md5"
+        ],
+        exposedHeaders: [
+          "etag",
+          "x-amz-version-id"
+        ],
+        maxAge: 300,
+      },
+    ],
+  },
+  "prod": {
+    "media_uploads": [
+      {
+        allowedMethods: [servicesS3.HttpMethods.PUT, servicesS3.HttpMethods.POST, servicesS3.HttpMethods.GET],
+        allowedOrigins: [
+          "https://app.example.com",
+          "https://*.example.com"
+        ],
+        allowedHeaders: [
+          "content-type",
+          "content-md5"
+        ],
+        exposedHeaders: [
+          "etag",
+          "x-amz-version-id"
+        ],
+        maxAge: 3600,
+      },
+    ],
+  },
+};
+
+/**
+ * Function URL transcode with its CORS, for an existing function:
+ * `addFunctionUrlTranscode(this, lambda.Function.fromFunctionName(this, "Fn", "my-function"), "dev")`.
+ * Lambda answers its preflights from this CORS and sets the CORS headers of
+ * every response: the function must not send them too. AWS_IAM (the
+ * default) takes signed requests; NONE makes the URL public.
+ */
+export function addFunctionUrlTranscode(
+  scope: ServicesScope,
+  fn: servicesLambda.IFunction,
+  environment: Environment,
+  authType: servicesLambda.FunctionUrlAuthType = servicesLambda.FunctionUrlAuthType.AWS_IAM,
+): servicesLambda.FunctionUrl {
+  const cors: Readonly<Record<Environment, servicesLambda.FunctionUrlCorsOptions>> = {
+    "dev": {
+      allowCredentials: false,
+      allowedOrigins: [
+        "https://app.example.com"
+      ],
+      allowedMethods: [servicesLambda.HttpMethod.POST, servicesLambda.HttpMethod.GET],
+      maxAge: servicesCdk.Duration.seconds(300),
+    },
+    "prod": {
+      allowCredentials: false,
+      allowedOrigins: [
+        "https://app.example.com"
+      ],
+      allowedMethods: [servicesLambda.HttpMethod.POST, servicesLambda.HttpMethod.GET],
+      maxAge: servicesCdk.Duration.seconds(3600),
+    },
+  };
+  return new servicesLambda.FunctionUrl(scope, "FunctionUrlTranscode", {
+    function: fn,
+    authType,
+    cors: cors[environment],
+  });
+}
+
+/**
+ * The CloudFront cache and origin request policies for the behaviour of your
+ * distribution that serves the API. CloudFront ignores Vary, so the cache key
+ * holds Origin and the preflight's Access-Control-Request-* headers. A
+ * policy with max TTL 0 may not key on headers (CloudFront developer guide,
+ * "Understand cache policies"): TTLs 0 / 0 / one year cache nothing unless
+ * the API's Cache-Control says so. The origin request policy forwards every
+ * viewer header but Host, by which API Gateway picks the API. The behaviour
+ * must allow and cache OPTIONS (AllowedMethods.ALLOW_ALL,
+ * CachedMethods.CACHE_GET_HEAD_OPTIONS) and have no response headers policy
+ * with CORS or originOverride.
+ */
+export function addCloudFrontPolicies(scope: ServicesScope): {
+  cachePolicy: servicesCloudfront.CachePolicy;
+  originRequestPolicy: servicesCloudfront.OriginRequestPolicy;
+} {
+  const cachePolicy = new servicesCloudfront.CachePolicy(scope, "CorsCachePolicy", {
+    comment: "Keys on Origin and the preflight request headers (corsform)",
+    minTtl: servicesCdk.Duration.seconds(0),
+    defaultTtl: servicesCdk.Duration.seconds(0),
+    maxTtl: servicesCdk.Duration.seconds(31536000),
+    headerBehavior: servicesCloudfront.CacheHeaderBehavior.allowList("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"),
+    queryStringBehavior: servicesCloudfront.CacheQueryStringBehavior.all(),
+    cookieBehavior: servicesCloudfront.CacheCookieBehavior.none(),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  });
+  const originRequestPolicy = new servicesCloudfront.OriginRequestPolicy(scope, "CorsOriginRequestPolicy", {
+    comment: "Every viewer header but Host, cookies and query strings (corsform)",
+    headerBehavior: servicesCloudfront.OriginRequestHeaderBehavior.denyList("Host"),
+    queryStringBehavior: servicesCloudfront.OriginRequestQueryStringBehavior.all(),
+    cookieBehavior: servicesCloudfront.OriginRequestCookieBehavior.all(),
+  });
+  return { cachePolicy, originRequestPolicy };
 }

@@ -51,7 +51,9 @@ const ENVIRONMENTS = {
       "any_origin": false,
       "expose_headers": [],
       "max_age": 3600,
-      "origins": [],
+      "origins": [
+        "https://app.example.com"
+      ],
       "patterns": [
         "^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$"
       ],

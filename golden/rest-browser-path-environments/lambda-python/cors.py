@@ -62,7 +62,9 @@ ENVIRONMENTS = {
             "any_origin": False,
             "expose_headers": [],
             "max_age": 3600,
-            "origins": [],
+            "origins": [
+                "https://app.example.com",
+            ],
             "patterns": [
                 "^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.example\\.com$",
             ],

@@ -48,10 +48,11 @@ locals {
     }
     prod = {
       stage        = "prod"
-      content_hash = "d909264a73"
+      content_hash = "425d971063"
       responses = {
         media_options = {
           parameters = {
+            "method.response.header.Access-Control-Allow-Origin"  = "'https://app.example.com'"
             "method.response.header.Access-Control-Allow-Methods" = "'GET,POST'"
             "method.response.header.Access-Control-Allow-Headers" = "'content-type'"
             "method.response.header.Access-Control-Max-Age"       = "'3600'"
@@ -62,7 +63,7 @@ locals {
       #set($origin = $input.params().header.get('Origin'))
       #if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end
       #if("$!origin" != "")
-      #if($origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.example\.com$'))
+      #if($origin == 'https://app.example.com' || $origin.matches('^https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.example\.com$'))
       #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
       #end
       #end
@@ -72,13 +73,17 @@ locals {
       }
       gateway_responses = {
         default_4xx = {
-          parameters = {}
-          templates  = {}
+          parameters = {
+            "gatewayresponse.header.Access-Control-Allow-Origin" = "'https://app.example.com'"
+          }
+          templates = {}
         }
 
         default_5xx = {
-          parameters = {}
-          templates  = {}
+          parameters = {
+            "gatewayresponse.header.Access-Control-Allow-Origin" = "'https://app.example.com'"
+          }
+          templates = {}
         }
       }
     }
@@ -278,7 +283,7 @@ locals {
     prod = {
       bucket_media_uploads = {
         allowed_methods = ["PUT", "POST", "GET"]
-        allowed_origins = ["https://*.example.com"]
+        allowed_origins = ["https://app.example.com", "https://*.example.com"]
         allowed_headers = ["content-type", "content-md5"]
         expose_headers  = ["etag", "x-amz-version-id"]
         max_age_seconds = 3600
