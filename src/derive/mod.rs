@@ -12,6 +12,7 @@ pub mod http_api;
 pub mod ids;
 pub mod lambda;
 pub mod rest_api;
+pub mod services;
 pub mod vtl;
 pub mod wiring;
 

@@ -24,7 +24,7 @@ are written only when named.\n\n",
         let files: Vec<String> = spec
             .files
             .iter()
-            .map(|(file, _)| format!("`{}`", file.replace("{module}", "<api_name>_cors")))
+            .map(|(file, _)| format!("`{}`", shown(file)))
             .collect();
         let _ = writeln!(out, "- Writes: {}", files.join(", "));
         let types: Vec<&str> = spec.api_types.iter().map(|a| api_label(*a)).collect();
@@ -60,6 +60,13 @@ pub fn page() -> String {
     format!("{}{}", super::GENERATED, text())
 }
 
+/// An output file as the page shows it: the module's name and, for a file
+/// written per bucket (and environment), the bucket's.
+fn shown(file: &str) -> String {
+    file.replace("{module}", "<api_name>_cors")
+        .replace("{bucket}", "<bucket>[.<environment>]")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -72,7 +79,7 @@ mod tests {
                 target.name()
             );
             for (file, _) in target.spec().files {
-                let file = file.replace("{module}", "<api_name>_cors");
+                let file = super::shown(file);
                 assert!(t.contains(&format!("`{file}`")), "{file}");
             }
         }

@@ -131,7 +131,17 @@ pub struct Prepared {
     scope: crate::model::Scope,
     /// The policy's Python module name (registry::python_module).
     module: String,
+    /// The buckets, function URLs and CloudFront policies (derive/services.rs):
+    /// every context holds them as `services`, and a bucket's fragment file
+    /// (`buckets/{bucket}-cors.json`) renders from its rule alone.
+    services: crate::derive::services::ServicesPlan,
 }
+
+/// A target's output file that repeats per bucket and environment.
+const PER_BUCKET: &str = "{bucket}";
+
+/// Templates of a bucket's CORS fragment files.
+const BUCKET_TEMPLATES: &str = "shared/buckets/";
 
 impl Prepared {
     /// Fails on the first target that cannot express `policy`. `source_name`
@@ -148,6 +158,7 @@ impl Prepared {
         let mut markers: Vec<String> = Vec::new();
         let mut readme = None;
         let mut of_target = Vec::new();
+        let services = crate::derive::services::plan(policy);
         for &target in targets {
             check(policy, target)?;
             let marker = format!(
@@ -174,6 +185,7 @@ impl Prepared {
                     // under build's default --out.
                     ctx.insert("python_module", &registry::python_module(&policy.api.name));
                     ctx.insert("api_name", &policy.api.name);
+                    ctx.insert("services", &services);
                     contexts.push(ctx);
                     markers.push(marker.clone());
                     made.push((key, marker, contexts.len() - 1));
@@ -194,14 +206,26 @@ impl Prepared {
             api_type: policy.api.api_type,
             scope: policy.api.scope,
             module: registry::python_module(&policy.api.name),
+            services,
         })
     }
 
     /// `(output file, template name)` of `target`, in registry order.
     pub fn files(&self, target: Target) -> Vec<(String, String)> {
-        target
+        let mut out = Vec::new();
+        for (file, template) in target
             .spec()
             .templates(self.api_type, self.scope, &self.module)
+        {
+            if file.contains(PER_BUCKET) {
+                for f in self.services.bucket_files(&file) {
+                    out.push((f, template.clone()));
+                }
+            } else {
+                out.push((file, template));
+            }
+        }
+        out
     }
 
     /// Renders one file of `target` into `out`, laid out as it is written (see
@@ -247,6 +271,9 @@ impl Prepared {
         out: &mut Recording<W>,
     ) -> Result<(), RenderError> {
         let fail = |e: &dyn fmt::Display| RenderError::Template(format!("{template}: {e}"));
+        if template.starts_with(BUCKET_TEMPLATES) {
+            return self.render_bucket(target, index, file, template, out);
+        }
         if template == module_readme::TEMPLATE {
             return self
                 .render_readme(target, index, out)
@@ -264,6 +291,48 @@ impl Prepared {
         } else {
             tera().render_to(template, ctx, out).map_err(|e| fail(&e))?;
             Ok(())
+        }
+    }
+
+    /// A bucket's CORS fragment: a context of its rule and the marker only
+    /// (the plan is not needed, and at 20,000 routes not worth copying).
+    fn render_bucket<W: std::io::Write>(
+        &self,
+        target: Target,
+        index: usize,
+        file: &str,
+        template: &str,
+        out: &mut Recording<W>,
+    ) -> Result<(), RenderError> {
+        let fail = |e: &dyn fmt::Display| RenderError::Template(format!("{template}: {e}"));
+        let pattern = target
+            .spec()
+            .files
+            .iter()
+            .find(|(f, t)| f.contains(PER_BUCKET) && *t == template)
+            .map(|(f, _)| *f)
+            .unwrap_or_default();
+        let rule = self
+            .services
+            .bucket_file(pattern, file)
+            .ok_or_else(|| fail(&format!("no bucket writes {file}")))?;
+        let mut ctx = Context::new();
+        ctx.insert("marker", &self.markers[index]);
+        ctx.insert("rule", rule);
+        // S3 takes a rule ID of at most 255 characters (API reference,
+        // "CORSRule"); the marker is the ID, so JSON, which has no comments,
+        // still says who wrote it.
+        let id: String = self.markers[index].chars().take(255).collect();
+        ctx.insert("rule_id", &id);
+        ctx.insert("configuration", &rule.s3_configuration(&id));
+        if file.ends_with(".yaml") {
+            let mut laid = layout::Layout::new(out, false);
+            tera()
+                .render_to(template, &ctx, &mut laid)
+                .map_err(|e| fail(&e))?;
+            laid.finish().map(|_| ()).map_err(|e| fail(&e))
+        } else {
+            tera().render_to(template, &ctx, out).map_err(|e| fail(&e))
         }
     }
 

@@ -100,6 +100,18 @@ pub fn readme(files: &Files, policy: &Facts, marker: &str) -> Option<String> {
     {
         out.push_str(&non_proxy_section(policy));
     }
+    if outputs
+        .iter()
+        .any(|o| o.name == "cloudfront_cache_policy_id")
+    {
+        out.push_str(CLOUDFRONT_SECTION);
+    }
+    if inputs
+        .iter()
+        .any(|i| i.name.starts_with("bucket_") || i.name.starts_with("function_url_"))
+    {
+        out.push_str(DIRECT_SECTION);
+    }
     out.push_str("\n## Inputs\n\n");
     out.push_str("| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
     for i in &inputs {
@@ -127,6 +139,7 @@ fn example(inputs: &[Block], policy: &Facts) -> String {
     let mut functions: Vec<String> = Vec::new();
     let mut args: Vec<(String, String)> = Vec::new();
     let mut cognito = false;
+    let mut buckets: Vec<String> = Vec::new();
     for i in inputs {
         let n = i.name.as_str();
         let function = |f: &str, attr: &str, functions: &mut Vec<String>| {
@@ -145,6 +158,17 @@ fn example(inputs: &[Block], policy: &Facts) -> String {
             .and_then(|r| r.strip_suffix("_function_name"))
         {
             function(b, "function_name", &mut functions)
+        } else if let Some(b) = n
+            .strip_prefix("bucket_")
+            .and_then(|r| r.strip_suffix("_id"))
+        {
+            buckets.push(b.to_string());
+            format!("aws_s3_bucket.{b}.id")
+        } else if let Some(f) = n
+            .strip_prefix("function_url_")
+            .and_then(|r| r.strip_suffix("_function_name"))
+        {
+            function(f, "function_name", &mut functions)
         } else if let Some(b) = n
             .strip_prefix("backend_")
             .and_then(|r| r.strip_suffix("_url"))
@@ -200,6 +224,12 @@ fn example(inputs: &[Block], policy: &Facts) -> String {
     if cognito {
         out.push_str("\nresource \"aws_cognito_user_pool\" \"users\" {\n  name = \"users\"\n}\n");
     }
+    for b in &buckets {
+        out.push_str(&format!(
+            "\n# The bucket the browser calls directly (yours).\nresource \"aws_s3_bucket\" \"{b}\" {{\n  bucket_prefix = \"{}-\"\n}}\n",
+            b.replace('_', "-")
+        ));
+    }
     out.push_str(&format!(
         "\nmodule \"api\" {{\n  # Where `corsform build` wrote this module.\n  source = {}\n",
         hcl_string(&format!("./generated/{}/terraform", policy.name))
@@ -213,6 +243,52 @@ fn example(inputs: &[Block], policy: &Facts) -> String {
     out.push_str("}\n");
     super::layout::tidy_hcl(&out)
 }
+
+/// The behaviour settings a distribution in front of the API needs: the
+/// module makes the policies, the team's distribution must use them.
+const CLOUDFRONT_SECTION: &str = "
+## CloudFront in front of the API
+
+CloudFront does not honour `Vary: Origin`: unless the cache key holds `Origin` (and, for preflights, \
+`Access-Control-Request-Method` and `-Headers`), the answer cached for one origin is served to the next, which \
+the browser then blocks. The module creates a cache policy that keys on them and an origin request policy that \
+forwards every viewer header but `Host` (API Gateway picks the API by the host it is called as, and refuses the \
+distribution's domain). Nothing is cached unless the API's `Cache-Control` says so (TTLs 0, 0 and one year; \
+a policy that disables caching cannot key on headers).
+
+The behaviour of your distribution that serves the API must:
+
+- allow and cache `OPTIONS`: `allowed_methods` holds `OPTIONS` and `cached_methods` is \
+`[\"GET\", \"HEAD\", \"OPTIONS\"]`, so a preflight is answered by the API and cached under its own key;
+- use `cache_policy_id = module.api.cloudfront_cache_policy_id` and \
+`origin_request_policy_id = module.api.cloudfront_origin_request_policy_id`;
+- have no response headers policy with a CORS configuration or `origin_override = true`: either replaces the \
+API's own CORS headers.
+
+```hcl
+ordered_cache_behavior {
+  path_pattern             = \"/api/*\"
+  target_origin_id         = \"api\"
+  viewer_protocol_policy   = \"https-only\"
+  allowed_methods          = [\"GET\", \"HEAD\", \"OPTIONS\", \"PUT\", \"POST\", \"PATCH\", \"DELETE\"]
+  cached_methods           = [\"GET\", \"HEAD\", \"OPTIONS\"]
+  cache_policy_id          = module.api.cloudfront_cache_policy_id
+  origin_request_policy_id = module.api.cloudfront_origin_request_policy_id
+}
+```
+";
+
+/// What the bucket and function URL resources replace and need.
+const DIRECT_SECTION: &str = "
+## Buckets and function URLs
+
+- Each `aws_s3_bucket_cors_configuration` replaces every CORS rule of its bucket: keep the bucket's CORS in the \
+policy only. S3 answers preflights itself; a browser's multipart upload reads each part's `ETag`, which is why \
+uploads expose it.
+- Each `aws_lambda_function_url` answers preflights from its `cors` block and sets the CORS headers of every \
+response: the function must not send its own. With `authorization_type = \"NONE\"` the module grants \
+`lambda:InvokeFunctionUrl` to everyone; with `AWS_IAM` (the default) callers sign their requests.
+";
 
 /// How the caller's own non-proxy methods take the layer's outputs: a module
 /// cannot change the caller's resources, so the caller wires them in. Shown

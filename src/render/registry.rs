@@ -95,6 +95,14 @@ const API_SCOPE: &[Scope] = &[Scope::Api];
 /// The whole API, or the CORS layer of an API defined elsewhere.
 const BOTH_SCOPES: &[Scope] = &[Scope::Api, Scope::Cors];
 
+/// A template cannot change an existing bucket's CORS: per bucket (and
+/// environment) the targets that cannot set it write the rule for
+/// `aws s3api put-bucket-cors --cors-configuration file://...`
+/// (`{bucket}` expands per bucket; render/mod.rs)...
+const BUCKET_JSON: (&str, &str) = ("buckets/{bucket}-cors.json", "shared/buckets/cors.json");
+/// ...and the CorsConfiguration to paste into the team's own AWS::S3::Bucket.
+const BUCKET_YAML: (&str, &str) = ("buckets/{bucket}-cors.yaml", "shared/buckets/cors.yaml");
+
 pub static TERRAFORM: TargetSpec = TargetSpec {
     name: "terraform",
     help: "A Terraform module: main.tf, variables.tf, outputs.tf, versions.tf",
@@ -127,7 +135,11 @@ pub static SAM: TargetSpec = TargetSpec {
     named_backends: BOTH,
     environments: true,
     plan: api_plan,
-    files: &[("template.yaml", "sam/{api}/template.yaml")],
+    files: &[
+        ("template.yaml", "sam/{api}/template.yaml"),
+        BUCKET_JSON,
+        BUCKET_YAML,
+    ],
 };
 
 pub static CLOUDFORMATION: TargetSpec = TargetSpec {
@@ -140,7 +152,11 @@ pub static CLOUDFORMATION: TargetSpec = TargetSpec {
     named_backends: BOTH,
     environments: true,
     plan: api_plan,
-    files: &[("template.yaml", "cloudformation/{api}/template.yaml")],
+    files: &[
+        ("template.yaml", "cloudformation/{api}/template.yaml"),
+        BUCKET_JSON,
+        BUCKET_YAML,
+    ],
 };
 
 pub static LAMBDA_NODE: TargetSpec = TargetSpec {
@@ -236,7 +252,7 @@ pub static CDK_TYPESCRIPT: TargetSpec = TargetSpec {
     named_backends: BOTH,
     environments: true,
     plan: api_plan,
-    files: &[("cors.ts", "cdk-typescript/{api}/cors.ts")],
+    files: &[("cors.ts", "cdk-typescript/{api}/cors.ts"), BUCKET_JSON],
 };
 
 pub static CDK_PYTHON: TargetSpec = TargetSpec {
@@ -253,7 +269,7 @@ pub static CDK_PYTHON: TargetSpec = TargetSpec {
     // works once the folder is on the module search path (the folders
     // `shop-api` and `cdk-python` are not Python names), and two APIs'
     // modules can be imported side by side.
-    files: &[("{module}.py", "cdk-python/{api}/cors.py")],
+    files: &[("{module}.py", "cdk-python/{api}/cors.py"), BUCKET_JSON],
 };
 
 /// The Python module name of a policy's CDK module: its API name in snake case

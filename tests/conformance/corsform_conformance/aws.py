@@ -16,6 +16,9 @@ import zipfile
 REGION = "us-east-1"
 ACCOUNT = "000000000000"
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:corsform-backend"
+# The existing bucket a policy's [buckets.NAME] names (every bucket input gets
+# it; create_functions makes it).
+BUCKET = "corsform-conformance-bucket"
 AUTHORIZER_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:corsform-authorizer"
 USER_POOL_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_corsform"
 BACKEND_URL = "http://127.0.0.1:9"  # discard port: preflights never reach it
@@ -51,6 +54,10 @@ def tf_value(name):
         return json.dumps(invoke_arn(FUNCTION_ARN))
     if re.fullmatch(r"backend_[a-z0-9_]+_url", name):
         return json.dumps(BACKEND_URL)
+    if re.fullmatch(r"bucket_[a-z0-9_]+_id", name):
+        return json.dumps(BUCKET)
+    if re.fullmatch(r"function_url_[a-z0-9_]+_function_name", name):
+        return json.dumps(FUNCTION_ARN.rsplit(":", 1)[1])
     return None
 
 
@@ -62,6 +69,8 @@ def cfn_value(key):
         return FUNCTION_ARN
     if re.fullmatch(r"Backend[A-Za-z0-9]+Url", key):
         return BACKEND_URL
+    if re.fullmatch(r"FunctionUrl[A-Za-z0-9]+Function", key):
+        return FUNCTION_ARN
     return None
 
 
@@ -109,7 +118,13 @@ def tf_vars(module, environment=None):
 def create_functions(endpoint):
     """The placeholder Lambda functions the CloudFormation templates'
     AWS::Lambda::Permission resources name (LocalStack checks that they
-    exist). Idempotent."""
+    exist), which function URLs are made for too, and the placeholder bucket
+    whose CORS a [buckets.NAME] sets. Idempotent."""
+    s3 = client(endpoint, "s3")
+    try:
+        s3.head_bucket(Bucket=BUCKET)
+    except Exception:  # noqa: BLE001 - any miss means: create it
+        s3.create_bucket(Bucket=BUCKET)
     lam = client(endpoint, "lambda")
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as z:
@@ -125,6 +140,18 @@ def create_functions(endpoint):
             FunctionName=name, Runtime="python3.11", Handler="index.handler",
             Role=f"arn:aws:iam::{ACCOUNT}:role/corsform-placeholder", Code={"ZipFile": code.getvalue()},
         )
+
+
+def release_function_url(endpoint):
+    """Deletes the placeholder function's URL, if it has one: a function has
+    at most one (unqualified) URL, and every deployment of a policy with
+    [function_urls] makes one for it. Earlier deployments keep their API;
+    only their function URL, which no check reads, goes."""
+    lam = client(endpoint, "lambda")
+    try:
+        lam.delete_function_url_config(FunctionName=FUNCTION_ARN.rsplit(":", 1)[1])
+    except lam.exceptions.ResourceNotFoundException:
+        pass
 
 
 def mentions(node, names):

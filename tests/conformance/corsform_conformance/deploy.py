@@ -81,13 +81,16 @@ class Deployer:
                variables=None):
         """With [environments], deploys ENVIRONMENT (default: the first).
         Terraform: VARIABLES ({name: HCL expression}) override the plain values."""
-        expected = expectations.expect(expectations.load_policy(case_dir / "policy.toml"), extra_origins,
-                                       environment)
+        raw = expectations.load_policy(case_dir / "policy.toml")
+        expected = expectations.expect(raw, extra_origins, environment)
+        if raw.get("function_urls"):
+            aws.release_function_url(self.ls.endpoint)
         if kind == "terraform":
             if not self.tf.can_apply:
                 raise NotDeployable(self.tf.reason)
             module = case_dir / "terraform"
             state = Path(state or tempfile.mkdtemp(dir=self.work, prefix=f"tf-{key}-"))
+            module = terraform.without_cloudfront(module, state)
             terraform.wrap_module(module, state, self.ls.endpoint, {**aws.tf_vars(module, expected.environment), **(variables or {})})
             log = terraform.apply(self.tf, state)
             api_id = terraform.output(self.tf, state, "rest_api_id")

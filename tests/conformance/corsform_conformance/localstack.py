@@ -20,7 +20,7 @@ from pathlib import Path
 
 # CloudFormation needs the placeholder Lambda functions that its
 # AWS::Lambda::Permission resources name, hence lambda (and iam, sts).
-SERVICES = "apigateway,cloudformation,lambda,iam,sts"
+SERVICES = "apigateway,cloudformation,lambda,iam,sts,s3"
 
 
 def free_port():

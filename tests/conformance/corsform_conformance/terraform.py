@@ -89,6 +89,40 @@ def hcl_string(value):
     return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
 
 
+# LocalStack's free edition has no CloudFront: a module's cache and origin
+# request policies are switched off by an override file in a copy of it
+# (terraform validate checks them on the golden itself).
+CLOUDFRONT_OVERRIDE = """# Written by tests/conformance (terraform.without_cloudfront).
+resource "aws_cloudfront_cache_policy" "cors" {
+  count = 0
+}
+
+resource "aws_cloudfront_origin_request_policy" "cors" {
+  count = 0
+}
+
+output "cloudfront_cache_policy_id" {
+  value = null
+}
+
+output "cloudfront_origin_request_policy_id" {
+  value = null
+}
+"""
+
+
+def without_cloudfront(module, work):
+    """MODULE itself, or, when it creates CloudFront policies, a copy under
+    WORK with them switched off."""
+    module = Path(module)
+    if "aws_cloudfront_cache_policy" not in (module / "main.tf").read_text(encoding="utf-8"):
+        return module
+    copy = Path(work) / "module"
+    shutil.copytree(module, copy, dirs_exist_ok=True)
+    (copy / "localstack_override.tf").write_text(CLOUDFRONT_OVERRIDE, encoding="utf-8")
+    return copy
+
+
 def wrap_module(module, out, endpoint, variables):
     """Writes OUT/main.tf: a root module with an aws provider pointed at
     LocalStack (test credentials, no account lookups) and `module "api"`
@@ -97,7 +131,7 @@ def wrap_module(module, out, endpoint, variables):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     args = "".join(f"  {name} = {value}\n" for name, value in sorted(variables.items()))
-    endpoints = "".join(f"    {s} = {hcl_string(endpoint)}\n" for s in ("apigateway", "iam", "lambda", "sts"))
+    endpoints = "".join(f"    {s} = {hcl_string(endpoint)}\n" for s in ("apigateway", "iam", "lambda", "s3", "sts"))
     (out / "main.tf").write_text(f'''# Written by tests/conformance (terraform.wrap_module): deploys
 # {module}
 # into LocalStack at {endpoint} with test credentials.
@@ -110,6 +144,7 @@ provider "aws" {{
   skip_metadata_api_check     = true
   skip_requesting_account_id  = true
   skip_region_validation      = true
+  s3_use_path_style           = true
 
   endpoints {{
 {endpoints}  }}
