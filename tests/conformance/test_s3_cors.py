@@ -15,6 +15,7 @@ enforcing bucket CORS could not make the other tests pass vacuously.
 
 import fnmatch
 import json
+import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -83,6 +84,24 @@ def request(method, url, headers, data=None):
         return e.code, dict(e.headers.items())
 
 
+def explain_preflight(corsform, fragment, origin, method, headers):
+    """(status, Access-Control-Allow-Origin) of the preflight answer that
+    `corsform explain --path bucket:NAME/...` models for S3
+    (src/answer/services.rs), whether or not a browser would send it."""
+    case = fragment.parents[2]
+    stem = fragment.name[: -len("-cors.json")]
+    name, _, env = stem.partition(".")
+    args = [corsform, "explain", str(case / "policy.toml"), "--origin", origin, "--method", method,
+            "--path", f"bucket:{name}/photo.jpg", "--format", "json"]
+    args += [a for h in headers for a in ("--header", h)]
+    args += ["--env", env] if env else []
+    run = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert run.returncode in (0, 1), run.stderr
+    stage = json.loads(run.stdout)["stages"][0]
+    allow = [v for n, v in stage["headers"] if n.lower() == "access-control-allow-origin"]
+    return stage["status"], (allow[0] if allow else None)
+
+
 @pytest.fixture(scope="module")
 def s3(localstack):
     return aws.client(localstack.endpoint, "s3")
@@ -113,7 +132,10 @@ def test_localstack_enforces(fragment, s3, localstack):
 
 @pytest.mark.tool("localstack s3 cors")
 @pytest.mark.parametrize("fragment", FRAGMENTS, ids=IDS)
-def test_preflights(fragment, s3, localstack):
+def test_preflights(fragment, s3, localstack, corsform):
+    """Real preflights from allowed and refused origins, judged by Fetch;
+    explain's model of each answer (src/answer/services.rs: status and
+    Allow-Origin) must be LocalStack's."""
     bucket, policy = bucket_policy(fragment)
     name = make_bucket(s3, fragment)
     allowed, refused = origins(bucket, policy)
@@ -127,6 +149,11 @@ def test_preflights(fragment, s3, localstack):
                 "Origin": origin, "Access-Control-Request-Method": method,
                 **({"Access-Control-Request-Headers": ",".join(asked)} if asked else {})})
             why = preflight_check(status, headers, origin, method, asked)
+            theirs = (status, {k.lower(): v for k, v in headers.items()}.get("access-control-allow-origin"))
+            ours = explain_preflight(corsform, fragment, origin, method, asked)
+            if ours != theirs:
+                problems.append(f"{method} from {origin}: explain models S3's preflight answer as {ours}, "
+                                f"LocalStack answers {theirs}")
             if origin in allowed and why:
                 problems.append(f"{method} from allowed {origin}: refused ({why})")
             if origin in refused and not why:
