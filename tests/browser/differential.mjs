@@ -61,6 +61,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
+import { setup } from "./chromium.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -93,22 +94,7 @@ for (let i = 0; i < argv.length; i++) {
 const t0 = Date.now();
 const secs = (ms) => (ms / 1000).toFixed(1) + " s";
 
-function skipped(why) {
-  console.log("");
-  console.log("################################################################");
-  console.log(`### SKIPPED: browser differential test: ${why}`);
-  console.log("################################################################");
-  process.exit(process.env.CI === "true" ? 1 : 0);
-}
 
-function findChromium() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim() || null;
-  } catch {
-    return null;
-  }
-}
 
 // ---------------------------------------------------------------- policies
 
@@ -399,18 +385,7 @@ function expectation(s, report) {
 
 // ---------------------------------------------------------------- main
 
-const chromiumPath = findChromium();
-if (!chromiumPath || !existsSync(chromiumPath)) skipped("no chromium on PATH (tests/browser/run.sh installs Debian's package)");
-if (!existsSync(BIN)) {
-  console.error(`error: ${BIN} not found: run cargo build --release (tests/browser/run.sh does)`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (e) {
-  skipped(`playwright-core is not installed (cd tests/browser && npm ci): ${e.message}`);
-}
+const { chromium, chromiumPath } = await setup("browser differential test", BIN, `${BIN} not found: run cargo build --release (tests/browser/run.sh does)`);
 
 const policies = discoverPolicies();
 if (policies.length === 0) {

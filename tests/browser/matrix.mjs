@@ -27,6 +27,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { setup } from "./chromium.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -34,35 +35,9 @@ const BIN = process.env.CORSFORM_BIN ? resolve(process.env.CORSFORM_BIN) : join(
 const IMAGES = join(ROOT, "docs/book/src/images");
 const benchOnly = process.argv.includes("--bench-only");
 
-function skipped(why) {
-  console.log("");
-  console.log("################################################################");
-  console.log(`### SKIPPED: browser matrix pages test: ${why}`);
-  console.log("################################################################");
-  process.exit(process.env.CI === "true" ? 1 : 0);
-}
 
-function findChromium() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim() || null;
-  } catch {
-    return null;
-  }
-}
 
-const chromiumPath = findChromium();
-if (!chromiumPath || !existsSync(chromiumPath)) skipped("no chromium on PATH (tests/browser/run.sh installs Debian's package)");
-if (!existsSync(BIN)) {
-  console.error(`error: ${BIN} not found`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (e) {
-  skipped(`playwright-core is not installed (cd tests/browser && npm ci): ${e.message}`);
-}
+const { chromium, chromiumPath } = await setup("browser matrix pages test", BIN);
 
 const work = mkdtempSync(join(tmpdir(), "corsform-matrix-"));
 
