@@ -22,13 +22,9 @@ use common::serve;
 use std::path::Path;
 use std::process::Command;
 
-/// What CORS needs in a cache key: the cache policy corsform generates for
-/// `[cloudfront]` names these headers.
-const CORS_KEY: &[&str] = &[
-    "origin",
-    "access-control-request-method",
-    "access-control-request-headers",
-];
+/// What CORS needs in a cache key: the headers the cache policy corsform
+/// generates for `[cloudfront]` keys on.
+const CORS_KEY: &[&str] = corsform::model::CLOUDFRONT_CACHE_KEY_HEADERS;
 const FINDING: &str = "cached Allow-Origin served to another origin";
 
 fn root() -> &'static Path {

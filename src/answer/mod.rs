@@ -5,7 +5,9 @@
 //! responses), the HTTP API's `cors_configuration` (`derive::http_api`), and
 //! the Lambda helper's rules (`derive::lambda`) for proxy backends. Nothing
 //! here restates the policy's header rules. `explain` runs the browser model
-//! on these answers, `serve` sends them and `probe` compares them.
+//! on these answers, `serve` sends them and `probe` compares them. A request
+//! addressed to a bucket or function URL (`bucket:NAME/...`) is answered as
+//! S3 or Lambda answers it instead ([`services`]).
 
 pub mod services;
 
@@ -30,7 +32,8 @@ pub struct Exchange {
     pub route: Option<String>,
     pub preflight: Answer,
     pub actual: Answer,
-    /// An error API Gateway itself produces (authorizer 401/403, throttling, 5xx).
+    /// An error API Gateway itself produces (authorizer 401/403, throttling,
+    /// 5xx), or S3's or Lambda's for a bucket or function URL.
     pub error: Answer,
 }
 

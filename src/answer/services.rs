@@ -23,8 +23,9 @@
 //!   URL's cors block and adds Allow-Origin (the matched origin, or `*`),
 //!   Allow-Credentials and Expose-Headers to the function's responses.
 
-use super::{Answer, Exchange, answer};
+use super::{Answer, Exchange, answer, http_gateway};
 use crate::browser::{Request, Response};
+use crate::derive::http_api::CorsConfiguration;
 use crate::model::{Cors, Origin, Policy, Service, ServiceKind};
 
 /// The service `path` addresses, if it is an address.
@@ -150,68 +151,36 @@ fn bucket(cors: &Cors, req: &Request) -> (Answer, Answer, Answer) {
 }
 
 fn function_url(cors: &Cors, req: &Request) -> (Answer, Answer, Answer) {
-    let origin = req.origin.as_str();
-    let any = cors.allows_any_origin();
-    let origin_ok = any || cors.allow_origins.iter().any(|o| o.matches(origin));
-    let allow_origin = if any { "*" } else { origin };
-    let headers = |preflight: bool| -> Vec<(String, String)> {
-        if !origin_ok {
-            return vec![];
+    // Lambda fills in the same headers from the cors block as an HTTP API
+    // from its cors_configuration (same fields, same joining), answers the
+    // preflight 200, and adds Vary: Origin when it echoes the origin.
+    let config = CorsConfiguration {
+        allow_origins: cors.allow_origins.clone(),
+        allow_methods: cors.allow_methods.clone(),
+        allow_headers: cors.allow_headers.clone(),
+        expose_headers: cors.expose_headers.clone(),
+        allow_credentials: cors.allow_credentials,
+        max_age: cors.max_age,
+    };
+    let respond = |preflight: bool, status: u16| {
+        let mut r = http_gateway(&config, &req.origin, preflight, status);
+        r.status = status;
+        if !r.headers.is_empty() && !cors.allows_any_origin() {
+            r.headers.push(("Vary".into(), "Origin".into()));
         }
-        let mut h = vec![(
-            "Access-Control-Allow-Origin".to_string(),
-            allow_origin.to_string(),
-        )];
-        if cors.allow_credentials {
-            h.push(("Access-Control-Allow-Credentials".into(), "true".into()));
-        }
-        if preflight {
-            if !cors.allow_methods.is_empty() {
-                h.push((
-                    "Access-Control-Allow-Methods".into(),
-                    cors.allow_methods.join(","),
-                ));
-            }
-            if !cors.allow_headers.is_empty() {
-                h.push((
-                    "Access-Control-Allow-Headers".into(),
-                    cors.allow_headers.join(","),
-                ));
-            }
-            if let Some(m) = cors.max_age {
-                h.push(("Access-Control-Max-Age".into(), m.to_string()));
-            }
-        } else if !cors.expose_headers.is_empty() {
-            h.push((
-                "Access-Control-Expose-Headers".into(),
-                cors.expose_headers.join(","),
-            ));
-        }
-        if !any {
-            h.push(("Vary".into(), "Origin".into()));
-        }
-        h
+        r
     };
     (
         answer(
-            Response {
-                status: 200,
-                headers: headers(true),
-            },
+            respond(true, 200),
             "Lambda (the function URL's cors block answers the preflight)",
         ),
         answer(
-            Response {
-                status: 200,
-                headers: headers(false),
-            },
+            respond(false, 200),
             "the function, with the headers Lambda adds from the function URL's cors block",
         ),
         answer(
-            Response {
-                status: 502,
-                headers: headers(false),
-            },
+            respond(false, 502),
             "Lambda: 502 (the function failed), with the cors block's headers",
         ),
     )

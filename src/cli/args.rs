@@ -289,7 +289,7 @@ pub enum AuditFormat {
     Human,
     Json,
     Sarif,
-    /// One self-contained page: findings by file, with their source lines.
+    /// One self-contained page: findings by API, then by file, with their source lines.
     Html,
     /// JUnit XML: each finding a test case, for CI.
     Junit,

@@ -37,6 +37,7 @@ import yaml
 from corsform_conformance import aws, cfn, checks, expectations, readback, sam, tally, terraform
 from corsform_conformance.cases import case_id, cases_with, openapi_cases, openapi_merged_cases
 from corsform_conformance.deploy import Deployment
+from corsform_conformance.fetch_cors import preflight_check
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 # [api] openapi cases: the team's document with the CORS layer (a .json
@@ -535,27 +536,6 @@ def origins_to_try(allowed):
     return [(o, ok) for o, ok in out if ok or o not in taken]
 
 
-def browser_preflight(status, headers, origin, method, request_headers, credentials):
-    """The Fetch standard's CORS-preflight checks (fetch.spec.whatwg.org,
-    "CORS-preflight fetch" and "CORS check"): None when the browser goes on,
-    else why it blocks."""
-    if not 200 <= status <= 299:
-        return f"status {status}"
-    acao = headers.get("Access-Control-Allow-Origin")
-    if acao != origin and not (acao == "*" and not credentials):
-        return f"Access-Control-Allow-Origin {acao!r}"
-    if credentials and headers.get("Access-Control-Allow-Credentials") != "true":
-        return "no Access-Control-Allow-Credentials: true"
-    methods = [m.strip() for m in (headers.get("Access-Control-Allow-Methods") or "").split(",") if m.strip()]
-    if method not in SAFELISTED and method not in methods and not ("*" in methods and not credentials):
-        return f"{method} not in Access-Control-Allow-Methods {methods}"
-    allowed = [h.strip().lower() for h in (headers.get("Access-Control-Allow-Headers") or "").split(",") if h.strip()]
-    for h in request_headers:
-        if h not in allowed and not ("*" in allowed and not credentials):
-            return f"{h} not in Access-Control-Allow-Headers {allowed}"
-    return None
-
-
 def explain_preflight(corsform, policy_path, origin, method, path, request_headers, credentials):
     """explain's verdict on the preflight: None (allowed), its reason, or
     "not sent"."""
@@ -621,7 +601,7 @@ def test_localstack_merged_every_method_and_origin(case, localstack, corsform):
                         status, got = response.status, response.headers
                 except urllib.error.HTTPError as e:
                     status, got = e.code, e.headers
-                blocked = browser_preflight(status, got, origin, method, request_headers, credentials)
+                blocked = preflight_check(status, got, origin, method, request_headers, credentials)
                 where = f"OPTIONS {concrete} ({method}) from {origin}"
                 if should_pass and blocked:
                     problems.append(f"{where}: blocked: {blocked}")

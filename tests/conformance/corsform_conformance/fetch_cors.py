@@ -1,5 +1,6 @@
 """The browser's side of CORS, as the Fetch standard writes it, for judging
-answers the conformance tier gets from real services (LocalStack's S3):
+answers the conformance tier gets from real services (LocalStack's S3, API
+Gateway deployments of merged OpenAPI documents):
 
 - the CORS check (Fetch, "CORS check"): Access-Control-Allow-Origin must be
   `*` (only without credentials) or the request's origin, byte for byte; with
